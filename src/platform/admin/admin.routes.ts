@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AdminService } from './admin.service.js';
+import { requireSuperadmin } from '../auth/authenticate.js';
+import { email, idParams, pageInfo, pageQuery, password, requestMeta } from '../http/schemas.js';
+
+const plan = z.enum(['free', 'pro', 'enterprise']);
+
+export async function adminRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const admin = new AdminService(app.ctx, () => app.authenticator.invalidate());
+  const tags = ['admin'];
+
+  app.get('/orgs', {
+    schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'suspended']).optional(), search: z.string().max(100).optional() }) },
+  }, async (request) => {
+    requireSuperadmin(request);
+    const { items, total } = await admin.listOrgs(request.query);
+    return { items, ...pageInfo(total, request.query) };
+  });
+
+  app.post('/orgs', {
+    schema: {
+      tags,
+      body: z.strictObject({
+        name: z.string().trim().min(1).max(120),
+        slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2–63 characters').optional(),
+        plan: plan.default('free'),
+        storage_limit_bytes: z.number().int().min(0).optional(),
+        owner_email: email.optional(),
+        owner_password: password.optional(),
+      }),
+    },
+  }, async (request, reply) => reply.status(201).send(await admin.createOrg(requireSuperadmin(request), request.body, requestMeta(request))));
+
+  app.get('/orgs/:id', { schema: { tags, params: idParams } }, async (request) => {
+    requireSuperadmin(request);
+    return admin.getOrg(request.params.id);
+  });
+
+  app.patch('/orgs/:id', {
+    schema: {
+      tags,
+      params: idParams,
+      body: z.strictObject({ plan: plan.optional(), storage_limit_bytes: z.number().int().min(0).optional(), name: z.string().trim().min(1).max(120).optional() })
+        .refine((b) => Object.keys(b).length > 0, 'give at least one of plan, storage_limit_bytes, name'),
+    },
+  }, async (request) => admin.updateOrg(requireSuperadmin(request), request.params.id, request.body, requestMeta(request)));
+
+  app.post('/orgs/:id/suspend', { schema: { tags, params: idParams } }, async (request) =>
+    admin.setStatus(requireSuperadmin(request), request.params.id, 'suspended', requestMeta(request)),
+  );
+  app.post('/orgs/:id/activate', { schema: { tags, params: idParams } }, async (request) =>
+    admin.setStatus(requireSuperadmin(request), request.params.id, 'active', requestMeta(request)),
+  );
+  app.delete('/orgs/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+    await admin.deleteOrg(requireSuperadmin(request), request.params.id, requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.get('/stats', { schema: { tags } }, async (request) => {
+    requireSuperadmin(request);
+    return admin.stats();
+  });
+}

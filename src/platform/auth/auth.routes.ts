@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AuthService } from './auth.service.js';
+import { requirePrincipal, requireUser } from './authenticate.js';
+import { email, password, requestMeta, uuid } from '../http/schemas.js';
+import { tooManyRequests } from '../http/errors.js';
+
+const sessionUser = z.object({ id: z.string(), email: z.string(), org_id: z.string(), org_name: z.string(), role: z.string() });
+const authResult = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number(),
+  user: sessionUser,
+});
+const refreshBody = z.strictObject({ refresh_token: z.string().min(10).max(200) });
+const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
+
+export async function authRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const auth = new AuthService(app.ctx);
+  const tags = ['auth'];
+
+  // Credential endpoints get a tighter per-IP limit than the rest of the API.
+  const limitCredentialAttempts = async (request: { ip: string }) => {
+    const wait = await app.ctx.rateLimiter.check(`login-ip:${request.ip}`, app.ctx.config.rateLimits.loginPerIpPerMinute);
+    if (wait) throw tooManyRequests(wait, 'Too many attempts from this address');
+  };
+
+  app.post('/signup', {
+    schema: {
+      tags,
+      security: [],
+      body: z.strictObject({
+        email,
+        password,
+        display_name: z.string().trim().min(1).max(120).optional(),
+        org_name: z.string().trim().min(1).max(120).optional(),
+        accept_terms: z.boolean().optional(),
+      }),
+      response: { 201: authResult },
+    },
+    preHandler: limitCredentialAttempts,
+  }, async (request, reply) => reply.status(201).send(await auth.signup(request.body, requestMeta(request))));
+
+  app.post('/login', {
+    schema: {
+      tags,
+      security: [],
+      body: z.strictObject({ email, password: z.string().min(1).max(256), org_id: uuid.optional() }),
+      response: { 200: authResult },
+    },
+    preHandler: limitCredentialAttempts,
+  }, async (request) => auth.login(request.body, requestMeta(request)));
+
+  app.post('/refresh', { schema: { tags, security: [], body: refreshBody, response: { 200: authResult } } }, async (request) =>
+    auth.refresh(request.body.refresh_token, requestMeta(request)),
+  );
+
+  app.post('/logout', { schema: { tags, security: [], body: refreshBody } }, async (request, reply) => {
+    await auth.logout(request.body.refresh_token);
+    return reply.status(204).send();
+  });
+
+  app.get('/me', { schema: { tags } }, async (request) => auth.me(requirePrincipal(request)));
+
+  app.post('/switch-org', { schema: { tags, body: z.strictObject({ org_id: uuid }), response: { 200: authResult } } }, async (request) =>
+    auth.switchOrg(requireUser(request), request.body.org_id, requestMeta(request)),
+  );
+
+  app.post('/accept-terms', { schema: { tags, response: { 200: z.object({ tc_accepted_at: z.date() }) } } }, async (request) => ({
+    tc_accepted_at: await auth.acceptTerms(requireUser(request)),
+  }));
+
+  app.post('/password-reset/request', { schema: { tags, security: [], body: z.strictObject({ email }) }, preHandler: limitCredentialAttempts }, async (request, reply) => {
+    await auth.requestPasswordReset(request.body.email);
+    return reply.status(202).send({ message: 'If an account exists for this email, a reset link is on its way' });
+  });
+
+  app.post('/password-reset/confirm', { schema: { tags, security: [], body: z.strictObject({ token: z.string().min(10).max(200), password }) }, preHandler: limitCredentialAttempts }, async (request, reply) => {
+    await auth.resetPassword(request.body.token, request.body.password, requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/verify-email/request', { schema: { tags } }, async (request, reply) => {
+    await auth.requestEmailVerification(requireUser(request));
+    return reply.status(202).send({ message: 'A verification link is on its way' });
+  });
+
+  app.post('/verify-email/confirm', { schema: { tags, security: [], body: tokenBody } }, async (request, reply) => {
+    await auth.verifyEmail(request.body.token);
+    return reply.status(204).send();
+  });
+}

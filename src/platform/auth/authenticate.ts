@@ -1,0 +1,166 @@
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { PlatformContext } from '../context.js';
+import type { Role } from '../db/schema.js';
+import { forbidden, unauthorized } from '../http/errors.js';
+import { hasRole, type Principal } from './principal.js';
+import { hashSecret } from './secrets.js';
+import { withSystem } from '../db/tenant.js';
+import { createOrgWithOwner } from '../tenancy/orgs.service.js';
+
+export const API_KEY_PREFIX = 'tnt_';
+
+/** How long a membership/org-status lookup is reused; bounds how late a suspension or removal bites. */
+const ACCESS_CACHE_MS = 2_000;
+/** last_used_at is written at most this often per key, not on every request. */
+const KEY_TOUCH_MS = 60_000;
+
+interface AccessState {
+  role: Role | null;
+  orgStatus: 'active' | 'suspended' | null;
+  userActive: boolean;
+  isSuperadmin: boolean;
+  at: number;
+}
+
+/**
+ * Turns the Authorization header into a Principal: an API key (tnt_…), one of our JWTs,
+ * or (when configured) a Supabase JWT. The role is re-read from the membership (briefly
+ * cached) rather than trusted from the token, so removal and suspension apply at once.
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, AccessState>();
+  private readonly keyTouched = new Map<string, number>();
+
+  constructor(private readonly ctx: PlatformContext) {}
+
+  async resolve(request: FastifyRequest): Promise<Principal | null> {
+    const header = request.headers.authorization;
+    const queryToken = (request.query as Record<string, unknown> | undefined)?.access_token;
+    let token: string | undefined;
+    if (header) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m) throw unauthorized('Authorization header must be "Bearer <token>"', 'INVALID_TOKEN');
+      token = m[1];
+    } else if (typeof queryToken === 'string' && request.routeOptions.config?.allowQueryToken) {
+      // Browsers cannot set headers on EventSource/WebSocket: those routes opt in to ?access_token=.
+      token = queryToken;
+    }
+    if (!token) return null;
+    if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token);
+    return this.fromJwt(token, request);
+  }
+
+  private async fromJwt(token: string, request: FastifyRequest): Promise<Principal> {
+    const supa = await this.ctx.tokens.verifySupabase(token);
+    if (supa) return this.fromSupabase(supa, request);
+    const claims = await this.ctx.tokens.verifyAccess(token);
+    const state = await this.accessState(claims.org_id, claims.sub);
+    if (!state.userActive) throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
+    if (!state.role || !state.orgStatus) throw unauthorized('You are no longer a member of this organization: log in again', 'NOT_A_MEMBER');
+    if (state.orgStatus === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
+    return { kind: 'user', orgId: claims.org_id, userId: claims.sub, role: state.role, isSuperadmin: state.isSuperadmin, tokenId: claims.jti };
+  }
+
+  private async fromApiKey(key: string): Promise<Principal> {
+    const row = await this.ctx.database.db
+      .selectFrom('api_keys as k')
+      .innerJoin('orgs as o', 'o.id', 'k.org_id')
+      .select(['k.id', 'k.org_id', 'k.role', 'k.scopes', 'k.revoked_at', 'k.last_used_at', 'o.status'])
+      .where('k.key_hash', '=', hashSecret(key))
+      .executeTakeFirst();
+    if (!row || row.revoked_at) throw unauthorized('API key is invalid or revoked', 'INVALID_API_KEY');
+    if (row.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
+    const now = Date.now();
+    const touched = this.keyTouched.get(row.id) ?? row.last_used_at?.getTime() ?? 0;
+    if (now - touched > KEY_TOUCH_MS) {
+      this.keyTouched.set(row.id, now);
+      await this.ctx.database.db.updateTable('api_keys').set({ last_used_at: new Date(now) }).where('id', '=', row.id).execute();
+    }
+    return { kind: 'api_key', orgId: row.org_id, userId: null, role: row.role, apiKeyId: row.id, scopes: row.scopes, isSuperadmin: false };
+  }
+
+  /**
+   * A Supabase session: link the Supabase user to a platform user (by id, then by email,
+   * else create one with their own org). The org is the x-org-id header or the first membership.
+   */
+  private async fromSupabase(claims: { sub: string; email?: string }, request: FastifyRequest): Promise<Principal> {
+    const db = this.ctx.database.db;
+    let user = await db.selectFrom('users').select(['id', 'status', 'is_superadmin']).where('supabase_user_id', '=', claims.sub).executeTakeFirst();
+    if (!user) {
+      if (!claims.email) throw unauthorized('Supabase token has no email to link an account with', 'INVALID_TOKEN');
+      const email = claims.email;
+      user = await withSystem(db, async (tx) => {
+        const existing = await tx.selectFrom('users').select(['id', 'status', 'is_superadmin']).where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+        if (existing) {
+          await tx.updateTable('users').set({ supabase_user_id: claims.sub }).where('id', '=', existing.id).execute();
+          return existing;
+        }
+        const created = await tx
+          .insertInto('users')
+          .values({ email, password_hash: null, supabase_user_id: claims.sub, email_verified_at: new Date() })
+          .returning(['id', 'status', 'is_superadmin'])
+          .executeTakeFirstOrThrow();
+        await createOrgWithOwner(tx, { name: `${email.split('@')[0]}'s workspace`, ownerId: created.id, storageLimitBytes: this.ctx.config.defaultStorageLimitBytes });
+        return created;
+      });
+    }
+    if (user.status !== 'active') throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
+    const wanted = request.headers['x-org-id'];
+    let q = db.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id').select(['m.org_id', 'm.role', 'o.status']).where('m.user_id', '=', user.id).orderBy('m.created_at');
+    if (typeof wanted === 'string') q = q.where('m.org_id', '=', wanted);
+    const m = await q.executeTakeFirst();
+    if (!m) throw forbidden('You are not a member of that organization', 'NOT_A_MEMBER');
+    if (m.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
+    return { kind: 'user', orgId: m.org_id, userId: user.id, role: m.role, isSuperadmin: user.is_superadmin };
+  }
+
+  private async accessState(orgId: string, userId: string): Promise<AccessState> {
+    const key = `${orgId}:${userId}`;
+    const hit = this.cache.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < ACCESS_CACHE_MS) return hit;
+    const row = await this.ctx.database.db
+      .selectFrom('users as u')
+      .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.org_id', '=', orgId))
+      .leftJoin('orgs as o', 'o.id', 'm.org_id')
+      .select(['u.status', 'u.is_superadmin', 'm.role', 'o.status as org_status'])
+      .where('u.id', '=', userId)
+      .executeTakeFirst();
+    const state: AccessState = {
+      role: row?.role ?? null,
+      orgStatus: row?.org_status ?? null,
+      userActive: row?.status === 'active',
+      isSuperadmin: row?.is_superadmin ?? false,
+      at: now,
+    };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, state);
+    return state;
+  }
+
+  /** Forget cached access so a change (suspension, removal) applies to the next request. */
+  invalidate() {
+    this.cache.clear();
+  }
+}
+
+/** Route guard: a principal is required, with at least `minRole` in its org. */
+export function requirePrincipal(request: FastifyRequest, minRole: Role = 'viewer'): Principal {
+  const p = request.principal;
+  if (!p) throw unauthorized();
+  if (!hasRole(p, minRole)) throw forbidden(`This action needs the ${minRole} role or higher`, 'INSUFFICIENT_ROLE');
+  return p;
+}
+
+export function requireUser(request: FastifyRequest, minRole: Role = 'viewer'): Principal & { userId: string } {
+  const p = requirePrincipal(request, minRole);
+  if (!p.userId) throw forbidden('This action needs a user session, not an API key', 'USER_REQUIRED');
+  return p as Principal & { userId: string };
+}
+
+export function requireSuperadmin(request: FastifyRequest): Principal & { userId: string } {
+  const p = requirePrincipal(request);
+  if (!p.isSuperadmin || !p.userId) throw forbidden('Superadmin only', 'SUPERADMIN_REQUIRED');
+  return p as Principal & { userId: string };
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Role } from '../db/schema.js';
+import { AppError, unauthorized } from '../http/errors.js';
+
+export interface AccessClaims {
+  sub: string;
+  org_id: string;
+  role: Role;
+  jti: string;
+}
+
+export interface SupabaseClaims {
+  sub: string;
+  email?: string;
+}
+
+const ISSUER = 'tenantry';
+
+/**
+ * Access tokens: HS256 JWTs bound to one org, short-lived. Verification pins the
+ * algorithm, so `alg: none` and algorithm-confusion tokens are rejected.
+ */
+export class TokenService {
+  private readonly key: Uint8Array;
+  private readonly supabaseKey: Uint8Array | undefined;
+
+  constructor(secret: string, private readonly ttlSeconds: number, supabaseSecret?: string) {
+    this.key = new TextEncoder().encode(secret);
+    this.supabaseKey = supabaseSecret ? new TextEncoder().encode(supabaseSecret) : undefined;
+  }
+
+  get accessTtlSeconds(): number {
+    return this.ttlSeconds;
+  }
+
+  async signAccess(claims: Omit<AccessClaims, 'jti'>): Promise<string> {
+    return new SignJWT({ org_id: claims.org_id, role: claims.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(ISSUER)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
+      if (typeof payload.sub !== 'string' || typeof payload.org_id !== 'string' || typeof payload.role !== 'string') {
+        throw unauthorized('Access token is missing required claims', 'INVALID_TOKEN');
+      }
+      return { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? '') };
+    } catch (err) {
+      throw toAuthError(err);
+    }
+  }
+
+  /** Supabase-issued access tokens (HS256 with the project's JWT secret), when configured. */
+  async verifySupabase(token: string): Promise<SupabaseClaims | null> {
+    if (!this.supabaseKey) return null;
+    try {
+      const { payload } = await jwtVerify(token, this.supabaseKey, { algorithms: ['HS256'], audience: 'authenticated' });
+      if (typeof payload.sub !== 'string') return null;
+      return { sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : undefined };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw toAuthError(err);
+      return null;
+    }
+  }
+}
+
+function toAuthError(err: unknown) {
+  if (err instanceof joseErrors.JWTExpired) {
+    return unauthorized('Access token expired: call POST /api/v1/auth/refresh with your refresh token', 'TOKEN_EXPIRED');
+  }
+  if (err instanceof AppError) return err;
+  return unauthorized('Invalid access token', 'INVALID_TOKEN');
+}

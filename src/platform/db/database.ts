@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { PlatformTables } from './schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * One connection pool, whichever database is underneath. PGlite is reached through its
+ * node-postgres adapter, so Kysely, pg-boss and raw SQL all use the same pg.Pool type.
+ *
+ * PGlite is a single connection: never query the pool while holding a transaction on it
+ * (pass the transaction down instead), or the embedded default deadlocks.
+ */
+export interface Database {
+  kind: DatabaseKind;
+  pool: pg.Pool;
+  db: Kysely<PlatformTables>;
+  close(): Promise<void>;
+}
+
+// Postgres returns int8/numeric as strings by default; counts and byte sizes in this
+// platform stay far below 2^53, so parse them as numbers once, here.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
+    pool.on('error', () => {
+      /* idle client errors are reported by the next query; keep the process alive */
+    });
+    const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    return { kind: 'postgres', pool, db, close: () => db.destroy() };
+  }
+  const [{ PGlite }, { vector }, { createPgConfig }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('@electric-sql/pglite/node-postgres'),
+  ]);
+  const dataDir = config.dataDir.startsWith('memory://') ? 'memory://' : path.join(config.dataDir, 'pglite');
+  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
+  const lite = await PGlite.create(dataDir, { extensions: { vector } });
+  const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 });
+  const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'pglite',
+    pool,
+    db,
+    close: async () => {
+      await db.destroy();
+      await lite.close();
+    },
+  };
+}

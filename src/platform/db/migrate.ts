@@ -1,0 +1,78 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+
+/**
+ * SQL migrations owned per module ("platform", then each app). Each module keeps its
+ * files in its own folder, named NNN_description.sql, applied in name order, each in
+ * its own transaction, recorded in tenantry_migrations. An advisory lock serialises
+ * concurrent starters (several API or worker processes booting at once).
+ */
+export interface MigrationSource {
+  module: string;
+  directory: string;
+}
+
+export interface Migration {
+  module: string;
+  name: string;
+  sql: string;
+}
+
+const LOCK_ID = 724_311_001;
+
+export async function loadMigrations(sources: MigrationSource[]): Promise<Migration[]> {
+  const all: Migration[] = [];
+  for (const source of sources) {
+    const files = (await readdir(source.directory)).filter((f) => f.endsWith('.sql')).sort();
+    for (const file of files) {
+      all.push({ module: source.module, name: file, sql: await readFile(path.join(source.directory, file), 'utf8') });
+    }
+  }
+  return all;
+}
+
+export async function migrate(pool: pg.Pool, sources: MigrationSource[], log: (msg: string) => void = () => {}): Promise<string[]> {
+  const migrations = await loadMigrations(sources);
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('select pg_advisory_lock($1)', [LOCK_ID]);
+    await client.query(`create table if not exists tenantry_migrations (
+      module text not null, name text not null, applied_at timestamptz not null default now(),
+      primary key (module, name))`);
+    const done = new Set(
+      (await client.query<{ id: string }>(`select module || '/' || name as id from tenantry_migrations`)).rows.map((r) => r.id),
+    );
+    for (const m of migrations) {
+      const id = `${m.module}/${m.name}`;
+      if (done.has(id)) continue;
+      await client.query('begin');
+      try {
+        await client.query(m.sql);
+        await client.query('insert into tenantry_migrations (module, name) values ($1, $2)', [m.module, m.name]);
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback');
+        throw new Error(`Migration ${id} failed: ${(err as Error).message}`, { cause: err });
+      }
+      applied.push(id);
+      log(`applied migration ${id}`);
+    }
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
+    client.release();
+  }
+  return applied;
+}
+
+/** Names of migrations that exist on disk but are not applied (used by /readyz). */
+export async function pendingMigrations(pool: pg.Pool, sources: MigrationSource[]): Promise<string[]> {
+  const migrations = await loadMigrations(sources);
+  const exists = await pool.query(`select to_regclass('tenantry_migrations') is not null as ok`);
+  if (!exists.rows[0].ok) return migrations.map((m) => `${m.module}/${m.name}`);
+  const done = new Set(
+    (await pool.query<{ id: string }>(`select module || '/' || name as id from tenantry_migrations`)).rows.map((r) => r.id),
+  );
+  return migrations.map((m) => `${m.module}/${m.name}`).filter((id) => !done.has(id));
+}

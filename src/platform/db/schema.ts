@@ -1,0 +1,153 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely table types for the platform's own tables (migrations/001_platform_core.sql). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string | Record<string, unknown>>;
+
+export type Role = 'owner' | 'admin' | 'editor' | 'member' | 'viewer';
+export type Plan = 'free' | 'pro' | 'enterprise';
+
+export interface OrgsTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  plan: ColumnType<Plan, Plan | undefined, Plan>;
+  storage_limit_bytes: number;
+  storage_used_bytes: ColumnType<number, number | undefined, number>;
+  status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined, 'active' | 'suspended'>;
+  settings: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string | null;
+  display_name: string | null;
+  email_verified_at: NullableTimestamp;
+  tc_accepted_at: NullableTimestamp;
+  is_superadmin: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  supabase_user_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: Role;
+  created_at: Timestamp;
+}
+
+export interface InvitesTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  rotated_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface UserTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'password_reset' | 'email_verification';
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  role: ColumnType<Exclude<Role, 'owner'>, Exclude<Role, 'owner'> | undefined, Exclude<Role, 'owner'>>;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  org_id: string;
+  actor_type: 'user' | 'api_key' | 'system' | 'superadmin';
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  metadata: Json;
+  created_at: Timestamp;
+}
+
+export interface UsageEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string | null;
+  action: string;
+  bytes: ColumnType<number, number | undefined, number>;
+  metadata: Json;
+  created_at: Timestamp;
+}
+
+export interface LoginFailuresTable {
+  account: string;
+  failures: number;
+  last_failed_at: Timestamp;
+  locked_until: NullableTimestamp;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: ColumnType<'queued' | 'sent' | 'failed' | 'stored', 'queued' | 'sent' | 'failed' | 'stored' | undefined, 'queued' | 'sent' | 'failed' | 'stored'>;
+  error: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface PlatformTables {
+  orgs: OrgsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  refresh_tokens: RefreshTokensTable;
+  user_tokens: UserTokensTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  usage_events: UsageEventsTable;
+  login_failures: LoginFailuresTable;
+  email_outbox: EmailOutboxTable;
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError } from './errors.js';
+
+/** Fastify's own error codes that are the client's fault, with the status and code we answer. */
+const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON', 'Request body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_JSON', 'Request body is empty but content-type is application/json'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'Request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type: send application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'Content-Length does not match the body'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'BAD_REQUEST'],
+  FST_ERR_BAD_URL: [400, 'BAD_REQUEST', 'Malformed URL'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST'],
+};
+
+/**
+ * Every error leaves as the envelope {success:false, error, code, details?, requestId}.
+ * Client mistakes keep their 4xx; anything unexpected is logged and answered with a
+ * generic 500 that carries the request id for support.
+ */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const requestId = String(request.id);
+    if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.status(err.status).send({ success: false, error: err.message, code: err.code, details: err.details, requestId });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'request';
+      const details = err.validation.map((v) => ({
+        in: where,
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+        message: v.message,
+      }));
+      const first = details[0];
+      const message = `Invalid ${where}${first ? `: ${first.path ? `${first.path} ` : ''}${first.message}` : ''}`;
+      return reply.status(400).send({ success: false, error: message, code: 'VALIDATION_ERROR', details, requestId });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      return reply.status(500).send({ success: false, error: 'Internal server error', code: 'INTERNAL', requestId });
+    }
+    const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
+    if (known) {
+      return reply.status(known[0]).send({ success: false, error: known[2] ?? err.message, code: known[1], requestId });
+    }
+    if (err.statusCode === 429) {
+      return reply.status(429).send({ success: false, error: err.message, code: 'RATE_LIMITED', requestId });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send({ success: false, error: err.message, code: err.code ?? 'BAD_REQUEST', requestId });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ success: false, error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND', requestId: String(request.id) }),
+  );
+}

@@ -1,0 +1,33 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { RequestMeta } from '../audit/audit.service.js';
+
+/** Shared boundary schemas and helpers used by every route file. */
+
+export const uuid = z.uuid({ message: 'must be a UUID' });
+export const idParams = z.strictObject({ id: uuid });
+
+export const pageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export function pageInfo(total: number, page: { page: number; limit: number }) {
+  return { total, page: page.page, limit: page.limit, pages: Math.ceil(total / page.limit) };
+}
+
+export const errorEnvelope = z.object({
+  success: z.literal(false),
+  error: z.string(),
+  code: z.string(),
+  details: z.unknown().optional(),
+  requestId: z.string(),
+});
+
+export const email = z.email({ message: 'must be an email address' }).max(254);
+export const password = z.string().min(8, 'must be at least 8 characters').max(256);
+export const role = z.enum(['owner', 'admin', 'editor', 'member', 'viewer']);
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PlatformContext } from '../context.js';
+import type { Principal } from '../auth/principal.js';
+import type { TenantryApp } from '../apps.js';
+import type { MigrationSource } from '../db/migrate.js';
+import { migrationSourcesFor } from '../db/sources.js';
+import { Authenticator } from '../auth/authenticate.js';
+import { installErrorHandler } from './error-handler.js';
+import { tooManyRequests } from './errors.js';
+import { metricsPlugin } from './metrics.js';
+import { healthRoutes } from './health.routes.js';
+import { authRoutes } from '../auth/auth.routes.js';
+import { membersRoutes } from '../tenancy/members.routes.js';
+import { apiKeysRoutes } from '../apikeys/api-keys.routes.js';
+import { adminRoutes } from '../admin/admin.routes.js';
+import { auditRoutes } from '../audit/audit.routes.js';
+import { usageRoutes } from '../usage/usage.routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Lets browsers pass ?access_token= where they cannot set headers (SSE, WebSocket). */
+    allowQueryToken?: boolean;
+    /** Skips the per-principal limits (health checks, metrics). */
+    skipRateLimit?: boolean;
+  }
+  interface FastifyInstance {
+    authenticator: Authenticator;
+    ctx: PlatformContext;
+    migrationSources: MigrationSource[];
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: ctx.config.trustProxy,
+    // Accept a caller's x-request-id when it is sane, so a request can be traced across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+    forceCloseConnections: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  app.decorate('ctx', ctx);
+  app.decorate('migrationSources', migrationSourcesFor(apps));
+  app.decorate('authenticator', new Authenticator(ctx));
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // The API docs UI needs inline styles and scripts of its own bundle.
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  await app.register(cors, {
+    origin: ctx.config.corsOrigins.includes('*') ? true : ctx.config.corsOrigins,
+    credentials: !ctx.config.corsOrigins.includes('*'),
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tenantry API', version: '0.1.0', description: 'Multi-tenant platform and its apps. Errors use {success:false, error, code, details?, requestId}.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API key (tnt_…)' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(metricsPlugin);
+
+  // Rate limit per IP first (cheap), then authenticate, then per user and per org.
+  const limits = ctx.config.rateLimits;
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.skipRateLimit) return;
+    const wait = await ctx.rateLimiter.check(`ip:${request.ip}`, limits.ipPerMinute);
+    if (wait) throw tooManyRequests(wait);
+  });
+  app.addHook('preValidation', async (request) => {
+    request.principal = await app.authenticator.resolve(request);
+    const p = request.principal;
+    if (!p || request.routeOptions.config?.skipRateLimit) return;
+    if (p.userId) {
+      const wait = await ctx.rateLimiter.check(`user:${p.userId}`, limits.userPerMinute);
+      if (wait) throw tooManyRequests(wait, 'Too many requests for this user');
+    }
+    const wait = await ctx.rateLimiter.check(`org:${p.orgId}`, limits.orgPerMinute);
+    if (wait) throw tooManyRequests(wait, 'Too many requests for this organization');
+  });
+
+  await app.register(healthRoutes);
+  app.get('/openapi.json', { schema: { hide: true }, config: { skipRateLimit: true } }, async () => app.swagger());
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth' });
+      await api.register(membersRoutes);
+      await api.register(apiKeysRoutes, { prefix: '/api-keys' });
+      await api.register(auditRoutes, { prefix: '/audit' });
+      await api.register(usageRoutes, { prefix: '/usage' });
+      await api.register(adminRoutes, { prefix: '/admin' });
+    },
+    { prefix: '/api/v1' },
+  );
+  for (const a of apps) {
+    if (a.routes) await app.register(async (scope) => a.routes!(scope, ctx), { prefix: a.prefix });
+  }
+  return app;
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MembersService } from './members.service.js';
+import { OrgService } from './org.service.js';
+import { requirePrincipal, requireUser } from '../auth/authenticate.js';
+import { email, idParams, pageInfo, pageQuery, password, requestMeta, role, uuid } from '../http/schemas.js';
+
+const userParams = z.strictObject({ userId: uuid });
+
+export async function membersRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const members = new MembersService(app.ctx);
+  const orgs = new OrgService(app.ctx);
+
+  app.get('/org', { schema: { tags: ['org'] } }, async (request) => orgs.current(requirePrincipal(request)));
+
+  app.patch('/org', {
+    schema: {
+      tags: ['org'],
+      body: z.strictObject({ name: z.string().trim().min(1).max(120).optional(), settings: z.record(z.string(), z.unknown()).optional() }),
+    },
+  }, async (request) => orgs.update(requirePrincipal(request, 'admin'), request.body, requestMeta(request)));
+
+  app.post('/org/leave', { schema: { tags: ['org'] } }, async (request, reply) => {
+    await members.leave(requireUser(request), requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.get('/members', { schema: { tags: ['members'], querystring: pageQuery } }, async (request) => {
+    const { items, total } = await members.listMembers(requirePrincipal(request), request.query);
+    return { items, ...pageInfo(total, request.query) };
+  });
+
+  app.patch('/members/:userId', { schema: { tags: ['members'], params: userParams, body: z.strictObject({ role }) } }, async (request) =>
+    members.changeRole(requireUser(request, 'admin'), request.params.userId, request.body.role, requestMeta(request)),
+  );
+
+  app.delete('/members/:userId', { schema: { tags: ['members'], params: userParams } }, async (request, reply) => {
+    await members.removeMember(requireUser(request), request.params.userId, requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/invites', { schema: { tags: ['invites'], body: z.strictObject({ email, role: role.default('member') }) } }, async (request, reply) =>
+    reply.status(201).send(await members.createInvite(requireUser(request, 'admin'), request.body, requestMeta(request))),
+  );
+
+  app.get('/invites', { schema: { tags: ['invites'] } }, async (request) => ({ items: await members.listInvites(requirePrincipal(request, 'admin')) }));
+
+  app.delete('/invites/:id', { schema: { tags: ['invites'], params: idParams } }, async (request, reply) => {
+    await members.revokeInvite(requirePrincipal(request, 'admin'), request.params.id, requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/invites/accept', {
+    schema: {
+      tags: ['invites'],
+      security: [],
+      body: z.strictObject({ token: z.string().min(10).max(200), password: password.optional(), display_name: z.string().trim().min(1).max(120).optional() }),
+    },
+  }, async (request) => members.acceptInvite(request.body, request.principal, requestMeta(request)));
+}

@@ -1,0 +1,197 @@
+import { sql } from 'kysely';
+import type { PlatformContext } from '../context.js';
+import type { Role } from '../db/schema.js';
+import { withSystem, withTenant } from '../db/tenant.js';
+import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
+import { ROLE_RANK, hasRole, type Principal } from '../auth/principal.js';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { hashPassword, hashSecret, newSecret } from '../auth/secrets.js';
+import { issueSession } from '../auth/sessions.js';
+import type { AuthResult } from '../auth/auth.service.js';
+
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Members, roles and invitations of the caller's org. */
+export class MembersService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  private scope(p: Principal) {
+    return { orgId: p.orgId, userId: p.userId };
+  }
+
+  listMembers(p: Principal, page: { page: number; limit: number }) {
+    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+      const base = tx.selectFrom('memberships as m').where('m.org_id', '=', p.orgId);
+      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      const items = await base
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['u.id as user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at as joined_at'])
+        .orderBy('m.created_at', 'asc')
+        .orderBy('u.id', 'asc')
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit)
+        .execute();
+      return { items, total: Number(total) };
+    });
+  }
+
+  /**
+   * Change a member's role. Admins manage roles below their own; only owners grant or take
+   * away ownership; the last owner cannot be demoted.
+   */
+  changeRole(p: Principal, userId: string, role: Role, meta: RequestMeta) {
+    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+      const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+      if (!target) throw notFound('Member');
+      this.assertCanManage(p, target.role, role);
+      if (target.role === 'owner' && role !== 'owner') await this.assertNotLastOwner(tx, p.orgId);
+      await tx.updateTable('memberships').set({ role }).where('org_id', '=', p.orgId).where('user_id', '=', userId).execute();
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'member.role_changed', targetType: 'user', targetId: userId, metadata: { from: target.role, to: role } }, meta);
+      return { user_id: userId, role };
+    });
+  }
+
+  removeMember(p: Principal, userId: string, meta: RequestMeta) {
+    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+      const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+      if (!target) throw notFound('Member');
+      if (userId !== p.userId) this.assertCanManage(p, target.role, target.role);
+      if (target.role === 'owner') await this.assertNotLastOwner(tx, p.orgId);
+      await tx.deleteFrom('memberships').where('org_id', '=', p.orgId).where('user_id', '=', userId).execute();
+      await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      await recordAudit(tx, p, { orgId: p.orgId, action: userId === p.userId ? 'member.left' : 'member.removed', targetType: 'user', targetId: userId }, meta);
+    });
+  }
+
+  leave(p: Principal, meta: RequestMeta) {
+    if (!p.userId) throw forbidden('Only users can leave an organization', 'USER_REQUIRED');
+    return this.removeMember(p, p.userId, meta);
+  }
+
+  async createInvite(p: Principal, input: { email: string; role: Role }, meta: RequestMeta) {
+    if (input.role === 'owner' && p.role !== 'owner') throw forbidden('Only an owner can invite another owner', 'INSUFFICIENT_ROLE');
+    if (ROLE_RANK[input.role] > ROLE_RANK[p.role]) throw forbidden('You cannot invite someone with a higher role than yours', 'INSUFFICIENT_ROLE');
+    const token = newSecret('inv_');
+    const email = input.email.trim();
+    const invite = await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+      const already = await tx
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select('u.id')
+        .where('m.org_id', '=', p.orgId)
+        .where(sql`lower(u.email)`, '=', email.toLowerCase())
+        .executeTakeFirst();
+      if (already) throw conflict('This person is already a member', 'ALREADY_MEMBER');
+      const row = await tx
+        .insertInto('invites')
+        .values({ org_id: p.orgId, email, role: input.role, token_hash: hashSecret(token), invited_by: p.userId, expires_at: new Date(Date.now() + INVITE_TTL_MS) })
+        .returning(['id', 'email', 'role', 'created_at', 'expires_at'])
+        .executeTakeFirstOrThrow();
+      const org = await tx.selectFrom('orgs').select(['name']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'invite.created', targetType: 'invite', targetId: row.id, metadata: { email, role: input.role } }, meta);
+      return { ...row, org_name: org.name };
+    });
+    const base = this.ctx.config.publicUrl ?? `http://localhost:${this.ctx.config.port}`;
+    await this.ctx.mailer.send({
+      to: email,
+      subject: `You are invited to join ${invite.org_name}`,
+      text: `You have been invited to join ${invite.org_name} as ${invite.role}.\n\nAccept: ${base}/invite?token=${encodeURIComponent(token)}\n\nOr send this token to POST /api/v1/invites/accept:\n${token}\n\nThe invitation expires on ${invite.expires_at.toISOString()}.`,
+    });
+    return { id: invite.id, email: invite.email, role: invite.role, created_at: invite.created_at, expires_at: invite.expires_at, token };
+  }
+
+  listInvites(p: Principal) {
+    return withTenant(this.ctx.database.db, this.scope(p), (tx) =>
+      tx
+        .selectFrom('invites')
+        .select(['id', 'email', 'role', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
+        .where('org_id', '=', p.orgId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute(),
+    );
+  }
+
+  revokeInvite(p: Principal, inviteId: string, meta: RequestMeta) {
+    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+      const row = await tx
+        .updateTable('invites')
+        .set({ revoked_at: new Date() })
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', inviteId)
+        .where('accepted_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) throw notFound('Invite');
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'invite.revoked', targetType: 'invite', targetId: inviteId }, meta);
+    });
+  }
+
+  /**
+   * Accept an invitation with its token. An existing account must be the invited email
+   * (logged in, or proving the password); a new email creates the account here.
+   * The token is the credential, so this runs as the platform.
+   */
+  async acceptInvite(
+    input: { token: string; password?: string; display_name?: string },
+    caller: Principal | null,
+    meta: RequestMeta,
+  ): Promise<AuthResult> {
+    const tokenHash = hashSecret(input.token);
+    const newPasswordHash = input.password ? await hashPassword(input.password) : null;
+    return withSystem(this.ctx.database.db, async (tx) => {
+      const invite = await tx
+        .selectFrom('invites as i')
+        .innerJoin('orgs as o', 'o.id', 'i.org_id')
+        .select(['i.id', 'i.org_id', 'i.email', 'i.role', 'i.expires_at', 'i.accepted_at', 'i.revoked_at', 'o.name as org_name', 'o.status as org_status'])
+        .where('i.token_hash', '=', tokenHash)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!invite || invite.revoked_at || invite.accepted_at || invite.expires_at.getTime() <= Date.now()) {
+        throw badRequest('This invitation is invalid, already used or expired: ask for a new one', undefined, 'INVALID_INVITE');
+      }
+      if (invite.org_status === 'suspended') throw forbidden('This organization is suspended', 'ORG_SUSPENDED');
+      let user = await tx.selectFrom('users').select(['id', 'email', 'password_hash']).where(sql`lower(email)`, '=', invite.email.toLowerCase()).executeTakeFirst();
+      if (user) {
+        const authorised = caller?.userId === user.id;
+        if (!authorised) {
+          throw forbidden('An account with this email exists: log in as that account and accept the invitation again', 'LOGIN_REQUIRED');
+        }
+      } else {
+        if (!newPasswordHash) throw badRequest('A password is required to create your account', undefined, 'PASSWORD_REQUIRED');
+        user = await tx
+          .insertInto('users')
+          .values({ email: invite.email, password_hash: newPasswordHash, display_name: input.display_name ?? null, email_verified_at: new Date() })
+          .returning(['id', 'email', 'password_hash'])
+          .executeTakeFirstOrThrow();
+      }
+      await tx
+        .insertInto('memberships')
+        .values({ org_id: invite.org_id, user_id: user.id, role: invite.role })
+        .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
+        .execute();
+      const membership = await tx.selectFrom('memberships').select('role').where('org_id', '=', invite.org_id).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+      await tx.updateTable('invites').set({ accepted_at: new Date() }).where('id', '=', invite.id).execute();
+      await recordAudit(tx, { kind: 'user', userId: user.id, isSuperadmin: false }, { orgId: invite.org_id, action: 'invite.accepted', targetType: 'invite', targetId: invite.id }, meta);
+      const tokens = await issueSession(this.ctx, tx, { userId: user.id, orgId: invite.org_id, role: membership.role }, meta);
+      return { ...tokens, user: { id: user.id, email: user.email, org_id: invite.org_id, org_name: invite.org_name, role: membership.role } };
+    });
+  }
+
+  private assertCanManage(p: Principal, currentRole: Role, newRole: Role) {
+    if (!hasRole(p, 'admin')) throw forbidden('Only admins and owners manage members', 'INSUFFICIENT_ROLE');
+    const touchesOwner = currentRole === 'owner' || newRole === 'owner';
+    if (touchesOwner && p.role !== 'owner') throw forbidden('Only an owner can grant or remove ownership', 'INSUFFICIENT_ROLE');
+    if (!touchesOwner && p.role === 'admin' && currentRole === 'admin' && newRole !== 'admin') {
+      throw forbidden('An admin cannot demote another admin: ask an owner', 'INSUFFICIENT_ROLE');
+    }
+  }
+
+  private async assertNotLastOwner(tx: Parameters<Parameters<typeof withTenant>[2]>[0], orgId: string) {
+    // Lock every owner row so two owners demoting each other at once cannot both succeed.
+    const owners = await tx.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', 'owner').forUpdate().execute();
+    if (owners.length <= 1) throw conflict('The last owner cannot leave, be removed or be demoted: make someone else owner first', 'LAST_OWNER');
+  }
+}

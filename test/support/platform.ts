@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/platform/config/config.js';
+import { startPlatform, type Platform } from '../../src/platform/runtime.js';
+import type { TenantryApp } from '../../src/platform/apps.js';
+
+/**
+ * Test platform: embedded PGlite in memory by default, or the PostgreSQL in DATABASE_URL
+ * (CI runs the suite both ways). Data from different test files may share one PostgreSQL
+ * database, so tests create their own users and orgs with unique emails.
+ */
+export async function startTestPlatform(options: { env?: Record<string, string>; apps?: TenantryApp[] } = {}): Promise<TestPlatform> {
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    DATA_DIR: 'memory://',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    RATE_LIMIT_IP_PER_MINUTE: '100000',
+    RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_ORG_PER_MINUTE: '100000',
+    LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...options.env,
+  });
+  const platform = await startPlatform({ config, apps: options.apps });
+  await platform.server.ready();
+  return new TestPlatform(platform);
+}
+
+export interface TestUser {
+  userId: string;
+  orgId: string;
+  email: string;
+  password: string;
+  token: string;
+  refreshToken: string;
+}
+
+export function uniqueEmail(label = 'user'): string {
+  return `${label}-${randomBytes(5).toString('hex')}@example.test`;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export class TestPlatform {
+  constructor(public readonly platform: Platform) {}
+
+  get server() {
+    return this.platform.server;
+  }
+
+  get db() {
+    return this.platform.ctx.database.db;
+  }
+
+  async request(method: Method, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } = {}): Promise<LightMyRequestResponse> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+    return this.server.inject({
+      method,
+      url,
+      headers,
+      payload: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+  }
+
+  async signup(label = 'user', extra: Record<string, unknown> = {}): Promise<TestUser> {
+    const email = uniqueEmail(label);
+    const password = 'correct horse battery';
+    const res = await this.request('POST', '/api/v1/auth/signup', { body: { email, password, org_name: `${label} org`, ...extra } });
+    if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
+    const body = res.json();
+    return { userId: body.user.id, orgId: body.user.org_id, email, password, token: body.access_token, refreshToken: body.refresh_token };
+  }
+
+  async close() {
+    await this.platform.close();
+  }
+}

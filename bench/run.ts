@@ -1,0 +1,19 @@
+/**
+ * Benchmark runner: `npm run bench -- <name>`. Each benchmark prints progress to stderr and
+ * ends stdout with one line of JSON holding its figures (recorded in docs/benchmarks.md).
+ * Benchmarks compare against a baseline measured in the same process and run, so the
+ * figures are ratios that travel between machines.
+ */
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  api: async () => (await import('./api.bench.js')).run(),
+};
+
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+const result = await bench();
+console.log(JSON.stringify({ bench: name, date: new Date().toISOString(), ...result }));
+process.exit(0);

@@ -1,4 +1,5 @@
 import type { TenantryApp } from '../platform/apps.js';
+import { visantApp } from './visant/index.js';
 
 /** Every app this build ships; APPS=name,name narrows what runs. */
-export const installedApps: TenantryApp[] = [];
+export const installedApps: TenantryApp[] = [visantApp];

@@ -17,19 +17,21 @@ export interface AuditEntry {
   metadata?: Record<string, unknown>;
 }
 
-type Executor = Kysely<PlatformTables> | Transaction<PlatformTables>;
+/** Any Kysely handle whose database includes the platform tables (apps extend them). */
+type Executor<DB extends PlatformTables> = Kysely<DB> | Transaction<DB>;
 
 /**
  * Appends to audit_log inside the caller's transaction, so the record and the change
  * commit together (or not at all). The table is insert-only for the application role.
  */
-export async function recordAudit(
-  tx: Executor,
+export async function recordAudit<DB extends PlatformTables>(
+  db: Executor<DB>,
   actor: Pick<Principal, 'kind' | 'userId' | 'apiKeyId' | 'isSuperadmin'> | 'system',
   entry: AuditEntry,
   meta: RequestMeta = {},
   asSuperadmin = false,
 ): Promise<void> {
+  const tx = db as unknown as Kysely<PlatformTables>;
   const actorType = actor === 'system' ? 'system' : asSuperadmin ? 'superadmin' : actor.kind === 'api_key' ? 'api_key' : 'user';
   await tx
     .insertInto('audit_log')

@@ -1,13 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
 
-type Executor = Kysely<PlatformTables> | Transaction<PlatformTables>;
+type Executor<DB extends PlatformTables> = Kysely<DB> | Transaction<DB>;
 
 /** Metered actions (uploads, renders, AI calls…), recorded in the caller's transaction. */
-export async function recordUsage(
-  tx: Executor,
+export async function recordUsage<DB extends PlatformTables>(
+  db: Executor<DB>,
   event: { orgId: string; userId?: string | null; action: string; bytes?: number; metadata?: Record<string, unknown> },
 ) {
+  const tx = db as unknown as Kysely<PlatformTables>;
   await tx
     .insertInto('usage_events')
     .values({ org_id: event.orgId, user_id: event.userId ?? null, action: event.action, bytes: event.bytes ?? 0, metadata: JSON.stringify(event.metadata ?? {}) })
@@ -15,7 +16,7 @@ export async function recordUsage(
 }
 
 /** Per-action totals for one org over a period. */
-export async function usageSummary(tx: Executor, orgId: string, from: Date, to: Date) {
+export async function usageSummary(tx: Executor<PlatformTables>, orgId: string, from: Date, to: Date) {
   return tx
     .selectFrom('usage_events')
     .select(['action', sql<number>`count(*)::int`.as('events'), sql<number>`coalesce(sum(bytes), 0)::bigint`.as('bytes')])

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestMeta, pageInfo, pageQuery } from '../../../platform/http/schemas.js';
+import { DevicesService } from './devices.service.js';
+import { requireDashboard } from './device-principal.js';
+import { deviceConfigSchema } from './device-config.js';
+
+export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'letters, digits, ".", "_" and "-", up to 255 characters');
+const deviceParams = z.strictObject({ id: deviceIdSchema });
+const statusEnum = z.enum(['active', 'inactive', 'transferred']);
+
+export function apiBaseUrl(request: FastifyRequest): string {
+  return request.server.ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+export async function devicesRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const devices = new DevicesService(app.ctx);
+  const tags = ['visant: devices'];
+
+  app.post('/devices', {
+    schema: {
+      tags,
+      description: 'Register a camera. The response carries its API key, a config file and a QR code of that file: shown only once.',
+      body: z.strictObject({
+        device_id: deviceIdSchema.optional(),
+        friendly_name: z.string().trim().min(1).max(255).optional(),
+        device_version: z.string().trim().max(50).optional(),
+        config: deviceConfigSchema.optional(),
+      }),
+    },
+  }, async (request, reply) =>
+    reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), apiBaseUrl(request))),
+  );
+
+  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => {
+    const { items, total } = await devices.list(requireDashboard(request), request.query);
+    return { items, ...pageInfo(total, request.query) };
+  });
+
+  app.get('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) => devices.get(requireDashboard(request), request.params.id));
+
+  app.put('/devices/:id', {
+    schema: {
+      tags,
+      params: deviceParams,
+      body: z.strictObject({
+        friendly_name: z.string().trim().min(1).max(255).optional(),
+        device_version: z.string().trim().max(50).optional(),
+        status: statusEnum.optional(),
+      }),
+    },
+  }, async (request) => devices.update(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)));
+
+  app.delete('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) =>
+    devices.deactivate(requireDashboard(request, 'editor'), request.params.id, requestMeta(request)),
+  );
+
+  app.get('/devices/:id/status', { schema: { tags, params: deviceParams } }, async (request) => devices.status(requireDashboard(request), request.params.id));
+
+  app.get('/devices/:id/config', { schema: { tags, params: deviceParams } }, async (request) => devices.getConfig(requireDashboard(request), request.params.id));
+
+  app.put('/devices/:id/config', { schema: { tags, params: deviceParams, body: deviceConfigSchema } }, async (request) =>
+    devices.putConfig(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)),
+  );
+}

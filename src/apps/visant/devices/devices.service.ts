@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import QRCode from 'qrcode';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { PlatformContext } from '../../../platform/context.js';
+import type { Principal } from '../../../platform/auth/principal.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
+import { issueApiKey } from '../../../platform/apikeys/issue-key.js';
+import { conflict, isUniqueViolation, notFound } from '../../../platform/http/errors.js';
+import type { VisantTables } from '../schema.js';
+import { deviceScope } from './device-principal.js';
+import { DEFAULT_DEVICE_CONFIG, deviceConfigSchema, isOnline, type DeviceConfigInput } from './device-config.js';
+
+const DEVICE_FIELDS = ['id', 'device_id', 'friendly_name', 'status', 'created_at', 'updated_at', 'last_seen_at', 'last_ip', 'device_version', 'config'] as const;
+type DeviceRow = Awaited<ReturnType<DevicesService['findOrThrow']>>;
+
+export class DevicesService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  private get db() {
+    return this.ctx.database.db as unknown as Kysely<VisantTables>;
+  }
+
+  private scope(p: Principal) {
+    return { orgId: p.orgId, userId: p.userId };
+  }
+
+  /** Public shape of a device: the row plus its computed online flag. */
+  view(row: DeviceRow) {
+    const config = { ...DEFAULT_DEVICE_CONFIG, ...(row.config as DeviceConfigInput) };
+    return { ...row, config, online: row.status === 'active' && isOnline(row.last_seen_at, config) };
+  }
+
+  /** Register a camera; its API key (scoped to this device) is returned once, with a config file and QR code. */
+  async register(p: Principal, input: { device_id?: string; friendly_name?: string; device_version?: string; config?: DeviceConfigInput }, meta: RequestMeta, apiBaseUrl: string) {
+    const deviceId = input.device_id ?? `camera-${randomBytes(3).toString('hex')}`;
+    const created = await withTenant(this.db, this.scope(p), async (tx) => {
+      const device = await tx
+        .insertInto('visant_devices')
+        .values({
+          org_id: p.orgId,
+          device_id: deviceId,
+          friendly_name: input.friendly_name ?? deviceId,
+          device_version: input.device_version ?? null,
+          config: JSON.stringify({ ...DEFAULT_DEVICE_CONFIG, ...input.config }),
+        })
+        .returning(DEVICE_FIELDS)
+        .executeTakeFirstOrThrow()
+        .catch((err) => {
+          if (isUniqueViolation(err)) throw conflict(`A device with id "${deviceId}" is already registered in your organization`, 'DEVICE_EXISTS');
+          throw err;
+        });
+      const key = await issueApiKey(tx, { orgId: p.orgId, name: `Visant device ${deviceId}`, scopes: [deviceScope(device.id)], role: 'member', createdBy: p.userId });
+      await tx.updateTable('visant_devices').set({ api_key_id: key.id }).where('id', '=', device.id).where('org_id', '=', p.orgId).execute();
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_registered', targetType: 'visant_device', targetId: device.id, metadata: { device_id: deviceId } }, meta);
+      return { device, key };
+    });
+    const configFile = {
+      api_url: `${apiBaseUrl}/visant/v1`,
+      device_id: deviceId,
+      api_key: created.key.key,
+      upload_endpoint: `${apiBaseUrl}/visant/v1/captures`,
+      trigger: created.device.config.trigger ?? DEFAULT_DEVICE_CONFIG.trigger,
+    };
+    const configText = JSON.stringify(configFile, null, 2);
+    return {
+      device: this.view(created.device),
+      api_key: created.key.key,
+      api_key_prefix: created.key.prefix,
+      config_file: { filename: `visant-${deviceId}.json`, content_type: 'application/json', content: configText },
+      qr_code: await QRCode.toDataURL(configText, { errorCorrectionLevel: 'M', margin: 1, width: 512 }),
+    };
+  }
+
+  list(p: Principal, q: { page: number; limit: number; status?: 'active' | 'inactive' | 'transferred' }) {
+    return withTenant(this.db, this.scope(p), async (tx) => {
+      let base = tx.selectFrom('visant_devices').where('org_id', '=', p.orgId);
+      if (q.status) base = base.where('status', '=', q.status);
+      const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
+      const rows = await base.select(DEVICE_FIELDS).orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute();
+      return { items: rows.map((r) => this.view(r)), total };
+    });
+  }
+
+  async get(p: Principal, deviceId: string) {
+    return this.view(await withTenant(this.db, this.scope(p), (tx) => this.findOrThrow(tx, p.orgId, deviceId)));
+  }
+
+  async findOrThrow(tx: Transaction<VisantTables>, orgId: string, deviceId: string) {
+    const row = await tx.selectFrom('visant_devices').select(DEVICE_FIELDS).where('org_id', '=', orgId).where('device_id', '=', deviceId).executeTakeFirst();
+    if (!row) throw notFound('Device');
+    return row;
+  }
+
+  update(p: Principal, deviceId: string, input: { friendly_name?: string; device_version?: string; status?: 'active' | 'inactive' | 'transferred' }, meta: RequestMeta) {
+    return withTenant(this.db, this.scope(p), async (tx) => {
+      const device = await this.findOrThrow(tx, p.orgId, deviceId);
+      if (input.status === 'active' && device.status !== 'active') {
+        throw conflict('A deactivated device keeps its key revoked: register it again to get a new key', 'DEVICE_INACTIVE');
+      }
+      const row = await tx
+        .updateTable('visant_devices')
+        .set({ ...input, updated_at: new Date() })
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', device.id)
+        .returning(DEVICE_FIELDS)
+        .executeTakeFirstOrThrow();
+      if (input.status && input.status !== 'active') await this.revokeKey(tx, p.orgId, device.id);
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_updated', targetType: 'visant_device', targetId: device.id, metadata: input }, meta);
+      return this.view(row);
+    });
+  }
+
+  /** DELETE deactivates: captures stay, the key stops working at once. */
+  deactivate(p: Principal, deviceId: string, meta: RequestMeta) {
+    return this.update(p, deviceId, { status: 'inactive' }, meta);
+  }
+
+  status(p: Principal, deviceId: string) {
+    return withTenant(this.db, this.scope(p), async (tx) => {
+      const device = this.view(await this.findOrThrow(tx, p.orgId, deviceId));
+      const stats = await tx
+        .selectFrom('visant_captures')
+        .select([
+          sql<number>`count(*)::int`.as('captures_count'),
+          sql<Date | null>`max(captured_at)`.as('last_capture_at'),
+          sql<number>`(count(*) filter (where evaluation_status in ('pending', 'processing')))::int`.as('pending_evaluations'),
+          sql<number>`(count(*) filter (where state = 'abnormal'))::int`.as('abnormal_count'),
+        ])
+        .where('org_id', '=', p.orgId)
+        .where('device_uuid', '=', device.id)
+        .executeTakeFirstOrThrow();
+      return {
+        device_id: device.device_id,
+        status: device.status,
+        online: device.online,
+        last_seen_at: device.last_seen_at,
+        last_ip: device.last_ip,
+        device_version: device.device_version,
+        ...stats,
+      };
+    });
+  }
+
+  async getConfig(p: Principal, deviceId: string) {
+    return (await this.get(p, deviceId)).config;
+  }
+
+  putConfig(p: Principal, deviceId: string, config: DeviceConfigInput, meta: RequestMeta) {
+    const parsed = deviceConfigSchema.parse(config);
+    return withTenant(this.db, this.scope(p), async (tx) => {
+      const device = await this.findOrThrow(tx, p.orgId, deviceId);
+      const merged = { ...DEFAULT_DEVICE_CONFIG, ...(device.config as DeviceConfigInput), ...parsed };
+      await tx.updateTable('visant_devices').set({ config: JSON.stringify(merged), updated_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', device.id).execute();
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_config_updated', targetType: 'visant_device', targetId: device.id }, meta);
+      return merged;
+    });
+  }
+
+  private async revokeKey(tx: Transaction<VisantTables>, orgId: string, deviceUuid: string) {
+    await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('org_id', '=', orgId)
+      .where('revoked_at', 'is', null)
+      .where('id', '=', (eb) => eb.selectFrom('visant_devices').select('api_key_id').where('id', '=', deviceUuid).where('org_id', '=', orgId))
+      .execute();
+  }
+}

@@ -1,0 +1,91 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { visantApp } from '../../../src/apps/visant/index.js';
+
+describe('visant devices', () => {
+  let t: TestPlatform;
+  let owner: TestUser;
+  let other: TestUser;
+  before(async () => {
+    t = await startTestPlatform({ apps: [visantApp] });
+    owner = await t.signup('cam-owner');
+    other = await t.signup('cam-other');
+  });
+  after(() => t.close());
+
+  it('registers a device and shows its key, config file and QR code once', async () => {
+    const res = await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'camera-01', friendly_name: 'Front door' } });
+    assert.equal(res.statusCode, 201, res.body);
+    const body = res.json();
+    assert.match(body.api_key, /^tnt_/);
+    assert.equal(body.device.device_id, 'camera-01');
+    assert.equal(body.device.online, false);
+    const file = JSON.parse(body.config_file.content);
+    assert.equal(file.api_key, body.api_key);
+    assert.equal(file.device_id, 'camera-01');
+    assert.match(body.qr_code, /^data:image\/png;base64,/);
+    const again = await t.request('GET', '/visant/v1/devices/camera-01', { token: owner.token });
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().api_key, undefined, 'the key is never shown again');
+  });
+
+  it('rejects a duplicate device id in the same org but allows it in another org', async () => {
+    const dup = await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'camera-01' } });
+    assert.equal(dup.statusCode, 409);
+    assert.equal(dup.json().code, 'DEVICE_EXISTS');
+    const elsewhere = await t.request('POST', '/visant/v1/devices', { token: other.token, body: { device_id: 'camera-01' } });
+    assert.equal(elsewhere.statusCode, 201);
+  });
+
+  it('keeps per-device configuration and validates it', async () => {
+    const put = await t.request('PUT', '/visant/v1/devices/camera-01/config', {
+      token: owner.token,
+      body: { normal_description: 'An empty hallway', trigger: { enabled: true, interval_seconds: 30 }, notifications: { email_recipients: ['ops@example.test'], cooldown_minutes: 15 } },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const got = (await t.request('GET', '/visant/v1/devices/camera-01/config', { token: owner.token })).json();
+    assert.equal(got.normal_description, 'An empty hallway');
+    assert.equal(got.trigger.interval_seconds, 30);
+    const bad = await t.request('PUT', '/visant/v1/devices/camera-01/config', { token: owner.token, body: { trigger: { enabled: true, interval_seconds: 1 } } });
+    assert.equal(bad.statusCode, 400);
+    const otherOrgConfig = (await t.request('GET', '/visant/v1/devices/camera-01/config', { token: other.token })).json();
+    assert.equal(otherOrgConfig.normal_description, '', "the other org's camera-01 is a different device");
+  });
+
+  it('lists devices with paging and reports status', async () => {
+    const list = await t.request('GET', '/visant/v1/devices?limit=10', { token: owner.token });
+    assert.equal(list.statusCode, 200);
+    assert.equal(list.json().total, 1);
+    const status = await t.request('GET', '/visant/v1/devices/camera-01/status', { token: owner.token });
+    assert.equal(status.json().captures_count, 0);
+    assert.equal(status.json().online, false);
+  });
+
+  it("answers 404 for another org's device and 400 for a malformed id", async () => {
+    const dev = await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'private-cam' } });
+    assert.equal(dev.statusCode, 201);
+    for (const [method, url] of [['GET', '/visant/v1/devices/private-cam'], ['GET', '/visant/v1/devices/private-cam/status'], ['GET', '/visant/v1/devices/private-cam/config'], ['DELETE', '/visant/v1/devices/private-cam']] as const) {
+      const res = await t.request(method, url, { token: other.token });
+      assert.equal(res.statusCode, 404, `${method} ${url}`);
+    }
+    const malformed = await t.request('GET', '/visant/v1/devices/..%2Fetc', { token: owner.token });
+    assert.equal(malformed.statusCode, 400);
+  });
+
+  it('deactivating a device revokes its key', async () => {
+    const reg = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'short-lived' } })).json();
+    const del = await t.request('DELETE', '/visant/v1/devices/short-lived', { token: owner.token });
+    assert.equal(del.statusCode, 200);
+    assert.equal(del.json().status, 'inactive');
+    const withKey = await t.request('GET', '/visant/v1/devices', { token: reg.api_key });
+    assert.equal(withKey.statusCode, 401);
+  });
+
+  it('does not let a device key manage devices', async () => {
+    const reg = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'nosy-cam' } })).json();
+    const res = await t.request('GET', '/visant/v1/devices', { token: reg.api_key });
+    assert.equal(res.statusCode, 403);
+    assert.equal(res.json().code, 'DEVICE_KEY_NOT_ALLOWED');
+  });
+});

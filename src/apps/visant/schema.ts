@@ -52,6 +52,7 @@ export interface VisantCapturesTable {
   normal_description_file: string | null;
   capture_metadata: Json;
   marked_normal: ColumnType<boolean, boolean | undefined, boolean>;
+  fingerprint: Buffer | null;
 }
 
 export interface VisantNotificationsTable {

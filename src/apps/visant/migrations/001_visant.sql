@@ -47,6 +47,9 @@ create table visant_captures (
   -- A person marked this capture as showing the device's normal scene: the offline
   -- evaluator learns its baseline from these.
   marked_normal boolean not null default false,
+  -- 64x64 grayscale thumbnail (4096 bytes) computed at ingest: the offline evaluator compares
+  -- fingerprints, so judging a capture never has to fetch the baseline images from storage.
+  fingerprint bytea,
   unique (org_id, record_id)
 );
 create index idx_visant_captures_org_date on visant_captures (org_id, captured_at desc, id desc);

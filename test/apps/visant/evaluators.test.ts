@@ -1,0 +1,92 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BaselineEvaluator } from '../../../src/apps/visant/evaluation/baseline-evaluator.js';
+import { VisionModelEvaluator } from '../../../src/apps/visant/evaluation/vision-evaluator.js';
+import { fingerprint } from '../../../src/apps/visant/evaluation/fingerprint.js';
+import { OpenAiCompatibleChat } from '../../../src/platform/ai/openai-chat.js';
+import { sceneJpeg } from '../../support/images.js';
+
+async function input(image: Buffer, baseline: Buffer[]) {
+  return { image, contentType: 'image/jpeg', fingerprint: await fingerprint(image), normalDescription: 'An empty yard', baseline: await Promise.all(baseline.map(fingerprint)) };
+}
+
+describe('offline baseline evaluator', () => {
+  const evaluator = new BaselineEvaluator();
+
+  it('answers uncertain, with a reason, while no baseline exists', async () => {
+    const r = await evaluator.evaluate(await input(await sceneJpeg(), []));
+    assert.equal(r.state, 'uncertain');
+    assert.match(r.reason, /mark a few captures/);
+  });
+
+  it('judges the same scene under other lighting as normal', async () => {
+    const r = await evaluator.evaluate(await input(await sceneJpeg({ brightness: 1.25 }), [await sceneJpeg()]));
+    assert.equal(r.state, 'normal', r.reason);
+    assert.ok(r.score < 0.4, `score ${r.score}`);
+  });
+
+  it('judges a large new object as abnormal and names where it is', async () => {
+    const r = await evaluator.evaluate(await input(await sceneJpeg({ intruder: { x: 0.02, y: 0.02, w: 0.4, h: 0.45 } }), [await sceneJpeg()]));
+    assert.notEqual(r.state, 'normal', r.reason);
+    assert.ok(r.score > 0.5, `score ${r.score}`);
+    assert.match(r.reason, /top left/);
+  });
+
+  it('scores a bigger change higher than a smaller one', async () => {
+    const base = [await sceneJpeg()];
+    const small = await evaluator.evaluate(await input(await sceneJpeg({ intruder: { x: 0.45, y: 0.1, w: 0.08, h: 0.1 } }), base));
+    const big = await evaluator.evaluate(await input(await sceneJpeg({ intruder: { x: 0.1, y: 0.1, w: 0.8, h: 0.8 } }), base));
+    assert.ok(big.score > small.score, `${big.score} > ${small.score}`);
+    assert.equal(big.state, 'abnormal');
+  });
+});
+
+describe('hosted vision evaluator (OpenAI-compatible fake)', () => {
+  let server: http.Server;
+  let baseUrl: string;
+  const answers: string[] = [];
+  const seen: Array<{ auth?: string; body: { model: string; messages: Array<{ content: unknown }>; response_format?: unknown } }> = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, body: JSON.parse(raw) });
+        const next = answers.shift();
+        if (next === '500') {
+          res.writeHead(500).end('overloaded');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ model: 'fake-vision', choices: [{ message: { role: 'assistant', content: next ?? '' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('sends the image and description, and validates the JSON answer, asking again when malformed', async () => {
+    answers.push('500', 'I think it is fine', '```json\n{"state":"abnormal","score":0.91,"reason":"A person is standing by the gate."}\n```');
+    const evaluator = new VisionModelEvaluator(new OpenAiCompatibleChat({ baseUrl, apiKey: 'sk-test', model: 'gpt-4o-mini', maxRetries: 2 }));
+    const r = await evaluator.evaluate(await input(await sceneJpeg(), []));
+    assert.equal(r.state, 'abnormal');
+    assert.equal(r.score, 0.91);
+    assert.equal(r.details.attempts, 2);
+    const last = seen.at(-1)!;
+    assert.equal(last.auth, 'Bearer sk-test');
+    assert.equal(last.body.model, 'gpt-4o-mini');
+    assert.deepEqual(last.body.response_format, { type: 'json_object' });
+    const parts = last.body.messages[1]!.content as Array<{ type: string; text?: string; image_url?: { url: string } }>;
+    assert.match(parts[0]!.text!, /An empty yard/);
+    assert.match(parts[1]!.image_url!.url, /^data:image\/jpeg;base64,\/9j\//);
+  });
+
+  it('fails after repeated malformed answers instead of inventing a result', async () => {
+    answers.push('{"state":"weird","score":2}', '{"state":"normal"}', 'nope');
+    const evaluator = new VisionModelEvaluator(new OpenAiCompatibleChat({ baseUrl, model: 'm', maxRetries: 0 }));
+    await assert.rejects(evaluator.evaluate(await input(await sceneJpeg(), [])), /no valid answer/);
+  });
+});

@@ -3,8 +3,10 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../platform/config/config.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
+import { workerCommand } from './worker.js';
 import { adminCommand } from './admin.js';
 import { emailCommand } from './email.js';
+import { storageCommand } from './storage.js';
 
 const program = new Command()
   .name('tenantry')
@@ -12,9 +14,11 @@ const program = new Command()
   .showHelpAfterError();
 
 program.command('serve').description('apply migrations and serve the API (embedded PGlite unless DATABASE_URL is set)').action(serveCommand);
+program.command('worker').description('run background job workers (queue maintenance and cron included) without serving HTTP').action(workerCommand);
 program.command('migrate').description('apply pending database migrations and exit').action(migrateCommand);
 program.addCommand(adminCommand());
 program.addCommand(emailCommand());
+program.addCommand(storageCommand());
 
 try {
   loadConfig(); // fail fast, naming the bad variable, before any command runs

@@ -7,8 +7,14 @@ import { migrate } from './db/migrate.js';
 import { migrationSourcesFor } from './db/sources.js';
 import { TokenService } from './auth/tokens.js';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './http/rate-limiter.js';
-import { OutboxMailer } from './email/mailer.js';
+import { createMailer } from './email/create-mailer.js';
+import { ShareService } from './sharing/share-links.service.js';
 import { buildServer } from './http/server.js';
+import { createStorage } from './storage/storage.js';
+import { createEventBus } from './realtime/create-event-bus.js';
+import type { EventBus } from './realtime/event-bus.js';
+import { JobService } from './jobs/job-service.js';
+import { platformJobs } from './jobs/platform-jobs.js';
 import type { PlatformContext } from './context.js';
 import type { TenantryApp } from './apps.js';
 
@@ -22,28 +28,58 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
   return pino({ level: config.env === 'test' && config.logLevel === 'info' ? 'warn' : config.logLevel });
 }
 
+export interface StartOptions {
+  config?: Config;
+  apps?: TenantryApp[];
+  log?: Logger;
+  /**
+   * Run job workers (handlers, queue maintenance, cron) in this process. Default: WORKERS
+   * (inline). `tenantry worker` forces them on; an API-only process sets WORKERS=off.
+   */
+  workers?: boolean;
+}
+
 /** Open the database, apply migrations and build the platform's services and HTTP server. */
-export async function startPlatform(options: { config?: Config; apps?: TenantryApp[]; log?: Logger } = {}): Promise<Platform> {
+export async function startPlatform(options: StartOptions = {}): Promise<Platform> {
   const config = options.config ?? loadConfig();
   const apps = (options.apps ?? []).filter((a) => !config.apps || config.apps.includes(a.name));
   const log = options.log ?? createLogger(config);
   const database = await openDatabase(config);
+  let events: EventBus | undefined;
+  let jobs: JobService | undefined;
   try {
     await migrate(database.pool, migrationSourcesFor(apps), (m) => log.info(m));
-    const tokens = new TokenService(await resolveJwtSecret(config), config.accessTokenTtlSeconds, config.supabaseJwtSecret);
+    const jwtSecret = await resolveJwtSecret(config);
+    const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds, config.supabaseJwtSecret);
+    const storage = await createStorage(config, jwtSecret);
     const rateLimiter = new RateLimiter(config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new MemoryRateLimitStore());
-    const ctx: PlatformContext = { config, database, tokens, rateLimiter, mailer: new OutboxMailer(database.db), log };
+    const mailer = createMailer(config, database.db, log);
+    const shares = new ShareService({ config, database, rateLimiter });
+    const bus = (events = await createEventBus(config, database, log));
+    const jobService = (jobs = new JobService({ config, database, events: bus, log }));
+    jobService.register(platformJobs);
+    jobService.register(apps.flatMap((a) => a.jobs ?? []));
+    const ctx: PlatformContext = { config, database, tokens, rateLimiter, mailer, shares, storage, jobs: jobService, events: bus, log };
+    for (const a of apps) await a.setup?.(ctx);
+    await jobService.start(ctx, { workers: options.workers ?? config.jobs.workers === 'inline' });
     const server = await buildServer(ctx, apps);
     return {
       ctx,
       server,
       async close() {
         await server.close();
+        // Jobs after HTTP (a request may still enqueue), the bus after jobs (they publish progress).
+        await jobService.stop();
+        await bus.close();
         await rateLimiter.close();
+        await storage.close();
+        await mailer.close();
         await database.close();
       },
     };
   } catch (err) {
+    await jobs?.stop().catch(() => {});
+    await events?.close().catch(() => {});
     await database.close();
     throw err;
   }

@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import type { TenantryApp } from '../../platform/apps.js';
 import { devicesRoutes } from './devices/devices.routes.js';
+import { capturesRoutes } from './captures/captures.routes.js';
+import { sharesRoutes } from './sharing/shares.routes.js';
+import { CAPTURE_UPLOAD_KIND } from './captures/captures.service.js';
+import { MAX_CAPTURE_BYTES } from './captures/capture-image.js';
+import { evaluateCaptureJob } from './evaluation/evaluate.job.js';
+import { visantShareHandler } from './sharing/share-handler.js';
+import { loadVisantConfig } from './config.js';
 
 /**
  * Visant (seed 002): camera monitoring. Devices with their own API keys upload captures,
@@ -10,7 +17,16 @@ export const visantApp: TenantryApp = {
   name: 'visant',
   prefix: '/visant',
   migrations: { module: 'visant', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-  async routes(app) {
+  jobs: [evaluateCaptureJob],
+  share: visantShareHandler,
+  setup(ctx) {
+    loadVisantConfig(ctx.config); // fail at start, naming the bad VISANT_* variable
+    ctx.storage.kinds.register({ name: CAPTURE_UPLOAD_KIND, maxBytes: MAX_CAPTURE_BYTES, types: ['image/jpeg'] });
+  },
+  async routes(app, ctx) {
+    const c = loadVisantConfig(ctx.config);
     await app.register(devicesRoutes, { prefix: '/v1' });
+    await app.register(capturesRoutes, { prefix: '/v1', config: c });
+    await app.register(sharesRoutes, { prefix: '/v1' });
   },
 };

@@ -1,20 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { withTenant } from '../db/tenant.js';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { badRequest } from '../http/errors.js';
 import { uuid } from '../http/schemas.js';
 
-/** Cursor = the (created_at, id) of the last row seen, so pages stay stable while rows are appended. */
-function encodeCursor(row: { created_at: Date; id: string }) {
-  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
+/**
+ * Cursor = the (created_at, id) of the last row seen, so pages stay stable while rows are appended.
+ * The timestamp keeps Postgres' microseconds (a JS Date would cut them to milliseconds, and
+ * rows written in the same millisecond or transaction would then fall between two pages).
+ */
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+function encodeCursor(row: { cursor_at: string; id: string }) {
+  return Buffer.from(`${row.cursor_at}|${row.id}`).toString('base64url');
 }
-function decodeCursor(cursor: string): { at: Date; id: string } {
+function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) throw badRequest('Invalid cursor: pass next_cursor from the previous page', undefined, 'INVALID_CURSOR');
-  return { at: date, id };
+  if (!at || !CURSOR_AT.test(at) || Number.isNaN(Date.parse(at)) || !id || !z.uuid().safeParse(id).success) {
+    throw badRequest('Invalid cursor: pass next_cursor from the previous page', undefined, 'INVALID_CURSOR');
+  }
+  return { at, id };
 }
 
 export async function auditRoutes(root: FastifyInstance) {
@@ -42,6 +49,7 @@ export async function auditRoutes(root: FastifyInstance) {
       let query = tx
         .selectFrom('audit_log')
         .select(['id', 'actor_type', 'actor_user_id', 'actor_api_key_id', 'action', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id', 'metadata', 'created_at'])
+        .select(sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'))
         .where('org_id', '=', p.orgId);
       if (q.action) query = q.action.endsWith('.*') ? query.where('action', 'like', `${q.action.slice(0, -1)}%`) : query.where('action', '=', q.action);
       if (q.actor_user_id) query = query.where('actor_user_id', '=', q.actor_user_id);
@@ -49,11 +57,15 @@ export async function auditRoutes(root: FastifyInstance) {
       if (q.target_id) query = query.where('target_id', '=', q.target_id);
       if (q.from) query = query.where('created_at', '>=', new Date(q.from));
       if (q.to) query = query.where('created_at', '<', new Date(q.to));
-      if (after) query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+      if (after) {
+        const at = sql<Date>`${after.at}::timestamptz`;
+        query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', after.id)])]));
+      }
       return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
     });
-    const items = rows.slice(0, q.limit);
-    const last = items.at(-1);
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const items = page.map(({ cursor_at: _cursorAt, ...item }) => item);
     return { items, next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   });
 }

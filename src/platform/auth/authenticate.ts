@@ -2,11 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
-import { forbidden, unauthorized } from '../http/errors.js';
+import { badRequest, forbidden, unauthorized } from '../http/errors.js';
 import { hasRole, type Principal } from './principal.js';
 import { hashSecret } from './secrets.js';
 import { withSystem } from '../db/tenant.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
+import { bearerFromWebSocketProtocol } from '../realtime/ws-protocol.js';
 
 export const API_KEY_PREFIX = 'tnt_';
 
@@ -14,6 +15,7 @@ export const API_KEY_PREFIX = 'tnt_';
 const ACCESS_CACHE_MS = 2_000;
 /** last_used_at is written at most this often per key, not on every request. */
 const KEY_TOUCH_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface AccessState {
   role: Role | null;
@@ -45,6 +47,9 @@ export class Authenticator {
     } else if (typeof queryToken === 'string' && request.routeOptions.config?.allowQueryToken) {
       // Browsers cannot set headers on EventSource/WebSocket: those routes opt in to ?access_token=.
       token = queryToken;
+    } else if (request.routeOptions.config?.allowQueryToken) {
+      // WebSocket clients may offer the token as the subprotocol "bearer.<token>" instead.
+      token = bearerFromWebSocketProtocol(request.headers['sec-websocket-protocol']);
     }
     if (!token) return null;
     if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token);
@@ -107,6 +112,9 @@ export class Authenticator {
     }
     if (user.status !== 'active') throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
     const wanted = request.headers['x-org-id'];
+    if (wanted !== undefined && (typeof wanted !== 'string' || !UUID.test(wanted))) {
+      throw badRequest('x-org-id must be the UUID of an organization you belong to', undefined, 'INVALID_ORG_ID');
+    }
     let q = db.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id').select(['m.org_id', 'm.role', 'o.status']).where('m.user_id', '=', user.id).orderBy('m.created_at');
     if (typeof wanted === 'string') q = q.where('m.org_id', '=', wanted);
     const m = await q.executeTakeFirst();

@@ -16,6 +16,7 @@ export interface SupabaseClaims {
 }
 
 const ISSUER = 'tenantry';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Access tokens: HS256 JWTs bound to one org, short-lived. Verification pins the
@@ -48,7 +49,8 @@ export class TokenService {
   async verifyAccess(token: string): Promise<AccessClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
-      if (typeof payload.sub !== 'string' || typeof payload.org_id !== 'string' || typeof payload.role !== 'string') {
+      // The ids go into queries: a token that is signed but malformed must be a 401, not a database error.
+      if (typeof payload.sub !== 'string' || typeof payload.org_id !== 'string' || typeof payload.role !== 'string' || !UUID.test(payload.sub) || !UUID.test(payload.org_id)) {
         throw unauthorized('Access token is missing required claims', 'INVALID_TOKEN');
       }
       return { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? '') };
@@ -63,9 +65,11 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.supabaseKey, { algorithms: ['HS256'], audience: 'authenticated' });
       if (typeof payload.sub !== 'string') return null;
+      // Signed by Supabase, yet its sub is looked up as a uuid: malformed means invalid, not a 500.
+      if (!UUID.test(payload.sub)) throw unauthorized('Supabase token has an invalid subject', 'INVALID_TOKEN');
       return { sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : undefined };
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw toAuthError(err);
+      if (err instanceof joseErrors.JWTExpired || err instanceof AppError) throw toAuthError(err);
       return null;
     }
   }

@@ -19,6 +19,13 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  // Email: unset SMTP_URL keeps the embedded outbox (nothing leaves the machine).
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
+  EMAIL_FROM: z.string().min(3).max(320).default('Tenantry <no-reply@localhost>'),
+  // Share links: default and longest lifetime, and password guesses allowed per link and IP per minute.
+  SHARE_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  SHARE_MAX_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  SHARE_PASSWORD_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -37,6 +44,29 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   APPS: csv.optional(),
+  // Object storage (src/platform/storage). Local disk by default; any S3-compatible service with STORAGE_DRIVER=s3.
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 ** 2, 'S3 parts must be at least 5 MiB').default(8 * 1024 ** 2),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
+  TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  // Background jobs (src/platform/jobs). WORKERS=off runs the API only; start `tenantry worker` processes instead.
+  WORKERS: z.enum(['inline', 'off']).default('inline'),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5, 'pg-boss polls at most every 0.5 s').max(60).default(2),
+  JOB_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  JOB_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
+  JOB_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  // Realtime fan-out (src/platform/realtime): auto = Redis if REDIS_URL, else PostgreSQL LISTEN/NOTIFY if DATABASE_URL, else in-process.
+  REALTIME_DRIVER: z.enum(['auto', 'memory', 'postgres', 'redis']).default('auto'),
+  REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
 });
 
 export type Config = {
@@ -44,6 +74,10 @@ export type Config = {
   host: string;
   port: number;
   publicUrl: string | undefined;
+  /** smtp(s):// URL; undefined means the embedded outbox mailer. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  sharing: { defaultExpiryDays: number; maxExpiryDays: number; passwordAttemptsPerMinute: number };
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -60,6 +94,43 @@ export type Config = {
   logLevel: string;
   redisUrl: string | undefined;
   apps: string[] | undefined;
+  /** Variables named after an app (VISANT_*, GENADS_*…): each app validates its own (apps/<name>/config.ts). */
+  appEnv: Record<string, string>;
+  storage: {
+    driver: 'local' | 's3';
+    /** Local driver root; undefined means DATA_DIR/storage (or a temporary directory when DATA_DIR is memory://). */
+    dir: string | undefined;
+    s3: {
+      endpoint: string | undefined;
+      bucket: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      partSizeBytes: number;
+    };
+    signedUrlTtlSeconds: number;
+    /** Largest upload the generic "file" kind accepts; apps' kinds declare their own limits. */
+    uploadMaxBytes: number;
+    trashRetentionDays: number;
+  };
+  jobs: {
+    /** 'inline' runs job workers in this process; 'off' leaves them to `tenantry worker`. */
+    workers: 'inline' | 'off';
+    /** Handlers of one job type running at once in one process (a definition may override). */
+    concurrency: number;
+    pollIntervalSeconds: number;
+    /** How often expired jobs (a crashed worker's) are found and retried. */
+    maintenanceIntervalSeconds: number;
+    /** How long a stopping process waits for running jobs before they are failed and retried. */
+    shutdownTimeoutSeconds: number;
+    /** Connections pg-boss opens for itself on PostgreSQL (PGlite shares the one connection). */
+    databasePoolSize: number;
+  };
+  realtime: {
+    driver: 'auto' | 'memory' | 'postgres' | 'redis';
+    heartbeatSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -82,11 +153,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 random characters)']);
   }
+  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError(['S3_BUCKET: required when STORAGE_DRIVER=s3 (also set S3_ENDPOINT for MinIO, R2 or Supabase)']);
+  }
+  if (e.REALTIME_DRIVER === 'redis' && !e.REDIS_URL) {
+    throw new ConfigError(['REALTIME_DRIVER: "redis" needs REDIS_URL (or use auto, postgres or memory)']);
+  }
+  if (e.REALTIME_DRIVER === 'postgres' && !e.DATABASE_URL) {
+    throw new ConfigError(['REALTIME_DRIVER: "postgres" needs DATABASE_URL; the embedded database runs in one process, where "memory" is exact']);
+  }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(['S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credential chain']);
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    sharing: {
+      defaultExpiryDays: Math.min(e.SHARE_DEFAULT_EXPIRY_DAYS, e.SHARE_MAX_EXPIRY_DAYS),
+      maxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS,
+      passwordAttemptsPerMinute: e.SHARE_PASSWORD_ATTEMPTS_PER_MINUTE,
+    },
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -107,5 +197,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     apps: e.APPS,
+    appEnv: Object.fromEntries(Object.entries(cleaned).filter(([k]) => /^(GENADS|AURA|VISANT|SOCIAL|BRANDKIT)_/.test(k))) as Record<string, string>,
+    storage: {
+      driver: e.STORAGE_DRIVER,
+      dir: e.STORAGE_DIR ? path.resolve(e.STORAGE_DIR) : undefined,
+      s3: {
+        endpoint: e.S3_ENDPOINT,
+        bucket: e.S3_BUCKET,
+        region: e.S3_REGION,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        accessKeyId: e.S3_ACCESS_KEY_ID,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+        partSizeBytes: e.S3_PART_SIZE_BYTES,
+      },
+      signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+      uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+      trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    },
+    jobs: {
+      workers: e.WORKERS,
+      concurrency: e.JOB_CONCURRENCY,
+      pollIntervalSeconds: e.JOB_POLL_INTERVAL_SECONDS,
+      maintenanceIntervalSeconds: e.JOB_MAINTENANCE_INTERVAL_SECONDS,
+      shutdownTimeoutSeconds: e.JOB_SHUTDOWN_TIMEOUT_SECONDS,
+      databasePoolSize: e.JOB_DATABASE_POOL_SIZE,
+    },
+    realtime: {
+      driver: e.REALTIME_DRIVER,
+      heartbeatSeconds: e.REALTIME_HEARTBEAT_SECONDS,
+    },
   };
 }

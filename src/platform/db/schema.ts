@@ -15,6 +15,8 @@ export interface OrgsTable {
   plan: ColumnType<Plan, Plan | undefined, Plan>;
   storage_limit_bytes: number;
   storage_used_bytes: ColumnType<number, number | undefined, number>;
+  /** Bytes reserved by uploads in flight (migrations/002_storage.sql). */
+  storage_reserved_bytes: ColumnType<number, number | undefined, number>;
   status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined, 'active' | 'suspended'>;
   settings: Json;
   created_at: Timestamp;
@@ -136,6 +138,84 @@ export interface EmailOutboxTable {
   error: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** Delivery attempts so far (migration 004). */
+  attempts: ColumnType<number, number | undefined, number>;
+  last_attempt_at: NullableTimestamp;
+}
+
+/** Public share links (migrations/004_sharing.sql). */
+export interface ShareLinksTable {
+  id: Generated<string>;
+  org_id: string;
+  app: string;
+  resource_type: string;
+  resource_id: string;
+  filters: Json;
+  title: string | null;
+  token_prefix: string;
+  token_hash: string;
+  password_hash: string | null;
+  expires_at: Timestamp;
+  max_views: number | null;
+  view_count: ColumnType<number, number | undefined, number>;
+  last_viewed_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** migrations/002_storage.sql: the object catalog. */
+export interface StorageObjectsTable {
+  id: Generated<string>;
+  org_id: string;
+  key: string;
+  storage_key: string;
+  status: ColumnType<'pending' | 'active', 'pending' | 'active' | undefined, 'pending' | 'active'>;
+  kind: string;
+  size_bytes: ColumnType<number, number | undefined, number>;
+  reserved_bytes: ColumnType<number, number | undefined, number>;
+  content_type: ColumnType<string, string | undefined, string>;
+  sha256: string | null;
+  tags: ColumnType<Record<string, string>, string | undefined, string>;
+  lifecycle_class: string | null;
+  expires_at: NullableTimestamp;
+  trashed_at: NullableTimestamp;
+  derived_from: string | null;
+  variant: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** migrations/003_jobs.sql: what a tenant may see of a background job (the queue is pg-boss). */
+export type JobRunState = 'queued' | 'active' | 'retry' | 'completed' | 'failed' | 'cancelled';
+type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+export interface JobRunsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  state: ColumnType<JobRunState, JobRunState | undefined, JobRunState>;
+  progress: ColumnType<number, number | undefined, number>;
+  stage: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  checkpoint: NullableJson;
+  error: string | null;
+  result: NullableJson;
+  created_by: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** migrations/003_jobs.sql: realtime event bodies too large for a NOTIFY payload. */
+export interface RealtimePayloadsTable {
+  id: Generated<string>;
+  org_id: string;
+  body: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
 }
 
 export interface PlatformTables {
@@ -150,4 +230,8 @@ export interface PlatformTables {
   usage_events: UsageEventsTable;
   login_failures: LoginFailuresTable;
   email_outbox: EmailOutboxTable;
+  storage_objects: StorageObjectsTable;
+  share_links: ShareLinksTable;
+  job_runs: JobRunsTable;
+  realtime_payloads: RealtimePayloadsTable;
 }

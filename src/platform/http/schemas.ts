@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RequestMeta } from '../audit/audit.service.js';
+import { AppError } from './errors.js';
 
 /** Shared boundary schemas and helpers used by every route file. */
 
@@ -30,4 +31,16 @@ export const role = z.enum(['owner', 'admin', 'editor', 'member', 'viewer']);
 
 export function requestMeta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
+}
+
+/**
+ * Validate data that did not come through a route schema (multipart fields, CLI input) and
+ * fail the same way a route would: 400 VALIDATION_ERROR with the issues as details.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, data: unknown, where = 'body'): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
+  const first = details[0]!;
+  throw new AppError(400, 'VALIDATION_ERROR', `Invalid ${where}: ${first.path ? `${first.path} ` : ''}${first.message}`, details);
 }

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
@@ -21,6 +22,15 @@ import { apiKeysRoutes } from '../apikeys/api-keys.routes.js';
 import { adminRoutes } from '../admin/admin.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { usageRoutes } from '../usage/usage.routes.js';
+import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { sseRoutes } from '../realtime/sse.routes.js';
+import { websocketRoutes } from '../realtime/websocket.routes.js';
+import { websocketPluginOptions } from '../realtime/ws-protocol.js';
+import { filesRoutes } from '../storage/files.routes.js';
+import { signedUrlRoutes } from '../storage/signed-url.routes.js';
+import { shareLinksRoutes } from '../sharing/share-links.routes.js';
+import { sharePublicRoutes } from '../sharing/share-public.routes.js';
+import type { ShareHandler } from '../sharing/share-handler.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -101,6 +111,8 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(metricsPlugin);
+  // Once, at the root: it owns the server's 'upgrade' event for every WebSocket route.
+  await app.register(websocket, websocketPluginOptions);
 
   // Rate limit per IP first (cheap), then authenticate, then per user and per org.
   const limits = ctx.config.rateLimits;
@@ -122,6 +134,9 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   });
 
   await app.register(healthRoutes);
+  await app.register(signedUrlRoutes);
+  const shareHandlers = new Map<string, ShareHandler>(apps.flatMap((a) => (a.share ? [[a.name, a.share] as const] : [])));
+  await app.register(sharePublicRoutes, { handlers: shareHandlers });
   app.get('/openapi.json', { schema: { hide: true }, config: { skipRateLimit: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -130,6 +145,11 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
       await api.register(apiKeysRoutes, { prefix: '/api-keys' });
       await api.register(auditRoutes, { prefix: '/audit' });
       await api.register(usageRoutes, { prefix: '/usage' });
+      await api.register(jobsRoutes, { prefix: '/jobs' });
+      await api.register(sseRoutes);
+      await api.register(websocketRoutes);
+      await api.register(filesRoutes, { prefix: '/files' });
+      await api.register(shareLinksRoutes, { prefix: '/share-links', handlers: shareHandlers });
       await api.register(adminRoutes, { prefix: '/admin' });
     },
     { prefix: '/api/v1' },

@@ -10,7 +10,7 @@ const userParams = z.strictObject({ userId: uuid });
 
 export async function membersRoutes(root: FastifyInstance) {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const members = new MembersService(app.ctx);
+  const members = new MembersService(app.ctx, () => app.authenticator.invalidate());
   const orgs = new OrgService(app.ctx);
 
   app.get('/org', { schema: { tags: ['org'] } }, async (request) => orgs.current(requirePrincipal(request)));

@@ -13,7 +13,8 @@ const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Members, roles and invitations of the caller's org. */
 export class MembersService {
-  constructor(private readonly ctx: PlatformContext) {}
+  /** `onAccessChanged` drops cached access (Authenticator), so a removal or demotion bites on the next request. */
+  constructor(private readonly ctx: PlatformContext, private readonly onAccessChanged: () => void = () => {}) {}
 
   private scope(p: Principal) {
     return { orgId: p.orgId, userId: p.userId };
@@ -39,8 +40,8 @@ export class MembersService {
    * Change a member's role. Admins manage roles below their own; only owners grant or take
    * away ownership; the last owner cannot be demoted.
    */
-  changeRole(p: Principal, userId: string, role: Role, meta: RequestMeta) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+  async changeRole(p: Principal, userId: string, role: Role, meta: RequestMeta) {
+    const result = await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
       const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!target) throw notFound('Member');
       this.assertCanManage(p, target.role, role);
@@ -49,10 +50,12 @@ export class MembersService {
       await recordAudit(tx, p, { orgId: p.orgId, action: 'member.role_changed', targetType: 'user', targetId: userId, metadata: { from: target.role, to: role } }, meta);
       return { user_id: userId, role };
     });
+    this.onAccessChanged();
+    return result;
   }
 
-  removeMember(p: Principal, userId: string, meta: RequestMeta) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+  async removeMember(p: Principal, userId: string, meta: RequestMeta) {
+    await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
       const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!target) throw notFound('Member');
       if (userId !== p.userId) this.assertCanManage(p, target.role, target.role);
@@ -61,6 +64,7 @@ export class MembersService {
       await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
       await recordAudit(tx, p, { orgId: p.orgId, action: userId === p.userId ? 'member.left' : 'member.removed', targetType: 'user', targetId: userId }, meta);
     });
+    this.onAccessChanged();
   }
 
   leave(p: Principal, meta: RequestMeta) {

@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Kysely, Transaction } from 'kysely';
+import type { PlatformContext } from '../../../platform/context.js';
+import type { Principal } from '../../../platform/auth/principal.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
+import { recordUsage } from '../../../platform/usage/usage.service.js';
+import { storeUpload } from '../../../platform/storage/uploads.js';
+import { removeObjects, deleteStoredBytes } from '../../../platform/storage/removal.js';
+import { tenantStorageKey } from '../../../platform/storage/keys.js';
+import type { PlatformTables } from '../../../platform/db/schema.js';
+import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/http/errors.js';
+import type { VisantTables, CaptureState, EvaluationStatus } from '../schema.js';
+import { deviceUuidOf } from '../devices/device-principal.js';
+import { captureKeys, prepareCapture } from './capture-image.js';
+import { evaluateCaptureJob } from '../evaluation/evaluate.job.js';
+import { publishCapture } from './capture-events.js';
+import type { VisantConfig } from '../config.js';
+
+export const CAPTURE_UPLOAD_KIND = 'visant.capture';
+const URL_TTL_SECONDS = 3600;
+
+const CAPTURE_FIELDS = [
+  'c.id', 'c.record_id', 'c.captured_at', 'c.ingested_at', 'c.image_key', 'c.thumbnail_key', 'c.image_stored', 'c.thumbnail_stored',
+  'c.state', 'c.score', 'c.reason', 'c.agent_details', 'c.evaluation_status', 'c.evaluated_at', 'c.trigger_label', 'c.capture_metadata',
+  'c.marked_normal', 'c.org_id', 'c.device_uuid', 'd.device_id',
+] as const;
+
+export interface CaptureInput {
+  device_id: string;
+  record_id?: string;
+  captured_at?: string;
+  trigger_label?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ListCapturesQuery {
+  device_id?: string;
+  state?: CaptureState;
+  evaluation_status?: EvaluationStatus;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+type CaptureRow = Awaited<ReturnType<CapturesService['findRow']>>;
+
+/** Camera captures: ingest (image validated, stored, queued for evaluation), read, list, delete. */
+export class CapturesService {
+  constructor(private readonly ctx: PlatformContext, private readonly config: VisantConfig) {}
+
+  private get db() {
+    return this.ctx.database.db as unknown as Kysely<VisantTables>;
+  }
+
+  private scope(p: Principal) {
+    return { orgId: p.orgId, userId: p.userId };
+  }
+
+  /**
+   * POST /v1/captures. A device key may only write its own device; people with the editor
+   * role may upload for any device of their org. The image, when given, is checked by its
+   * bytes, stored at the seed's key with a thumbnail, and the capture queued for evaluation.
+   */
+  async ingest(p: Principal, input: CaptureInput, image: Buffer | null, meta: RequestMeta) {
+    const device = await this.deviceForWrite(p, input.device_id);
+    const wait = await this.ctx.rateLimiter.check(`visant-device:${device.id}`, this.config.deviceUploadsPerMinute);
+    if (wait) throw tooManyRequests(wait, 'This device is uploading too fast');
+    const capturedAt = input.captured_at ? new Date(input.captured_at) : new Date();
+    const recordId = input.record_id ?? `${capturedAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}_${randomBytes(4).toString('hex')}`;
+    const prepared = image ? await prepareCapture(image) : null;
+
+    const exists = await withTenant(this.db, this.scope(p), (tx) =>
+      tx.selectFrom('visant_captures').select('id').where('org_id', '=', p.orgId).where('record_id', '=', recordId).executeTakeFirst(),
+    );
+    if (exists) throw conflict(`A capture with record_id "${recordId}" already exists`, 'CAPTURE_EXISTS');
+
+    const stored = prepared ? await this.storeImages(p, device.device_id, recordId, capturedAt, prepared) : null;
+    try {
+      const capture = await withTenant(this.db, this.scope(p), async (tx) => {
+        const row = await tx
+          .insertInto('visant_captures')
+          .values({
+            org_id: p.orgId,
+            record_id: recordId,
+            device_uuid: device.id,
+            captured_at: capturedAt,
+            image_key: stored?.image.key ?? null,
+            thumbnail_key: stored?.thumbnail.key ?? null,
+            image_stored: !!stored,
+            thumbnail_stored: !!stored,
+            trigger_label: input.trigger_label ?? null,
+            capture_metadata: JSON.stringify({ ...input.metadata, ...(prepared ? { width: prepared.width, height: prepared.height, source_type: prepared.sourceType } : {}) }),
+            fingerprint: prepared?.fingerprint ?? null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await tx
+          .updateTable('visant_devices')
+          .set({ last_seen_at: new Date(), ...(p.kind === 'api_key' && meta.ip ? { last_ip: meta.ip.slice(0, 45) } : {}) })
+          .where('org_id', '=', p.orgId)
+          .where('id', '=', device.id)
+          .execute();
+        await recordUsage(tx, { orgId: p.orgId, userId: p.userId, action: 'visant.capture', bytes: (prepared?.jpeg.length ?? 0) + (prepared?.thumbnail.length ?? 0), metadata: { device_id: device.device_id } });
+        if (stored) await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: row.id }, { tx });
+        return this.findRow(tx, p.orgId, recordId);
+      });
+      const view = await this.view(capture);
+      await publishCapture(this.ctx, p.orgId, 'visant.capture.created', view);
+      return view;
+    } catch (err) {
+      if (stored) await this.discard(p, [stored.image.id, stored.thumbnail.id]);
+      if ((err as { code?: string }).code === '23505') throw conflict(`A capture with record_id "${recordId}" already exists`, 'CAPTURE_EXISTS');
+      throw err;
+    }
+  }
+
+  /** POST /v1/captures/{id}/image: attach (or replace) the image of a capture, then evaluate it. */
+  async attachImage(p: Principal, recordId: string, image: Buffer) {
+    const current = await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId));
+    await this.deviceForWrite(p, current.device_id);
+    const prepared = await prepareCapture(image);
+    const old = await withTenant(this.db, this.scope(p), (tx) =>
+      tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [current.image_key ?? '', current.thumbnail_key ?? '']).execute(),
+    );
+    if (old.length) await this.discard(p, old.map((o) => o.id));
+    const stored = await this.storeImages(p, current.device_id, recordId, current.captured_at, prepared);
+    const row = await withTenant(this.db, this.scope(p), async (tx) => {
+      await tx
+        .updateTable('visant_captures')
+        .set({
+          image_key: stored.image.key, thumbnail_key: stored.thumbnail.key, image_stored: true, thumbnail_stored: true,
+          fingerprint: prepared.fingerprint, evaluation_status: 'pending', state: null, score: null, reason: null, evaluated_at: null,
+        })
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', current.id)
+        .execute();
+      await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: current.id }, { tx });
+      return this.findRow(tx, p.orgId, recordId);
+    });
+    return this.view(row);
+  }
+
+  async get(p: Principal, recordId: string) {
+    return this.view(await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId)), true);
+  }
+
+  async status(p: Principal, recordId: string) {
+    const c = await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId));
+    const ownDevice = deviceUuidOf(p);
+    if (ownDevice && c.device_uuid !== ownDevice) throw notFound('Capture');
+    return { record_id: c.record_id, device_id: c.device_id, evaluation_status: c.evaluation_status, state: c.state, score: c.score, reason: c.reason, evaluated_at: c.evaluated_at };
+  }
+
+  /** Cursor pages, newest capture first; the cursor is the (captured_at, id) of the last row. */
+  async list(p: Principal, q: ListCapturesQuery) {
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    const rows = await withTenant(this.db, this.scope(p), async (tx) => {
+      let query = tx
+        .selectFrom('visant_captures as c')
+        .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
+        .select(CAPTURE_FIELDS)
+        .where('c.org_id', '=', p.orgId);
+      if (q.device_id) query = query.where('d.device_id', '=', q.device_id);
+      if (q.state) query = query.where('c.state', '=', q.state);
+      if (q.evaluation_status) query = query.where('c.evaluation_status', '=', q.evaluation_status);
+      if (q.from) query = query.where('c.captured_at', '>=', new Date(q.from));
+      if (q.to) query = query.where('c.captured_at', '<', new Date(q.to));
+      if (after) query = query.where((eb) => eb.or([eb('c.captured_at', '<', after.at), eb.and([eb('c.captured_at', '=', after.at), eb('c.id', '<', after.id)])]));
+      return query.orderBy('c.captured_at', 'desc').orderBy('c.id', 'desc').limit(q.limit + 1).execute();
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: await Promise.all(page.map((r) => this.view(r))),
+      next_cursor: rows.length > q.limit && last ? Buffer.from(`${last.captured_at.toISOString()}|${last.id}`).toString('base64url') : null,
+    };
+  }
+
+  /** Mark or unmark a capture as showing the normal scene: it joins (or leaves) the device's baseline. */
+  async markNormal(p: Principal, recordId: string, normal: boolean, meta: RequestMeta) {
+    const row = await withTenant(this.db, this.scope(p), async (tx) => {
+      const c = await this.findRow(tx, p.orgId, recordId);
+      if (normal && !c.image_stored) throw conflict('This capture has no image yet: upload it first', 'IMAGE_MISSING');
+      await tx.updateTable('visant_captures').set({ marked_normal: normal }).where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
+      await recordAudit(tx, p, { orgId: p.orgId, action: normal ? 'visant.capture_marked_normal' : 'visant.capture_unmarked_normal', targetType: 'visant_capture', targetId: c.id }, meta);
+      return this.findRow(tx, p.orgId, recordId);
+    });
+    return this.view(row);
+  }
+
+  /** Evaluate again (after the baseline or the normal description changed). */
+  async reevaluate(p: Principal, recordId: string) {
+    return withTenant(this.db, this.scope(p), async (tx) => {
+      const c = await this.findRow(tx, p.orgId, recordId);
+      if (!c.image_stored) throw conflict('This capture has no image yet: upload it first', 'IMAGE_MISSING');
+      await tx.updateTable('visant_captures').set({ evaluation_status: 'pending' }).where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
+      const jobId = await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: c.id, force: true }, { tx });
+      return { record_id: c.record_id, evaluation_status: 'pending' as const, job_id: jobId };
+    });
+  }
+
+  /** Delete a capture and its image and thumbnail for good (their bytes leave the quota). */
+  async delete(p: Principal, recordId: string, meta: RequestMeta) {
+    const removal = await withTenant(this.db, this.scope(p), async (tx) => {
+      const c = await this.findRow(tx, p.orgId, recordId);
+      const objects = await tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [c.image_key ?? '', c.thumbnail_key ?? '']).execute();
+      await tx.deleteFrom('visant_captures').where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
+      const removed = await removeObjects(tx as unknown as Transaction<PlatformTables>, p.orgId, objects.map((o) => o.id));
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.capture_deleted', targetType: 'visant_capture', targetId: c.id, metadata: { record_id: recordId } }, meta);
+      return removed;
+    });
+    await deleteStoredBytes(this.ctx, removal.storageKeys);
+  }
+
+  /** The capture as the API shows it, with short-lived signed URLs for its image and thumbnail. */
+  async view(c: CaptureRow, withImage = false) {
+    const sign = (key: string | null) =>
+      key ? this.ctx.storage.driver.presignGet(tenantStorageKey(c.org_id, key), { expiresInSeconds: URL_TTL_SECONDS, contentType: 'image/jpeg' }) : Promise.resolve(null);
+    const [thumbnailUrl, imageUrl] = await Promise.all([sign(c.thumbnail_stored ? c.thumbnail_key : null), withImage ? sign(c.image_stored ? c.image_key : null) : Promise.resolve(undefined)]);
+    return {
+      record_id: c.record_id,
+      device_id: c.device_id,
+      captured_at: c.captured_at,
+      ingested_at: c.ingested_at,
+      image_stored: c.image_stored,
+      thumbnail_stored: c.thumbnail_stored,
+      state: c.state,
+      score: c.score,
+      reason: c.reason,
+      agent_details: c.agent_details,
+      evaluation_status: c.evaluation_status,
+      evaluated_at: c.evaluated_at,
+      trigger_label: c.trigger_label,
+      metadata: c.capture_metadata,
+      marked_normal: c.marked_normal,
+      thumbnail_url: thumbnailUrl,
+      ...(withImage ? { image_url: imageUrl } : {}),
+    };
+  }
+
+  async findRow(tx: Transaction<VisantTables>, orgId: string, recordId: string) {
+    const row = await tx
+      .selectFrom('visant_captures as c')
+      .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
+      .select(CAPTURE_FIELDS)
+      .where('c.org_id', '=', orgId)
+      .where('c.record_id', '=', recordId)
+      .executeTakeFirst();
+    if (!row) throw notFound('Capture');
+    return row;
+  }
+
+  private async deviceForWrite(p: Principal, deviceId: string) {
+    const ownDevice = deviceUuidOf(p);
+    if (!ownDevice && !['owner', 'admin', 'editor'].includes(p.role)) throw forbidden('Uploading captures needs the editor role or a device key', 'INSUFFICIENT_ROLE');
+    const device = await withTenant(this.db, this.scope(p), (tx) =>
+      tx.selectFrom('visant_devices').select(['id', 'device_id', 'status']).where('org_id', '=', p.orgId).where('device_id', '=', deviceId).executeTakeFirst(),
+    );
+    if (ownDevice && device?.id !== ownDevice) throw forbidden('A device key can only upload captures for its own device', 'DEVICE_MISMATCH');
+    if (!device) throw notFound('Device');
+    if (device.status !== 'active') throw forbidden(`Device "${deviceId}" is ${device.status}: reactivate it by registering it again`, 'DEVICE_INACTIVE');
+    return device;
+  }
+
+  private async storeImages(p: Principal, deviceId: string, recordId: string, capturedAt: Date, prepared: { jpeg: Buffer; thumbnail: Buffer }) {
+    const keys = captureKeys(deviceId, recordId, capturedAt);
+    const tags = { app: 'visant', device: deviceId.slice(0, 256), record: recordId.slice(0, 256) };
+    const image = await storeUpload(this.ctx, p, { stream: Readable.from(prepared.jpeg), kind: CAPTURE_UPLOAD_KIND, key: keys.image, contentType: 'image/jpeg', sizeHint: prepared.jpeg.length, tags: { ...tags, type: 'capture' } });
+    try {
+      const thumbnail = await storeUpload(this.ctx, p, { stream: Readable.from(prepared.thumbnail), kind: CAPTURE_UPLOAD_KIND, key: keys.thumbnail, contentType: 'image/jpeg', sizeHint: prepared.thumbnail.length, tags: { ...tags, type: 'thumbnail' } });
+      return { image, thumbnail };
+    } catch (err) {
+      await this.discard(p, [image.id]);
+      throw err;
+    }
+  }
+
+  private async discard(p: Principal, objectIds: string[]) {
+    const removal = await withTenant(this.ctx.database.db, this.scope(p), (tx) => removeObjects(tx, p.orgId, objectIds));
+    await deleteStoredBytes(this.ctx, removal.storageKeys);
+  }
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(at ?? '');
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest('Invalid cursor: pass next_cursor from the previous page', undefined, 'INVALID_CURSOR');
+  return { at: date, id };
+}
+

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConfigError, type Config } from '../../platform/config/config.js';
+
+const schema = z.object({
+  /** Which evaluator judges captures: the offline baseline comparison, or a hosted vision model. */
+  VISANT_EVALUATOR: z.enum(['baseline', 'vision']).default('baseline'),
+  VISANT_VISION_BASE_URL: z.url().optional(),
+  VISANT_VISION_API_KEY: z.string().min(1).optional(),
+  VISANT_VISION_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  VISANT_VISION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  VISANT_DEVICE_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  VISANT_SHARE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  VISANT_SIGNUP_URL: z.url().default('https://visant.example/signup'),
+});
+
+export type VisantConfig = {
+  evaluator: 'baseline' | 'vision';
+  vision: { baseUrl: string; apiKey: string | undefined; model: string; timeoutMs: number } | null;
+  deviceUploadsPerMinute: number;
+  shareViewsPerMinute: number;
+  signupUrl: string;
+};
+
+/** Visant's own settings, validated at start like the platform's (documented in docs/configuration.md). */
+export function loadVisantConfig(config: Config): VisantConfig {
+  const parsed = schema.safeParse(config.appEnv);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = parsed.data;
+  if (e.VISANT_EVALUATOR === 'vision' && !e.VISANT_VISION_BASE_URL) {
+    throw new ConfigError(['VISANT_VISION_BASE_URL: required when VISANT_EVALUATOR=vision (an OpenAI-compatible API, e.g. https://api.openai.com/v1)']);
+  }
+  return {
+    evaluator: e.VISANT_EVALUATOR,
+    vision: e.VISANT_VISION_BASE_URL ? { baseUrl: e.VISANT_VISION_BASE_URL, apiKey: e.VISANT_VISION_API_KEY, model: e.VISANT_VISION_MODEL, timeoutMs: e.VISANT_VISION_TIMEOUT_MS } : null,
+    deviceUploadsPerMinute: e.VISANT_DEVICE_UPLOADS_PER_MINUTE,
+    shareViewsPerMinute: e.VISANT_SHARE_VIEWS_PER_MINUTE,
+    signupUrl: e.VISANT_SIGNUP_URL,
+  };
+}

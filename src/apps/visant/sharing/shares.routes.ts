@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pageInfo, pageQuery, requestMeta } from '../../../platform/http/schemas.js';
+import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
+import { requireDashboard } from '../devices/device-principal.js';
+import { deviceIdSchema } from '../devices/devices.routes.js';
+import { VisantSharesService } from './visant-shares.service.js';
+
+const tokenParams = z.strictObject({ token: z.string().min(16).max(200) });
+const isoDate = z.iso.datetime({ offset: true });
+
+export async function sharesRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const shares = new VisantSharesService(app.ctx);
+  const tags = ['visant: sharing'];
+
+  app.post('/devices/:id/share', {
+    schema: {
+      tags,
+      description: 'Create a public link to a device\'s captures, one capture or a date range. The token is shown once.',
+      params: z.strictObject({ id: deviceIdSchema }),
+      body: z.strictObject({
+        share_type: z.enum(['device', 'capture', 'date_range']).default('device'),
+        capture_id: z.string().max(255).optional(),
+        start_date: isoDate.optional(),
+        end_date: isoDate.optional(),
+        expires_in_days: z.number().int().min(1).max(365).default(7),
+        max_views: z.number().int().min(1).max(1_000_000).optional(),
+        password: z.string().min(4).max(200).optional(),
+        title: z.string().trim().min(1).max(200).optional(),
+      }),
+    },
+  }, async (request, reply) =>
+    reply.status(201).send(await shares.create(requireDashboard(request, 'member'), request.params.id, request.body, publicBaseUrl(request, app.ctx.config), requestMeta(request))),
+  );
+
+  app.get('/share-links', { schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'all']).optional() }) } }, async (request) => {
+    const { items, total } = await shares.list(requireDashboard(request), request.query);
+    return { items, ...pageInfo(total, request.query) };
+  });
+
+  app.put('/share-links/:token', {
+    schema: {
+      tags,
+      params: tokenParams,
+      body: z.strictObject({
+        expires_in_days: z.number().int().min(1).max(365).optional(),
+        max_views: z.number().int().min(1).max(1_000_000).nullable().optional(),
+        password: z.string().min(4).max(200).nullable().optional(),
+      }),
+    },
+  }, async (request) => shares.update(requireDashboard(request, 'member'), request.params.token, request.body, requestMeta(request)));
+
+  app.delete('/share-links/:token', { schema: { tags, params: tokenParams } }, async (request, reply) => {
+    await shares.revoke(requireDashboard(request, 'member'), request.params.token, requestMeta(request));
+    return reply.status(204).send();
+  });
+}

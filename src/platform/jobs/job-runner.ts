@@ -1,0 +1,143 @@
+import type PgBoss from 'pg-boss';
+import type { PlatformContext } from '../context.js';
+import { withTenant } from '../db/tenant.js';
+import type { JobDefinition, JobProgress, OrgJob, ReportProgressOptions, SystemJob } from './define-job.js';
+import { finishRun, recordProgress, startRun, type JobView } from './job-runs.js';
+
+/** What travels in the pg-boss job: the org it runs for and the validated data. */
+export interface JobEnvelope {
+  orgId: string | null;
+  data: unknown;
+}
+
+export class JobAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobAbortedError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Topics a job's changes are published on: its own, and the org-wide feed of all jobs. */
+export const jobTopic = (jobId: string) => `job:${jobId}`;
+export const JOBS_TOPIC = 'jobs';
+
+export async function publishJob(ctx: Pick<PlatformContext, 'events' | 'log'>, orgId: string, view: JobView): Promise<void> {
+  try {
+    await Promise.all([ctx.events.publish(orgId, jobTopic(view.id), view), ctx.events.publish(orgId, JOBS_TOPIC, view)]);
+  } catch (err) {
+    // Realtime is a convenience: the state is in job_runs either way.
+    ctx.log.warn({ err, jobId: view.id }, 'could not publish job update');
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return typeof err === 'string' ? err : 'Job failed';
+}
+
+/**
+ * Run one pg-boss job through its definition: record the attempt, give the handler its
+ * progress reporter and abort signal, enforce the timeout, and record the outcome. A thrown
+ * error is rethrown so pg-boss applies the retry policy (and the dead letter at the end).
+ */
+export async function runJob(
+  def: JobDefinition<unknown>,
+  bossJob: PgBoss.JobWithMetadata<JobEnvelope>,
+  ctx: PlatformContext,
+  running: Set<AbortController>,
+): Promise<unknown> {
+  const envelope = bossJob.data ?? { orgId: null, data: undefined };
+  const orgId = envelope.orgId ?? null;
+  if (def.scope === 'org' && (typeof orgId !== 'string' || !UUID.test(orgId))) {
+    throw new Error(`Job ${def.name} ${bossJob.id} has no org id: enqueue org jobs through JobService.enqueue`);
+  }
+  const attempt = bossJob.retryCount + 1;
+  const maxAttempts = bossJob.retryLimit + 1;
+  const run = { id: bossJob.id, orgId: orgId ?? '', name: def.name, attempt, maxAttempts };
+  const db = ctx.database.db;
+  const log = ctx.log.child({ job: def.name, jobId: bossJob.id, attempt, orgId });
+
+  const controller = new AbortController();
+  running.add(controller);
+  const timeoutSeconds = Number(bossJob.expireInSeconds) || def.expireInSeconds;
+  const timer = setTimeout(
+    () => controller.abort(new JobAbortedError(`Job timed out after ${timeoutSeconds} s (expireInSeconds of ${def.name})`)),
+    timeoutSeconds * 1000,
+  );
+
+  try {
+    let previous: { progress: number; stage: string | null; checkpoint: unknown } | null = null;
+    if (orgId) {
+      const started = await withTenant(db, { orgId }, (tx) => startRun(tx, run));
+      previous = started.previous;
+      await publishJob(ctx, orgId, started.view);
+    }
+    const parsed = def.schema.safeParse(envelope.data);
+    if (!parsed.success) {
+      throw new Error(`Job data no longer matches the schema of ${def.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message}`).join('; ')}`);
+    }
+
+    const reportProgress = async (pct: number, stage: string | null = null, options: ReportProgressOptions = {}) => {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      if (typeof pct !== 'number' || !Number.isFinite(pct)) throw new TypeError(`reportProgress needs a number from 0 to 100, got ${String(pct)}`);
+      const value = Math.round(Math.min(100, Math.max(0, pct)));
+      const label = stage === null ? null : String(stage).slice(0, 200);
+      if (!orgId) {
+        log.debug({ progress: value, stage: label }, 'job progress');
+        return;
+      }
+      const write = (tx: Parameters<typeof recordProgress>[0]) => recordProgress(tx, run, value, label, options.checkpoint);
+      const view = options.tx ? await write(options.tx) : await withTenant(db, { orgId }, write);
+      if (view) await publishJob(ctx, orgId, view);
+    };
+    const lastProgress: JobProgress | null = previous ? { pct: previous.progress, stage: previous.stage } : null;
+    const job = {
+      id: bossJob.id,
+      name: def.name,
+      data: parsed.data,
+      orgId,
+      attempt,
+      maxAttempts,
+      lastProgress,
+      checkpoint: previous?.checkpoint ?? null,
+      signal: controller.signal,
+      reportProgress,
+    } as OrgJob<unknown> | SystemJob<unknown>;
+
+    const work = def.handler(ctx, job);
+    // The race may settle first on an abort; the handler's own later rejection is then moot.
+    work.catch(() => {});
+    const aborted = new Promise<never>((_, reject) => {
+      if (controller.signal.aborted) reject(controller.signal.reason);
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    const result = await Promise.race([work, aborted]);
+
+    if (orgId) {
+      const view = await withTenant(db, { orgId }, (tx) => finishRun(tx, run, { state: 'completed', result })).catch((err) => {
+        log.error({ err }, 'job completed but its completion could not be recorded');
+        return undefined;
+      });
+      if (view) await publishJob(ctx, orgId, view);
+    }
+    log.debug('job completed');
+    return result;
+  } catch (err) {
+    const message = errorMessage(err);
+    const final = attempt >= maxAttempts;
+    if (orgId) {
+      const view = await withTenant(db, { orgId }, (tx) => finishRun(tx, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
+        log.error({ err: e }, 'could not record the job failure');
+        return undefined;
+      });
+      if (view) await publishJob(ctx, orgId, view);
+    }
+    log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job failed: will retry');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    running.delete(controller);
+  }
+}

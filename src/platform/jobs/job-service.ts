@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { CompiledQuery, sql } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { PlatformContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import type { JobRunState } from '../db/schema.js';
+import { withSystem, withTenant } from '../db/tenant.js';
+import { conflict, unprocessable } from '../http/errors.js';
+import type { EventBus } from '../realtime/event-bus.js';
+import { BossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
+import type { JobDefinition } from './define-job.js';
+import { JOB_VIEW_FIELDS, TERMINAL_STATES, type JobView } from './job-runs.js';
+import { publishJob, runJob, type JobEnvelope } from './job-runner.js';
+
+export interface EnqueueOptions {
+  /**
+   * Queue inside this transaction (a withTenant transaction of the same org, or withSystem
+   * for system jobs): the job exists exactly if the transaction commits. Required when
+   * enqueuing while holding a transaction on embedded PGlite.
+   */
+  tx?: QueryRunner;
+  /** The user who asked for the job (recorded on the job). */
+  createdBy?: string | null;
+  /** Run no earlier than this date, or this many seconds from now. */
+  startAfter?: Date | number;
+  priority?: number;
+  /** At most one queued job per key (pg-boss singleton); a duplicate answers 409 JOB_ALREADY_QUEUED. */
+  singletonKey?: string;
+}
+
+/** Org jobs take {orgId, ...data}; system jobs take their data alone. */
+export type EnqueueInput<T> = T extends Record<string, never> ? { orgId?: string } : T & { orgId?: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BOSS_STATE: Record<string, JobRunState> = {
+  created: 'queued', retry: 'retry', active: 'active', completed: 'completed', cancelled: 'cancelled', failed: 'failed',
+};
+
+/**
+ * Background jobs on pg-boss, in the platform's own database (PGlite or PostgreSQL).
+ *
+ * Every process can enqueue and read jobs; processes started with workers also run
+ * handlers, pg-boss maintenance (expiring the jobs of crashed workers so they are retried)
+ * and cron. What the org sees of a job lives in job_runs (RLS-protected); pg-boss's tables
+ * are platform-internal.
+ */
+export class JobService {
+  private readonly definitions = new Map<string, JobDefinition<unknown>>();
+  private readonly running = new Set<AbortController>();
+  private readonly workerIds = new Map<string, string[]>();
+  private boss: PgBoss | null = null;
+  private bossDb: BossDb | null = null;
+  private ownPool: pg.Pool | null = null;
+  private stopping = false;
+
+  constructor(private readonly deps: { config: Config; database: Database; events: EventBus; log: Logger }) {}
+
+  /** Add job definitions; all must be registered before start(). */
+  register(definitions: readonly JobDefinition<unknown>[]): void {
+    if (this.boss) throw new Error('Register job definitions before the job service starts');
+    for (const def of definitions) {
+      if (this.definitions.has(def.name)) throw new Error(`Job "${def.name}" is defined twice`);
+      this.definitions.set(def.name, def);
+    }
+  }
+
+  get names(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  get workersRunning(): boolean {
+    return this.workerIds.size > 0;
+  }
+
+  async start(ctx: PlatformContext, options: { workers: boolean }): Promise<void> {
+    const { config, database, log } = this.deps;
+    let pool: pg.Pool;
+    if (database.kind === 'postgres') {
+      // A small pool of its own: queue polling and completions never wait behind API
+      // traffic for a connection, and a burst of jobs cannot take the API's connections.
+      this.ownPool = new pg.Pool({ connectionString: config.databaseUrl, max: config.jobs.databasePoolSize, application_name: 'tenantry-jobs' });
+      this.ownPool.on('error', () => {
+        /* an idle client dropped: the next query reports it */
+      });
+      pool = this.ownPool;
+    } else {
+      // PGlite is one connection: pg-boss must share it (its queries queue behind ours).
+      pool = database.pool;
+    }
+    this.bossDb = new BossDb(pool);
+    const boss = new PgBoss({
+      db: this.bossDb,
+      migrate: true,
+      // Only worker processes maintain the queue (expire, archive) and fire cron; pg-boss
+      // itself lets one instance per interval do it when several run.
+      supervise: options.workers,
+      schedule: options.workers,
+      maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
+      pollingIntervalSeconds: config.jobs.pollIntervalSeconds,
+    });
+    boss.on('error', (err: Error) => {
+      if (this.stopping) log.debug({ err }, 'job queue error during shutdown');
+      else log.error({ err }, 'job queue error');
+    });
+    this.boss = boss;
+    try {
+      await boss.start();
+      for (const def of this.definitions.values()) {
+        if (def.deadLetter) await boss.createQueue(def.deadLetter, { name: def.deadLetter });
+        const queue = {
+          name: def.name,
+          retryLimit: def.retryLimit,
+          retryDelay: def.retryDelaySeconds,
+          retryBackoff: def.retryBackoff,
+          expireInSeconds: def.expireInSeconds,
+          ...(def.deadLetter ? { deadLetter: def.deadLetter } : {}),
+        };
+        await boss.createQueue(def.name, queue);
+        // createQueue keeps an existing queue's settings; bring them in line with the code.
+        await boss.updateQueue(def.name, queue);
+      }
+      if (options.workers) await this.startWorkers(ctx);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async startWorkers(ctx: PlatformContext) {
+    const boss = this.boss!;
+    const { config, log } = this.deps;
+    for (const def of this.definitions.values()) {
+      const ids: string[] = [];
+      const concurrency = def.concurrency ?? config.jobs.concurrency;
+      // pg-boss 10 runs one job at a time per work() call: concurrency = that many workers.
+      for (let i = 0; i < concurrency; i++) {
+        ids.push(
+          await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) =>
+            runJob(def, job!, ctx, this.running),
+          ),
+        );
+      }
+      this.workerIds.set(def.name, ids);
+      if (def.schedule) {
+        await boss.schedule(def.name, def.schedule, { orgId: null, data: {} } satisfies JobEnvelope, { tz: 'UTC', ...this.sendOptions(def) });
+      }
+    }
+    log.info({ queues: this.names }, 'job workers started');
+  }
+
+  private sendOptions(def: JobDefinition<unknown>) {
+    return {
+      retryLimit: def.retryLimit,
+      retryDelay: def.retryDelaySeconds,
+      retryBackoff: def.retryBackoff,
+      expireInSeconds: def.expireInSeconds,
+      ...(def.deadLetter ? { deadLetter: def.deadLetter } : {}),
+    };
+  }
+
+  private definition(job: string | JobDefinition<unknown>): JobDefinition<unknown> {
+    const name = typeof job === 'string' ? job : job.name;
+    const def = this.definitions.get(name);
+    if (!def) throw new Error(`Unknown job "${name}": add its definition to the app's jobs (or the platform's) so every process knows it`);
+    return def;
+  }
+
+  /**
+   * Queue a job and return its id. Org jobs: `enqueue(def, {orgId, ...data})`; the data is
+   * validated against the definition's schema (422 INVALID_JOB_DATA when it does not fit).
+   */
+  async enqueue<T>(job: string | JobDefinition<T>, input: EnqueueInput<T>, options: EnqueueOptions = {}): Promise<string> {
+    const boss = this.boss;
+    if (!boss || this.stopping) throw new Error('The job service is not running');
+    const def = this.definition(job);
+    const { orgId, ...rest } = (input ?? {}) as EnqueueInput<Record<string, unknown>>;
+    if (def.scope === 'org' && (typeof orgId !== 'string' || !UUID.test(orgId))) {
+      throw new Error(`Job ${def.name} runs for an org: enqueue it with {orgId, ...data}`);
+    }
+    if (def.scope === 'system' && orgId !== undefined) throw new Error(`Job ${def.name} is a system job: enqueue it without orgId`);
+    const parsed = def.schema.safeParse(rest);
+    if (!parsed.success) {
+      throw unprocessable(
+        `Invalid data for job ${def.name}`,
+        'INVALID_JOB_DATA',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
+    }
+    const id = randomUUID();
+    const envelope: JobEnvelope = { orgId: orgId ?? null, data: parsed.data };
+    const send = async (tx: QueryRunner) => {
+      if (orgId) {
+        await tx.executeQuery(
+          CompiledQuery.raw('insert into job_runs (id, org_id, name, max_attempts, created_by) values ($1, $2, $3, $4, $5)', [id, orgId, def.name, def.retryLimit + 1, options.createdBy ?? null]),
+        );
+      }
+      const sent = await boss.send(def.name, envelope, {
+        ...this.sendOptions(def),
+        id,
+        ...(options.priority !== undefined ? { priority: options.priority } : {}),
+        ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
+        ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
+        db: transactionBossDb(tx),
+      });
+      if (!sent) throw conflict(`A ${def.name} job with this key is already queued`, 'JOB_ALREADY_QUEUED');
+    };
+    if (options.tx) await send(options.tx);
+    else if (orgId) await withTenant(this.deps.database.db, { orgId, userId: options.createdBy ?? null }, send);
+    else await withSystem(this.deps.database.db, send);
+    if (!options.tx) this.wake(def.name);
+    return id;
+  }
+
+  /** Let an idle local worker fetch now instead of at its next poll. */
+  private wake(name: string) {
+    const id = this.workerIds.get(name)?.[0];
+    if (id) this.boss?.notifyWorker(id);
+  }
+
+  /** Status and progress of an org's job; null when it does not exist in that org. */
+  async get(orgId: string, jobId: string): Promise<JobView | null> {
+    if (!UUID.test(jobId)) return null;
+    const row = (await withTenant(this.deps.database.db, { orgId }, (tx) =>
+      tx.selectFrom('job_runs').select(JOB_VIEW_FIELDS).where('org_id', '=', orgId).where('id', '=', jobId).executeTakeFirst(),
+    )) as JobView | undefined;
+    if (!row) return null;
+    if (TERMINAL_STATES.has(row.state)) return row;
+    return this.reconcile(orgId, row);
+  }
+
+  /**
+   * A worker that died cannot record what happened to its job; pg-boss can (it expires the
+   * job and retries or fails it). Bring an unfinished row in line with the queue's state.
+   */
+  private async reconcile(orgId: string, row: JobView): Promise<JobView> {
+    if (!this.boss || this.stopping) return row;
+    const queued = await this.boss.getJobById<JobEnvelope>(row.name, row.id, { includeArchive: true }).catch(() => null);
+    const state = queued ? BOSS_STATE[queued.state] : undefined;
+    if (!queued || !state || state === row.state) return row;
+    const output = queued.output as { message?: string; value?: { message?: string } } | null;
+    const error = state === 'failed' || state === 'retry' ? (output?.message ?? output?.value?.message ?? row.error ?? 'Job failed') : row.error;
+    const updated = (await withTenant(this.deps.database.db, { orgId }, (tx) =>
+      tx
+        .updateTable('job_runs')
+        .set({
+          state,
+          error,
+          ...(TERMINAL_STATES.has(state) ? { finished_at: sql<Date>`coalesce(finished_at, now())` } : {}),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', row.id)
+        .where('state', '=', row.state)
+        .returning(JOB_VIEW_FIELDS)
+        .executeTakeFirst(),
+    )) as JobView | undefined;
+    if (!updated) return (await this.get(orgId, row.id)) ?? row;
+    await publishJob(this.deps, orgId, updated);
+    return updated;
+  }
+
+  async list(orgId: string, page: { page: number; limit: number; state?: JobRunState; name?: string }): Promise<{ items: JobView[]; total: number }> {
+    return withTenant(this.deps.database.db, { orgId }, async (tx) => {
+      let q = tx.selectFrom('job_runs').where('org_id', '=', orgId);
+      if (page.state) q = q.where('state', '=', page.state);
+      if (page.name) q = q.where('name', '=', page.name);
+      const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      const items = await q
+        .select(JOB_VIEW_FIELDS)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit)
+        .execute();
+      return { items: items as JobView[], total: Number(total) };
+    });
+  }
+
+  /** pg-boss's view of a queue, for operators and tests (dead letters, sizes). */
+  async queueSize(name: string): Promise<number> {
+    if (!this.boss) throw new Error('The job service is not running');
+    return this.boss.getQueueSize(name);
+  }
+
+  /** The underlying pg-boss instance, for platform maintenance code only. */
+  get queue(): PgBoss {
+    if (!this.boss) throw new Error('The job service is not running');
+    return this.boss;
+  }
+
+  /**
+   * Stop taking jobs, let running handlers finish (up to JOB_SHUTDOWN_TIMEOUT_SECONDS; a
+   * second before that their signal is aborted), then release the queue's connections.
+   * Jobs cut off are failed and retried by pg-boss; a process killed outright leaves its
+   * jobs active until they expire, and the next maintenance pass retries them.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const boss = this.boss;
+    const timeoutMs = this.deps.config.jobs.shutdownTimeoutSeconds * 1000;
+    const abortTimer = setTimeout(() => {
+      for (const c of this.running) c.abort(new Error('The worker is shutting down'));
+    }, Math.max(0, timeoutMs - 1000));
+    try {
+      if (boss) await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+      // A poll in flight when the workers stopped may still hand a job to a handler:
+      // wait for it, so nothing runs against a database that is being closed.
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && (this.running.size > 0 || (this.bossDb?.busy ?? false))) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      clearTimeout(abortTimer);
+      await this.bossDb?.drain(5000);
+      await this.ownPool?.end().catch(() => {});
+      this.workerIds.clear();
+    }
+  }
+}

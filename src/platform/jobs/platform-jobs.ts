@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineJob } from './define-job.js';
+import { purgeExpiredTrash } from '../storage/trash.js';
+import { applyLifecycle } from '../storage/lifecycle.js';
+import { makeDerivatives } from '../storage/derivatives.js';
+
+/**
+ * The platform's own jobs. Maintenance sweeps run daily across all tenants (each org's
+ * deletions in its own tenant transaction, inside the storage functions); both are
+ * idempotent, so a sweep cut short by a crash simply runs again.
+ */
+export const purgeTrashJob = defineJob({
+  name: 'storage.purge-trash',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '17 3 * * *',
+  expireInSeconds: 3600,
+  retryLimit: 3,
+  retryDelaySeconds: 60,
+  handler: async (ctx) => purgeExpiredTrash(ctx),
+});
+
+export const lifecycleJob = defineJob({
+  name: 'storage.lifecycle',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '47 3 * * *',
+  expireInSeconds: 3600,
+  retryLimit: 3,
+  retryDelaySeconds: 60,
+  handler: async (ctx) => applyLifecycle(ctx),
+});
+
+/** Thumbnails and web-sized versions of an uploaded image (idempotent: existing variants are kept). */
+export const derivativesJob = defineJob({
+  name: 'storage.derivatives',
+  schema: z.object({ objectId: z.uuid() }),
+  expireInSeconds: 300,
+  retryLimit: 2,
+  handler: async (ctx, job) => {
+    await job.reportProgress(10, 'making derivatives');
+    const variants = await makeDerivatives(ctx, { orgId: job.orgId, objectId: job.data.objectId });
+    return Object.fromEntries(Object.entries(variants).map(([variant, obj]) => [variant, obj.id]));
+  },
+});
+
+export const platformJobs = [purgeTrashJob, lifecycleJob, derivativesJob];

@@ -1,0 +1,79 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { BusEvent } from './event-bus.js';
+import { MAX_BUFFERED_BYTES, requireSubscriber, splitTopics, topicListParam } from './subscriber.js';
+
+/**
+ * GET /events?topics=a,b — Server-Sent Events for the caller's org.
+ *
+ * Frames: first `event: ready` with the topics followed, then one default ("message")
+ * event per bus event, data = {id, topic, payload, at}; a comment line as heartbeat.
+ * EventSource reconnects by itself (retry: 3000); events missed meanwhile are not
+ * replayed, so clients re-read the resource they display after a reconnect.
+ */
+export async function sseRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { events, config } = app.ctx;
+  const open = new Set<ServerResponse>();
+
+  // Streams never end by themselves: end them so server.close() does not wait on them.
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end();
+    open.clear();
+  });
+
+  app.get('/events', {
+    config: { allowQueryToken: true },
+    schema: {
+      tags: ['realtime'],
+      summary: 'Server-Sent Events stream of the org\'s events on the given topics',
+      description: 'Browsers may pass the token as ?access_token=. Each event: data = {id, topic, payload, at}.',
+      querystring: z.strictObject({ topics: topicListParam, access_token: z.string().optional() }),
+    },
+  }, async (request, reply) => {
+    const principal = requireSubscriber(request);
+    const topics = splitTopics(request.query.topics);
+    const res = reply.raw;
+    reply.hijack();
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Stops nginx and similar proxies from buffering the stream.
+      'x-accel-buffering': 'no',
+    });
+    open.add(res);
+
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      open.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    const write = (frame: string) => {
+      if (closed) return;
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        request.log.warn({ topics }, 'SSE client too slow: closing its stream');
+        close();
+        return;
+      }
+      res.write(frame);
+    };
+    const unsubscribe = events.subscribe(principal.orgId, topics, (event: BusEvent) => {
+      write(`id: ${event.id}\ndata: ${JSON.stringify({ id: event.id, topic: event.topic, payload: event.payload, at: event.at })}\n\n`);
+    });
+    const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), config.realtime.heartbeatSeconds * 1000);
+    heartbeat.unref();
+    // The response's 'close' fires when the client goes away (the request's fires once its body is read).
+    res.on('close', close);
+    res.on('error', close);
+
+    write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ topics })}\n\n`);
+  });
+}

@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePrincipal } from '../auth/authenticate.js';
+import { forbidden } from '../http/errors.js';
+import { pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
+import type { ShareHandlers } from './share-handler.js';
+import { publicBaseUrl } from './share-url.js';
+
+const appName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be an app name such as "visant"');
+const resourceType = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lower-case type such as "device" or "gallery"');
+const filters = z
+  .record(z.string().max(100), z.unknown())
+  .refine((f) => Object.keys(f).length <= 50, 'at most 50 filters')
+  .refine((f) => JSON.stringify(f).length <= 8192, 'filters must serialise to at most 8 KB');
+const sharePassword = z.string().min(4, 'must be at least 4 characters').max(256);
+const expiry = {
+  expires_in_days: z.number().int().min(1).optional().describe('Lifetime in days (default SHARE_DEFAULT_EXPIRY_DAYS, at most SHARE_MAX_EXPIRY_DAYS)'),
+  expires_at: z.iso.datetime({ offset: true }).optional().describe('Or an exact expiry (ISO 8601)'),
+};
+const title = z.string().trim().min(1).max(200).nullable().optional();
+const maxViews = z.number().int().min(1).max(1_000_000_000).nullable().optional();
+
+const linkView = z.object({
+  id: z.string(),
+  app: z.string(),
+  resource_type: z.string(),
+  resource_id: z.string(),
+  filters: z.record(z.string(), z.unknown()),
+  title: z.string().nullable(),
+  token_prefix: z.string().describe('The first characters of the token, to tell links apart; not a credential'),
+  has_password: z.boolean(),
+  expires_at: z.date(),
+  max_views: z.number().nullable(),
+  view_count: z.number(),
+  last_viewed_at: z.date().nullable(),
+  revoked_at: z.date().nullable(),
+  created_by: z.string().nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+  status: z.enum(['active', 'expired', 'revoked', 'exhausted']),
+});
+const createdLink = linkView.extend({
+  token: z.string().describe('The secret token. Shown only once: store it or share the url now.'),
+  url: z.string(),
+  qr_url: z.string(),
+});
+/** A link id, or the link's token (apps such as Visant address links by token). */
+const refParams = z.strictObject({ ref: z.string().min(1).max(200) });
+
+const updateBody = z.strictObject({ title, ...expiry, max_views: maxViews, password: sharePassword.nullable().optional() });
+
+export async function shareLinksRoutes(root: FastifyInstance, opts: { handlers: ShareHandlers }) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const shares = app.ctx.shares;
+  const tags = ['share-links'];
+
+  app.post('/', {
+    schema: {
+      tags,
+      body: z.strictObject({
+        app: appName,
+        resource_type: resourceType,
+        resource_id: z.string().min(1).max(200),
+        filters: filters.default({}),
+        title,
+        ...expiry,
+        max_views: maxViews,
+        password: sharePassword.optional(),
+      }),
+      response: { 201: createdLink },
+    },
+  }, async (request, reply) => {
+    const p = requirePrincipal(request, 'member');
+    const b = request.body;
+    const target = { resourceType: b.resource_type, resourceId: b.resource_id, filters: b.filters };
+    const handler = opts.handlers.get(b.app);
+    if (handler) {
+      // An app with public pages shows real data through its links, so it decides who may share what.
+      if (!handler.authorizeCreate) throw forbidden(`Create ${b.app} share links through the ${b.app} API`, 'SHARE_CREATE_VIA_APP');
+      await handler.authorizeCreate(p, target, app.ctx);
+    }
+    const created = await shares.create(p, {
+      app: b.app,
+      ...target,
+      title: b.title,
+      expiresInDays: b.expires_in_days,
+      expiresAt: b.expires_at ? new Date(b.expires_at) : undefined,
+      maxViews: b.max_views,
+      password: b.password,
+    }, { baseUrl: publicBaseUrl(request, app.ctx.config), meta: requestMeta(request) });
+    return reply.status(201).send({ ...created.link, token: created.token, url: created.url, qr_url: `${created.url}/qr` });
+  });
+
+  app.get('/', {
+    schema: {
+      tags,
+      querystring: pageQuery.extend({
+        app: appName.optional(),
+        resource_type: resourceType.optional(),
+        resource_id: z.string().min(1).max(200).optional(),
+        status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'all']).default('all'),
+      }),
+    },
+  }, async (request) => {
+    const q = request.query;
+    const { items, total } = await shares.list(requirePrincipal(request, 'viewer'), {
+      app: q.app, resourceType: q.resource_type, resourceId: q.resource_id, status: q.status, page: q.page, limit: q.limit,
+    });
+    return { items, ...pageInfo(total, q) };
+  });
+
+  app.get('/:ref', { schema: { tags, params: refParams, response: { 200: linkView } } }, async (request) =>
+    shares.get(requirePrincipal(request, 'viewer'), request.params.ref),
+  );
+
+  // PUT is what Visant's clients send; PATCH is the platform's usual verb. Both change only the fields given.
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route({
+      method,
+      url: '/:ref',
+      schema: { tags, params: refParams, body: updateBody, response: { 200: linkView } },
+      handler: async (request) => {
+        const b = request.body;
+        return shares.update(requirePrincipal(request, 'member'), request.params.ref, {
+          title: b.title,
+          expiresInDays: b.expires_in_days,
+          expiresAt: b.expires_at ? new Date(b.expires_at) : undefined,
+          maxViews: b.max_views,
+          password: b.password,
+        }, requestMeta(request));
+      },
+    });
+  }
+
+  app.delete('/:ref', { schema: { tags, params: refParams } }, async (request, reply) => {
+    await shares.revoke(requirePrincipal(request, 'member'), request.params.ref, requestMeta(request));
+    return reply.status(204).send();
+  });
+}

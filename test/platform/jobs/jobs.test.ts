@@ -1,0 +1,255 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { defineJob, type JobDefinition } from '../../../src/platform/jobs/define-job.js';
+import type { JobView } from '../../../src/platform/jobs/job-runs.js';
+import { withTenant } from '../../../src/platform/db/tenant.js';
+import { AppError } from '../../../src/platform/http/errors.js';
+import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
+
+// Queue names are unique per run: test files may share one PostgreSQL database.
+const suffix = randomBytes(4).toString('hex');
+const name = (base: string) => `test.${base}-${suffix}`;
+
+/** Poll the API until the job reaches a state (or fail with the last view). */
+async function waitForState(t: TestPlatform, user: TestUser, id: string, states: string[], timeoutMs = 20_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const res = await t.request('GET', `/api/v1/jobs/${id}`, { token: user.token });
+    assert.equal(res.statusCode, 200, res.body);
+    last = res.json();
+    if (states.includes((last as JobView).state)) return last as JobView;
+    await sleep(100);
+  }
+  assert.fail(`job ${id} did not reach ${states.join('/')}: ${JSON.stringify(last)}`);
+}
+
+const progressJob = defineJob({
+  name: name('progress'),
+  schema: z.object({ objectId: z.uuid(), steps: z.number().int().min(1).max(10) }),
+  retryLimit: 0,
+  handler: async (_ctx, job) => {
+    for (let i = 1; i <= job.data.steps; i++) {
+      await sleep(20);
+      await job.reportProgress((i * 100) / job.data.steps, `step ${i} of ${job.data.steps}`);
+    }
+    return { objectId: job.data.objectId, orgSeen: job.orgId };
+  },
+});
+
+const flakyStarts: number[] = [];
+const flakyJob = defineJob({
+  name: name('flaky'),
+  schema: z.object({}),
+  retryLimit: 3,
+  retryDelaySeconds: 1,
+  retryBackoff: true,
+  handler: async (_ctx, job) => {
+    flakyStarts.push(Date.now());
+    if (job.attempt < 3) throw new Error(`transient failure on attempt ${job.attempt}`);
+    return { attempt: job.attempt };
+  },
+});
+
+let slowSawAbort = false;
+const slowJob = defineJob({
+  name: name('slow'),
+  schema: z.object({}),
+  retryLimit: 0,
+  expireInSeconds: 1,
+  handler: async (_ctx, job) => {
+    await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+    slowSawAbort = true;
+    // A handler that ignores the abort and reports anyway is stopped by reportProgress.
+    await job.reportProgress(50, 'after the timeout');
+    return { unreachable: true };
+  },
+});
+
+const failingJob = defineJob({
+  name: name('failing'),
+  schema: z.object({}),
+  retryLimit: 1,
+  retryDelaySeconds: 0,
+  retryBackoff: false,
+  handler: async () => {
+    throw new Error('the remote service said no');
+  },
+});
+
+const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob] as JobDefinition<unknown>[] };
+const fastJobsEnv = { JOB_POLL_INTERVAL_SECONDS: '0.5', JOB_MAINTENANCE_INTERVAL_SECONDS: '1' };
+
+describe('background jobs', () => {
+  let t: TestPlatform;
+  let alice: TestUser;
+  let bob: TestUser;
+  before(async () => {
+    t = await startTestPlatform({ apps: [testApp], env: fastJobsEnv });
+    alice = await t.signup('jobs-alice');
+    bob = await t.signup('jobs-bob');
+  });
+  after(() => t.close());
+
+  it('runs a job, records its progress and publishes it on job:<id>', async () => {
+    const { jobs, events } = t.platform.ctx;
+    const objectId = '4b6d0c1e-0000-4000-8000-000000000001';
+    const seen: BusEvent[] = [];
+    // Subscribe to the org-wide feed first: the job id is only known once enqueued.
+    const unsubscribe = events.subscribe(alice.orgId, ['jobs'], (e) => seen.push(e));
+    const bobSeen: BusEvent[] = [];
+    const unsubscribeBob = events.subscribe(bob.orgId, ['jobs'], (e) => bobSeen.push(e));
+    try {
+      const id = await jobs.enqueue(progressJob, { orgId: alice.orgId, objectId, steps: 4 }, { createdBy: alice.userId });
+      const done = await waitForState(t, alice, id, ['completed', 'failed']);
+      assert.equal(done.state, 'completed', done.error ?? '');
+      assert.equal(done.progress, 100);
+      assert.equal(done.stage, 'step 4 of 4');
+      assert.equal(done.attempts, 1);
+      assert.deepEqual(done.result, { objectId, orgSeen: alice.orgId });
+      assert.ok(done.started_at && done.finished_at);
+
+      await sleep(100);
+      const mine = seen.filter((e) => (e.payload as JobView).id === id).map((e) => e.payload as JobView);
+      const progress = mine.map((v) => v.progress);
+      assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only moves forward');
+      for (const pct of [25, 50, 75, 100]) assert.ok(progress.includes(pct), `progress ${pct} published (got ${progress.join(',')})`);
+      assert.equal(mine.at(-1)!.state, 'completed');
+      assert.equal(bobSeen.length, 0, 'another org hears nothing of it');
+    } finally {
+      unsubscribe();
+      unsubscribeBob();
+    }
+  });
+
+  it('answers 404 for another org\'s job and for unknown ids, 400 for a malformed id', async () => {
+    const id = await t.platform.ctx.jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000002', steps: 1 });
+    await waitForState(t, alice, id, ['completed']);
+    const other = await t.request('GET', `/api/v1/jobs/${id}`, { token: bob.token });
+    assert.equal(other.statusCode, 404);
+    assert.equal(other.json().code, 'NOT_FOUND');
+    assert.equal((await t.platform.ctx.jobs.get(bob.orgId, id)), null);
+    assert.equal((await t.request('GET', '/api/v1/jobs/00000000-0000-4000-8000-000000000000', { token: alice.token })).statusCode, 404);
+    const bad = await t.request('GET', '/api/v1/jobs/not-a-uuid', { token: alice.token });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 'VALIDATION_ERROR');
+    assert.equal((await t.request('GET', `/api/v1/jobs/${id}`)).statusCode, 401);
+
+    const list = await t.request('GET', `/api/v1/jobs?state=completed&name=${progressJob.name}`, { token: alice.token });
+    assert.equal(list.statusCode, 200);
+    assert.ok(list.json().items.some((j: JobView) => j.id === id));
+    const bobList = await t.request('GET', '/api/v1/jobs', { token: bob.token });
+    assert.equal(bobList.json().total, 0, 'bob lists none of alice\'s jobs');
+  });
+
+  it('rejects bad job data with 422 and misuse with a clear error', async () => {
+    const { jobs } = t.platform.ctx;
+    await assert.rejects(
+      jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: 'nope', steps: 99 } as never),
+      (err: unknown) => err instanceof AppError && err.status === 422 && err.code === 'INVALID_JOB_DATA' && Array.isArray(err.details) && err.details.length === 2,
+    );
+    await assert.rejects(jobs.enqueue('test.no-such-job', { orgId: alice.orgId }), /Unknown job "test.no-such-job"/);
+    await assert.rejects(jobs.enqueue(progressJob, { objectId: '4b6d0c1e-0000-4000-8000-000000000003', steps: 1 } as never), /runs for an org/);
+  });
+
+  it('retries a failing job with growing delays until it succeeds', async () => {
+    flakyStarts.length = 0;
+    const id = await t.platform.ctx.jobs.enqueue(flakyJob, { orgId: alice.orgId });
+    const done = await waitForState(t, alice, id, ['completed', 'failed'], 30_000);
+    assert.equal(done.state, 'completed');
+    assert.equal(done.attempts, 3);
+    assert.equal(done.max_attempts, 4);
+    assert.deepEqual(done.result, { attempt: 3 });
+    assert.equal(done.error, null, 'the error of earlier attempts is cleared on success');
+    assert.equal(flakyStarts.length, 3);
+    // Backoff: the first retry waits 1-2 s, the second 2-4 s.
+    const firstGap = flakyStarts[1]! - flakyStarts[0]!;
+    const secondGap = flakyStarts[2]! - flakyStarts[1]!;
+    assert.ok(firstGap >= 900, `first retry waited ${firstGap} ms`);
+    assert.ok(secondGap >= 1900, `second retry waited ${secondGap} ms`);
+  });
+
+  it('times a job out, aborts its signal, fails it and keeps it as a dead letter', async () => {
+    const { jobs } = t.platform.ctx;
+    const before = await jobs.queueSize(slowJob.deadLetter!);
+    const id = await jobs.enqueue(slowJob, { orgId: alice.orgId });
+    const done = await waitForState(t, alice, id, ['failed', 'completed']);
+    assert.equal(done.state, 'failed');
+    assert.match(done.error ?? '', /timed out after 1 s/);
+    assert.equal(done.progress, 0, 'progress reported after the timeout is refused');
+    await sleep(200);
+    assert.equal(slowSawAbort, true, 'the handler saw its signal abort');
+    assert.equal(await jobs.queueSize(slowJob.deadLetter!), before + 1);
+  });
+
+  it('fails a job for good after its retries and records the error', async () => {
+    const id = await t.platform.ctx.jobs.enqueue(failingJob, { orgId: alice.orgId });
+    const done = await waitForState(t, alice, id, ['failed']);
+    assert.equal(done.attempts, 2);
+    assert.equal(done.error, 'the remote service said no');
+    assert.ok(done.finished_at);
+  });
+
+  it('enqueues inside a caller\'s transaction: nothing on rollback, the job on commit', async () => {
+    const { jobs, database } = t.platform.ctx;
+    let rolledBackId = '';
+    await assert.rejects(
+      withTenant(database.db, { orgId: alice.orgId, userId: alice.userId }, async (tx) => {
+        rolledBackId = await jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000004', steps: 1 }, { tx });
+        throw new Error('business rule failed after enqueue');
+      }),
+      /business rule failed/,
+    );
+    assert.equal(await jobs.get(alice.orgId, rolledBackId), null);
+    assert.equal(await jobs.queue.getJobById(progressJob.name, rolledBackId), null, 'no pg-boss job either');
+
+    const id = await withTenant(database.db, { orgId: alice.orgId, userId: alice.userId }, (tx) =>
+      jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000005', steps: 1 }, { tx, createdBy: alice.userId }),
+    );
+    assert.equal((await waitForState(t, alice, id, ['completed'])).progress, 100);
+  });
+
+  it('registers the platform maintenance jobs with their daily cron', async () => {
+    const schedules = await t.platform.ctx.jobs.queue.getSchedules();
+    const byName = new Map(schedules.map((s) => [s.name, s.cron]));
+    assert.equal(byName.get('storage.purge-trash'), '17 3 * * *');
+    assert.equal(byName.get('storage.lifecycle'), '47 3 * * *');
+    assert.ok(t.platform.ctx.jobs.names.includes('storage.derivatives'));
+  });
+});
+
+describe('background jobs without in-process workers (WORKERS=off)', () => {
+  let t: TestPlatform;
+  let alice: TestUser;
+  before(async () => {
+    t = await startTestPlatform({ apps: [testApp], env: { ...fastJobsEnv, WORKERS: 'off' } });
+    alice = await t.signup('jobs-api-only');
+  });
+  after(() => t.close());
+
+  it('queues jobs but leaves running them to worker processes', async () => {
+    const { jobs } = t.platform.ctx;
+    assert.equal(jobs.workersRunning, false);
+    const id = await jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000006', steps: 1 });
+    await sleep(1500);
+    const res = await t.request('GET', `/api/v1/jobs/${id}`, { token: alice.token });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().state, 'queued');
+    assert.equal(res.json().progress, 0);
+  });
+
+  it('shows what the queue decided when no worker could record it', async () => {
+    const { jobs } = t.platform.ctx;
+    const id = await jobs.enqueue(failingJob, { orgId: alice.orgId });
+    // As pg-boss does when a crashed worker's job expires for the last time.
+    await jobs.queue.fail(failingJob.name, id, { message: 'job failed by timeout in active state' });
+    const view = await jobs.get(alice.orgId, id);
+    assert.ok(view);
+    assert.equal(view.state, 'retry');
+    assert.equal(view.error, 'job failed by timeout in active state');
+  });
+});

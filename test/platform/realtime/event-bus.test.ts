@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { MemoryEventBus } from '../../../src/platform/realtime/memory-bus.js';
+import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
+import { bearerFromWebSocketProtocol, selectWebSocketProtocol } from '../../../src/platform/realtime/ws-protocol.js';
+
+const ORG_A = '0b0c3b5e-1111-4111-8111-111111111111';
+const ORG_B = '0b0c3b5e-2222-4222-8222-222222222222';
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('in-process event bus', () => {
+  it('delivers by org and topic, never across orgs', async () => {
+    const bus = new MemoryEventBus(pino({ level: 'silent' }));
+    const a: BusEvent[] = [];
+    const b: BusEvent[] = [];
+    bus.subscribe(ORG_A, ['news', 'job:1'], (e) => a.push(e));
+    bus.subscribe(ORG_B, ['news'], (e) => b.push(e));
+    await bus.publish(ORG_A, 'news', { n: 1 });
+    await bus.publish(ORG_A, 'job:1', { n: 2 });
+    await bus.publish(ORG_B, 'job:1', { n: 3 });
+    await bus.publish(ORG_A, 'elsewhere', { n: 4 });
+    await tick();
+    assert.deepEqual(a.map((e) => [e.orgId, e.topic, e.payload]), [[ORG_A, 'news', { n: 1 }], [ORG_A, 'job:1', { n: 2 }]]);
+    assert.equal(b.length, 0);
+  });
+
+  it('delivers after publish returns, with a copy of the payload', async () => {
+    const bus = new MemoryEventBus(pino({ level: 'silent' }));
+    const got: BusEvent[] = [];
+    bus.subscribe(ORG_A, ['t'], (e) => got.push(e));
+    const payload = { list: [1] };
+    await bus.publish(ORG_A, 't', payload);
+    assert.equal(got.length, 0, 'not inside the publisher\'s call');
+    payload.list.push(2);
+    await tick();
+    assert.deepEqual(got[0]!.payload, { list: [1] });
+  });
+
+  it('stops delivering on unsubscribe and survives a throwing listener', async () => {
+    const bus = new MemoryEventBus(pino({ level: 'silent' }));
+    const got: number[] = [];
+    bus.subscribe(ORG_A, ['t'], () => {
+      throw new Error('broken listener');
+    });
+    const off = bus.subscribe(ORG_A, ['t'], (e) => got.push((e.payload as { n: number }).n));
+    await bus.publish(ORG_A, 't', { n: 1 });
+    await tick();
+    off();
+    off();
+    await bus.publish(ORG_A, 't', { n: 2 });
+    await tick();
+    assert.deepEqual(got, [1]);
+    assert.equal(bus.router.subscriptionCount, 1, 'only the broken listener is left');
+  });
+
+  it('rejects malformed topics and org ids', async () => {
+    const bus = new MemoryEventBus(pino({ level: 'silent' }));
+    await assert.rejects(bus.publish(ORG_A, 'has space', {}), /Invalid realtime topic/);
+    await assert.rejects(bus.publish('not-an-org', 't', {}), /org id/);
+    assert.throws(() => bus.subscribe(ORG_A, [''], () => {}), /Invalid realtime topic/);
+  });
+});
+
+describe('WebSocket subprotocol token', () => {
+  it('reads "bearer.<token>" and never selects it as the protocol', () => {
+    assert.equal(bearerFromWebSocketProtocol('tenantry.v1, bearer.abc.def-ghi_'), 'abc.def-ghi_');
+    assert.equal(bearerFromWebSocketProtocol('tenantry.v1'), undefined);
+    assert.equal(bearerFromWebSocketProtocol('bearer.'), undefined);
+    assert.equal(bearerFromWebSocketProtocol(undefined), undefined);
+    assert.equal(selectWebSocketProtocol(new Set(['bearer.secret', 'tenantry.v1']), {} as never), 'tenantry.v1');
+    assert.equal(selectWebSocketProtocol(new Set(['bearer.secret']), {} as never), false);
+  });
+});

@@ -7,6 +7,7 @@ import { workerCommand } from './worker.js';
 import { adminCommand } from './admin.js';
 import { emailCommand } from './email.js';
 import { storageCommand } from './storage.js';
+import { visantCommand } from '../apps/visant/cli.js';
 
 const program = new Command()
   .name('tenantry')
@@ -19,6 +20,7 @@ program.command('migrate').description('apply pending database migrations and ex
 program.addCommand(adminCommand());
 program.addCommand(emailCommand());
 program.addCommand(storageCommand());
+program.addCommand(visantCommand());
 
 try {
   loadConfig(); // fail fast, naming the bad variable, before any command runs

@@ -156,7 +156,13 @@ describe('members and invites', () => {
       assertError(await t.request('DELETE', `/api/v1/members/${owner.userId}`, { token: admin.token }), 403, 'INSUFFICIENT_ROLE');
       assertError(await t.request('PATCH', `/api/v1/members/${editor.userId}`, { token: admin.token, body: { role: 'owner' } }), 403, 'INSUFFICIENT_ROLE');
       assertError(await t.request('PATCH', `/api/v1/members/${admin2.userId}`, { token: admin.token, body: { role: 'member' } }), 403, 'INSUFFICIENT_ROLE');
-      assert.equal((await t.request('PATCH', `/api/v1/members/${editor.userId}`, { token: owner.token, body: { role: 'owner' } })).statusCode, 200);
+      // Removing is the strongest demotion: an admin cannot do it to another admin either.
+      assertError(await t.request('DELETE', `/api/v1/members/${admin2.userId}`, { token: admin.token }), 403, 'INSUFFICIENT_ROLE');
+      assert.equal((await t.request('GET', '/api/v1/auth/me', { token: admin2.token })).statusCode, 200, 'admin2 is still in');
+      assert.equal((await t.request('DELETE', `/api/v1/members/${editor.userId}`, { token: admin.token })).statusCode, 204, 'an admin may remove lower roles');
+      const again = await addMember(owner, 'editor', 'editor-again');
+      assert.equal((await t.request('PATCH', `/api/v1/members/${again.userId}`, { token: owner.token, body: { role: 'owner' } })).statusCode, 200);
+      assert.equal((await t.request('DELETE', `/api/v1/members/${admin2.userId}`, { token: owner.token })).statusCode, 204, 'an owner may remove an admin');
     });
 
     it('viewers and members cannot manage members or invites (403)', async () => {

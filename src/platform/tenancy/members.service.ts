@@ -58,7 +58,11 @@ export class MembersService {
     await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
       const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!target) throw notFound('Member');
-      if (userId !== p.userId) this.assertCanManage(p, target.role, target.role);
+      if (userId !== p.userId) {
+        this.assertCanManage(p, target.role, target.role);
+        // Removal is the strongest demotion, so the rule for demoting admins applies to it too.
+        if (p.role === 'admin' && target.role === 'admin') throw forbidden('An admin cannot remove another admin: ask an owner', 'INSUFFICIENT_ROLE');
+      }
       if (target.role === 'owner') await this.assertNotLastOwner(tx, p.orgId);
       await tx.deleteFrom('memberships').where('org_id', '=', p.orgId).where('user_id', '=', userId).execute();
       await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();

@@ -13,7 +13,7 @@ import type { PlatformTables } from '../../../platform/db/schema.js';
 import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/http/errors.js';
 import type { VisantTables, CaptureState, EvaluationStatus } from '../schema.js';
 import { deviceUuidOf } from '../devices/device-principal.js';
-import { captureKeys, prepareCapture } from './capture-image.js';
+import { captureKeys, prepareCapture, type PreparedCapture } from './capture-image.js';
 import { evaluateCaptureJob } from '../evaluation/evaluate.job.js';
 import { publishCapture } from './capture-events.js';
 import type { VisantConfig } from '../config.js';
@@ -68,18 +68,37 @@ export class CapturesService {
     const device = await this.deviceForWrite(p, input.device_id);
     const wait = await this.ctx.rateLimiter.check(`visant-device:${device.id}`, this.config.deviceUploadsPerMinute);
     if (wait) throw tooManyRequests(wait, 'This device is uploading too fast');
+    const prepared = image ? await prepareCapture(image) : null;
+    const capture = await this.storeCapture(p, device, input, prepared, { seenFromIp: p.kind === 'api_key' ? (meta.ip ?? null) : null });
+    const view = await this.view(capture);
+    await publishCapture(this.ctx, p.orgId, 'visant.capture.created', view);
+    return view;
+  }
+
+  /**
+   * Store one capture: its image and thumbnail at the seed's keys, then the row. A capture
+   * with a verdict (imported from the legacy datalake) is stored as completed; one with an
+   * image and no verdict is queued for evaluation in the same transaction as its row.
+   * If anything fails after the images were stored, they are removed again.
+   */
+  async storeCapture(
+    p: Principal,
+    device: { id: string; device_id: string },
+    input: Omit<CaptureInput, 'device_id'>,
+    prepared: PreparedCapture | null,
+    options: { seenFromIp?: string | null; verdict?: { state: CaptureState; score: number | null; reason: string | null } } = {},
+  ) {
     const capturedAt = input.captured_at ? new Date(input.captured_at) : new Date();
     const recordId = input.record_id ?? `${capturedAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}_${randomBytes(4).toString('hex')}`;
-    const prepared = image ? await prepareCapture(image) : null;
-
     const exists = await withTenant(this.db, this.scope(p), (tx) =>
       tx.selectFrom('visant_captures').select('id').where('org_id', '=', p.orgId).where('record_id', '=', recordId).executeTakeFirst(),
     );
     if (exists) throw conflict(`A capture with record_id "${recordId}" already exists`, 'CAPTURE_EXISTS');
 
     const stored = prepared ? await this.storeImages(p, device.device_id, recordId, capturedAt, prepared) : null;
+    const verdict = options.verdict;
     try {
-      const capture = await withTenant(this.db, this.scope(p), async (tx) => {
+      return await withTenant(this.db, this.scope(p), async (tx) => {
         const row = await tx
           .insertInto('visant_captures')
           .values({
@@ -94,22 +113,24 @@ export class CapturesService {
             trigger_label: input.trigger_label ?? null,
             capture_metadata: JSON.stringify({ ...input.metadata, ...(prepared ? { width: prepared.width, height: prepared.height, source_type: prepared.sourceType } : {}) }),
             fingerprint: prepared?.fingerprint ?? null,
+            ...(verdict
+              ? { evaluation_status: 'completed' as const, state: verdict.state, score: verdict.score, reason: verdict.reason, evaluated_at: capturedAt, agent_details: JSON.stringify({ evaluator: 'legacy-edge' }) }
+              : {}),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await tx
-          .updateTable('visant_devices')
-          .set({ last_seen_at: new Date(), ...(p.kind === 'api_key' && meta.ip ? { last_ip: meta.ip.slice(0, 45) } : {}) })
-          .where('org_id', '=', p.orgId)
-          .where('id', '=', device.id)
-          .execute();
+        if (!verdict) {
+          await tx
+            .updateTable('visant_devices')
+            .set({ last_seen_at: new Date(), ...(options.seenFromIp ? { last_ip: options.seenFromIp.slice(0, 45) } : {}) })
+            .where('org_id', '=', p.orgId)
+            .where('id', '=', device.id)
+            .execute();
+        }
         await recordUsage(tx, { orgId: p.orgId, userId: p.userId, action: 'visant.capture', bytes: (prepared?.jpeg.length ?? 0) + (prepared?.thumbnail.length ?? 0), metadata: { device_id: device.device_id } });
-        if (stored) await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: row.id }, { tx });
+        if (stored && !verdict) await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: row.id }, { tx });
         return this.findRow(tx, p.orgId, recordId);
       });
-      const view = await this.view(capture);
-      await publishCapture(this.ctx, p.orgId, 'visant.capture.created', view);
-      return view;
     } catch (err) {
       if (stored) await this.discard(p, [stored.image.id, stored.thumbnail.id]);
       if ((err as { code?: string }).code === '23505') throw conflict(`A capture with record_id "${recordId}" already exists`, 'CAPTURE_EXISTS');

@@ -22,7 +22,7 @@ const platformRoutes: IsolationRoute<BIds>[] = [
   { method: 'POST', url: (ids) => `/api/v1/api-keys/${ids.rotateKeyId}/rotate`, ownerStatus: 201 },
   { method: 'DELETE', url: (ids) => `/api/v1/api-keys/${ids.revokeKeyId}`, ownerStatus: 204 },
 ];
-const switchOrg: IsolationRoute<BIds> = { method: 'POST', url: () => '/api/v1/auth/switch-org', body: (ids) => ({ org_id: ids.orgId }), ownerStatus: 200 };
+const switchOrg: IsolationRoute<BIds> = { method: 'POST', url: () => '/api/v1/auth/switch-org', body: (ids: BIds) => ({ org_id: ids.orgId }), ownerStatus: 200 };
 
 describe('tenant isolation matrix (platform routes)', () => {
   let t: TestPlatform;

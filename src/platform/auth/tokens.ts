@@ -16,6 +16,7 @@ export interface SupabaseClaims {
 }
 
 const ISSUER = 'tenantry';
+const VERIFIED_CACHE_SIZE = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -46,14 +47,29 @@ export class TokenService {
       .sign(this.key);
   }
 
+  /**
+   * Tokens already verified, by their exact text, until they expire. A client sends the same
+   * token on every request for 15 minutes; checking its signature once (WebCrypto HMAC is
+   * asynchronous and costly on the hot path) is enough. Bounded, and cleared when full.
+   */
+  private readonly verified = new Map<string, { claims: AccessClaims; exp: number }>();
+
   async verifyAccess(token: string): Promise<AccessClaims> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.exp > Date.now() / 1000) return hit.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
       // The ids go into queries: a token that is signed but malformed must be a 401, not a database error.
       if (typeof payload.sub !== 'string' || typeof payload.org_id !== 'string' || typeof payload.role !== 'string' || !UUID.test(payload.sub) || !UUID.test(payload.org_id)) {
         throw unauthorized('Access token is missing required claims', 'INVALID_TOKEN');
       }
-      return { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? '') };
+      const claims: AccessClaims = { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? '') };
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+      this.verified.set(token, { claims, exp: payload.exp ?? 0 });
+      return claims;
     } catch (err) {
       throw toAuthError(err);
     }

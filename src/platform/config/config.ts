@@ -37,7 +37,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(10000),
   LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   DEFAULT_STORAGE_LIMIT_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
   TRUST_PROXY: bool.default(false),

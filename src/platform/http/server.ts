@@ -84,7 +84,8 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
         // The API docs UI needs inline styles and scripts of its own bundle.
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // Public pages show images through presigned URLs, which on S3 live on the bucket's host.
+        imgSrc: ["'self'", 'data:', 'blob:', ...storageImageOrigins(ctx)],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
       },
@@ -158,4 +159,12 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     if (a.routes) await app.register(async (scope) => a.routes!(scope, ctx), { prefix: a.prefix });
   }
   return app;
+}
+
+/** Origins that serve presigned object URLs, for the CSP of pages that show stored images. */
+function storageImageOrigins(ctx: PlatformContext): string[] {
+  const s3 = ctx.config.storage;
+  if (s3.driver !== 's3') return [];
+  if (s3.s3.endpoint) return [new URL(s3.s3.endpoint).origin, ...(s3.s3.forcePathStyle ? [] : [`*.${new URL(s3.s3.endpoint).host}`])];
+  return ['https://*.amazonaws.com'];
 }

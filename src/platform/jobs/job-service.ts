@@ -109,7 +109,7 @@ export class JobService {
     try {
       await boss.start();
       for (const def of this.definitions.values()) {
-        if (def.deadLetter) await boss.createQueue(def.deadLetter, { name: def.deadLetter });
+        if (def.deadLetter) await retryOnDeadlock(() => boss.createQueue(def.deadLetter!, { name: def.deadLetter! }));
         const queue = {
           name: def.name,
           retryLimit: def.retryLimit,
@@ -118,9 +118,9 @@ export class JobService {
           expireInSeconds: def.expireInSeconds,
           ...(def.deadLetter ? { deadLetter: def.deadLetter } : {}),
         };
-        await boss.createQueue(def.name, queue);
+        await retryOnDeadlock(() => boss.createQueue(def.name, queue));
         // createQueue keeps an existing queue's settings; bring them in line with the code.
-        await boss.updateQueue(def.name, queue);
+        await retryOnDeadlock(() => boss.updateQueue(def.name, queue));
       }
       if (options.workers) await this.startWorkers(ctx);
     } catch (err) {
@@ -137,11 +137,16 @@ export class JobService {
       const concurrency = def.concurrency ?? config.jobs.concurrency;
       // pg-boss 10 runs one job at a time per work() call: concurrency = that many workers.
       for (let i = 0; i < concurrency; i++) {
-        ids.push(
-          await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) =>
-            runJob(def, job!, ctx, this.running),
-          ),
-        );
+        const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) => {
+          try {
+            return await runJob(def, job!, ctx, this.running);
+          } finally {
+            // pg-boss 10 waits a whole polling interval after every fetch, even a fruitful one:
+            // wake the worker so a busy queue drains at handler speed, not one job per interval.
+            if (!this.stopping) boss.notifyWorker(workerId);
+          }
+        });
+        ids.push(workerId);
       }
       this.workerIds.set(def.name, ids);
       if (def.schedule) {
@@ -318,6 +323,23 @@ export class JobService {
       await this.bossDb?.drain(5000);
       await this.ownPool?.end().catch(() => {});
       this.workerIds.clear();
+    }
+  }
+}
+
+/**
+ * Processes starting together (API nodes, workers) may create the same new queue at once;
+ * pg-boss's create_queue then deadlocks on PostgreSQL (it creates a partition and inserts the
+ * queue row). Creation is idempotent, so the loser simply tries again.
+ */
+async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.floor(Math.random() * 100)));
     }
   }
 }

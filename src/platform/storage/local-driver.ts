@@ -34,6 +34,13 @@ export interface LocalDiskDriverOptions {
 }
 
 /** Files under one directory, one file per key; the default driver for one machine. */
+/**
+ * Bytes the file stream accepts before it pushes back on the upload. The default (16 KiB)
+ * pauses the socket after every chunk; a few MiB keep the disk and the network busy at
+ * once while memory per upload stays bounded.
+ */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class LocalDiskDriver implements StorageDriver {
   readonly name = 'local' as const;
   readonly root: string;
@@ -60,7 +67,7 @@ export class LocalDiskDriver implements StorageDriver {
     const hasher = new HashingStream();
     try {
       // flush: fsync before close, so the rename below never publishes a file whose bytes are not on disk.
-      await pipeline(body, hasher, createWriteStream(temp, { flags: 'wx', flush: true }));
+      await pipeline(body, hasher, createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: WRITE_BUFFER_BYTES }));
       await renameInto(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
@@ -204,16 +211,18 @@ export class LocalDiskDriver implements StorageDriver {
 
 /**
  * Rename into a directory created on demand. A concurrent delete may prune the freshly made
- * (still empty) directory between mkdir and rename, so an ENOENT is retried a few times.
+ * (still empty) directory, or one of its parents, during mkdir or before the rename, so an
+ * ENOENT is retried.
  */
 async function renameInto(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await mkdir(path.dirname(to), { recursive: true });
     try {
+      // mkdir itself fails with ENOENT when a parent it just made is pruned before the next level.
+      await mkdir(path.dirname(to), { recursive: true });
       await rename(from, to);
       return;
     } catch (err) {
-      if (!isMissing(err) || attempt >= 3) throw err;
+      if (!isMissing(err) || attempt >= 10) throw err;
     }
   }
 }

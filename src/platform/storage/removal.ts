@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
 import { freeBytes } from './quota.js';
+import { withSystem, withTenant } from '../db/tenant.js';
+import { recordAudit } from '../audit/audit.service.js';
 
 type Tx = Transaction<PlatformTables> | Kysely<PlatformTables>;
 
@@ -36,4 +38,41 @@ export async function deleteStoredBytes(ctx: PlatformContext, storageKeys: strin
   for (const key of storageKeys) {
     await ctx.storage.driver.delete(key).catch((err) => ctx.log.error({ err, key }, 'could not delete stored bytes; they are orphaned'));
   }
+}
+
+const SWEEP_BATCH = 500;
+
+/**
+ * Delete for good, in bounded batches, the objects a scheduled sweep finds due (`findDue`
+ * looks across tenants and returns at most `limit` rows). Each org's batch is removed in its
+ * own tenant transaction with one audit record, then its bytes are deleted. Safe to run
+ * concurrently: a row is removed at most once.
+ */
+export async function sweepObjects(
+  ctx: PlatformContext,
+  findDue: (tx: Transaction<PlatformTables>, limit: number) => Promise<Array<{ id: string; org_id: string }>>,
+  auditAction: string,
+): Promise<{ objects: number; bytes: number }> {
+  let objects = 0;
+  let bytes = 0;
+  for (;;) {
+    const due = await withSystem(ctx.database.db, (tx) => findDue(tx, SWEEP_BATCH));
+    if (due.length === 0) break;
+    const byOrg = new Map<string, string[]>();
+    for (const r of due) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r.id]);
+    for (const [orgId, ids] of byOrg) {
+      const removal = await withTenant(ctx.database.db, { orgId }, async (tx) => {
+        const removed = await removeObjects(tx, orgId, ids);
+        if (removed.ids.length) {
+          await recordAudit(tx, 'system', { orgId, action: auditAction, targetType: 'storage_object', metadata: { objects: removed.ids.length, bytes: removed.bytes } });
+        }
+        return removed;
+      });
+      await deleteStoredBytes(ctx, removal.storageKeys);
+      objects += removal.ids.length;
+      bytes += removal.bytes;
+    }
+    if (due.length < SWEEP_BATCH) break;
+  }
+  return { objects, bytes };
 }

@@ -1,9 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
-import { withSystem, withTenant } from '../db/tenant.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { deleteStoredBytes, removeObjects } from './removal.js';
+import { sweepObjects } from './removal.js';
 import { releaseStaleUploads } from './uploads.js';
 
 type Tx = Transaction<PlatformTables> | Kysely<PlatformTables>;
@@ -15,8 +13,6 @@ export async function retentionDaysFor(tx: Tx, orgId: string, fallbackDays: numb
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallbackDays;
 }
 
-const BATCH = 500;
-
 /**
  * Delete for good every trashed object whose org's retention has passed, freeing quota;
  * also releases uploads abandoned by a crashed process. For the scheduled storage job:
@@ -25,10 +21,9 @@ const BATCH = 500;
  */
 export async function purgeExpiredTrash(ctx: PlatformContext, now = new Date()): Promise<{ objects: number; bytes: number; staleUploads: number }> {
   const fallback = ctx.config.storage.trashRetentionDays;
-  let objects = 0;
-  let bytes = 0;
-  for (;;) {
-    const due = await withSystem(ctx.database.db, (tx) =>
+  const { objects, bytes } = await sweepObjects(
+    ctx,
+    (tx, limit) =>
       tx
         .selectFrom('storage_objects as s')
         .innerJoin('orgs as o', 'o.id', 's.org_id')
@@ -40,26 +35,10 @@ export async function purgeExpiredTrash(ctx: PlatformContext, now = new Date()):
             then greatest(0, (o.settings->>'trash_retention_days')::numeric)::int else ${fallback}::int end)) < ${now}`,
         )
         .orderBy('s.trashed_at')
-        .limit(BATCH)
+        .limit(limit)
         .execute(),
-    );
-    if (due.length === 0) break;
-    const byOrg = new Map<string, string[]>();
-    for (const r of due) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r.id]);
-    for (const [orgId, ids] of byOrg) {
-      const removal = await withTenant(ctx.database.db, { orgId }, async (tx) => {
-        const removed = await removeObjects(tx, orgId, ids);
-        if (removed.ids.length) {
-          await recordAudit(tx, 'system', { orgId, action: 'storage.trash.purged', targetType: 'storage_object', metadata: { objects: removed.ids.length, bytes: removed.bytes } });
-        }
-        return removed;
-      });
-      await deleteStoredBytes(ctx, removal.storageKeys);
-      objects += removal.ids.length;
-      bytes += removal.bytes;
-    }
-    if (due.length < BATCH) break;
-  }
+    'storage.trash.purged',
+  );
   const staleUploads = await releaseStaleUploads(ctx, { now });
   return { objects, bytes, staleUploads };
 }

@@ -12,7 +12,6 @@ import { ShareService } from './sharing/share-links.service.js';
 import { buildServer } from './http/server.js';
 import { createStorage } from './storage/storage.js';
 import { createEventBus } from './realtime/create-event-bus.js';
-import type { EventBus } from './realtime/event-bus.js';
 import { JobService } from './jobs/job-service.js';
 import { platformJobs } from './jobs/platform-jobs.js';
 import type { PlatformContext } from './context.js';
@@ -45,18 +44,23 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const apps = (options.apps ?? []).filter((a) => !config.apps || config.apps.includes(a.name));
   const log = options.log ?? createLogger(config);
   const database = await openDatabase(config);
-  let events: EventBus | undefined;
-  let jobs: JobService | undefined;
+  // What to close if start-up fails half-way, newest first.
+  const opened: Array<() => unknown> = [() => database.close()];
   try {
     await migrate(database.pool, migrationSourcesFor(apps), (m) => log.info(m));
     const jwtSecret = await resolveJwtSecret(config);
     const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds, config.supabaseJwtSecret);
     const storage = await createStorage(config, jwtSecret);
+    opened.unshift(() => storage.close());
     const rateLimiter = new RateLimiter(config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new MemoryRateLimitStore());
+    opened.unshift(() => rateLimiter.close());
     const mailer = createMailer(config, database.db, log);
+    opened.unshift(() => mailer.close());
     const shares = new ShareService({ config, database, rateLimiter });
-    const bus = (events = await createEventBus(config, database, log));
-    const jobService = (jobs = new JobService({ config, database, events: bus, log }));
+    const bus = await createEventBus(config, database, log);
+    opened.unshift(() => bus.close());
+    const jobService = new JobService({ config, database, events: bus, log });
+    opened.unshift(() => jobService.stop());
     jobService.register(platformJobs);
     jobService.register(apps.flatMap((a) => a.jobs ?? []));
     const ctx: PlatformContext = { config, database, tokens, rateLimiter, mailer, shares, storage, jobs: jobService, events: bus, log };
@@ -68,19 +72,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       server,
       async close() {
         await server.close();
-        // Jobs after HTTP (a request may still enqueue), the bus after jobs (they publish progress).
-        await jobService.stop();
-        await bus.close();
-        await rateLimiter.close();
-        await storage.close();
-        await mailer.close();
-        await database.close();
+        // Newest first: jobs after HTTP (a request may still enqueue), the bus after jobs
+        // (they publish progress), the database last.
+        for (const close of opened) await close();
       },
     };
   } catch (err) {
-    await jobs?.stop().catch(() => {});
-    await events?.close().catch(() => {});
-    await database.close();
+    for (const close of opened) await Promise.resolve().then(close).catch(() => {});
     throw err;
   }
 }

@@ -19,7 +19,9 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
     LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    // Test files run in parallel on one PostgreSQL database: each platform gets its own job
+    // queue schema, so one file's workers never take (and abandon) another file's jobs.
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, JOB_SCHEMA: `pgboss_t${randomBytes(5).toString('hex')}` } : {}),
     ...options.env,
   });
   const platform = await startPlatform({ config, apps: options.apps });

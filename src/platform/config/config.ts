@@ -64,6 +64,7 @@ const envSchema = z.object({
   JOB_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   JOB_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  JOB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('pgboss'),
   // Realtime fan-out (src/platform/realtime): auto = Redis if REDIS_URL, else PostgreSQL LISTEN/NOTIFY if DATABASE_URL, else in-process.
   REALTIME_DRIVER: z.enum(['auto', 'memory', 'postgres', 'redis']).default('auto'),
   REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
@@ -124,6 +125,8 @@ export type Config = {
     maintenanceIntervalSeconds: number;
     /** How long a stopping process waits for running jobs before they are failed and retried. */
     shutdownTimeoutSeconds: number;
+    /** The queue's own schema: deployments (or test runs) sharing one database keep their queues apart. */
+    schema: string;
     /** Connections pg-boss opens for itself on PostgreSQL (PGlite shares the one connection). */
     databasePoolSize: number;
   };
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maintenanceIntervalSeconds: e.JOB_MAINTENANCE_INTERVAL_SECONDS,
       shutdownTimeoutSeconds: e.JOB_SHUTDOWN_TIMEOUT_SECONDS,
       databasePoolSize: e.JOB_DATABASE_POOL_SIZE,
+      schema: e.JOB_SCHEMA,
     },
     realtime: {
       driver: e.REALTIME_DRIVER,

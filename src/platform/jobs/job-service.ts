@@ -93,6 +93,7 @@ export class JobService {
     this.bossDb = new BossDb(pool);
     const boss = new PgBoss({
       db: this.bossDb,
+      schema: config.jobs.schema,
       migrate: true,
       // Only worker processes maintain the queue (expire, archive) and fire cron; pg-boss
       // itself lets one instance per interval do it when several run.

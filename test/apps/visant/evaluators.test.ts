@@ -34,6 +34,13 @@ describe('offline baseline evaluator', () => {
     assert.match(r.reason, /top left/);
   });
 
+  it('does not call a scene normal when the change is confined to one part of the frame', async () => {
+    const r = await evaluator.evaluate(await input(await sceneJpeg({ intruder: { x: 0.45, y: 0.2, w: 0.12, h: 0.2 } }), [await sceneJpeg()]));
+    assert.notEqual(r.state, 'normal', r.reason);
+    assert.ok((r.details.frame_similarity as number) > 0.72, 'the whole-frame mean alone would have said normal');
+    assert.match(r.reason, /top centre/);
+  });
+
   it('scores a bigger change higher than a smaller one', async () => {
     const base = [await sceneJpeg()];
     const small = await evaluator.evaluate(await input(await sceneJpeg({ intruder: { x: 0.45, y: 0.1, w: 0.08, h: 0.1 } }), base));

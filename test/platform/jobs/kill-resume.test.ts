@@ -92,6 +92,9 @@ describe('a job killed mid-way is retried by another worker process and finishes
       JOB_POLL_INTERVAL_SECONDS: '0.5',
       JOB_MAINTENANCE_INTERVAL_SECONDS: '1',
       JOB_SHUTDOWN_TIMEOUT_SECONDS: '5',
+      // The API platform and both worker processes must share one queue (the test harness
+      // otherwise gives every platform its own).
+      JOB_SCHEMA: `pgboss_resume_${randomBytes(4).toString('hex')}`,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir! }),
     };
     const apiEnv = { ...env, WORKERS: 'off', ...(databaseUrl ? {} : { DATA_DIR: dataDir! }) };

@@ -4,6 +4,8 @@ import { ssim, ssimMap, type WindowScore } from './fingerprint.js';
 /** Similarity at or above this reads as the normal scene; at or below ABNORMAL_AT, as a change. */
 const NORMAL_AT = 0.72;
 const ABNORMAL_AT = 0.5;
+/** Scales a region's similarity onto the frame's scale (regions vary more with light and noise). */
+const REGION_WEIGHT = 1.03;
 
 /**
  * Offline evaluator: learns each device's normal scene from captures a person marked
@@ -22,13 +24,18 @@ export class BaselineEvaluator implements CaptureEvaluator {
         details: { evaluator: this.name, baseline_size: 0 },
       };
     }
-    let best = { similarity: -1, index: 0 };
-    input.baseline.forEach((fp, index) => {
-      const similarity = ssim(input.fingerprint, fp);
-      if (similarity > best.similarity) best = { similarity, index };
-    });
+    // Judge against the closest baseline capture. A change confined to one part of the frame
+    // (a person at the door) barely moves the whole-frame mean, so the most-changed ninth of
+    // the frame counts too: the effective similarity is the lower of the two.
+    let best = { similarity: -1, overall: 0, region: { name: 'centre of the frame', value: 1 } };
+    for (const fp of input.baseline) {
+      const overall = ssim(input.fingerprint, fp);
+      const region = worstRegion(ssimMap(input.fingerprint, fp));
+      const similarity = Math.min(overall, region.value * REGION_WEIGHT);
+      if (similarity > best.similarity) best = { similarity, overall, region };
+    }
     const similarity = Math.max(0, Math.min(1, best.similarity));
-    const region = describeRegion(ssimMap(input.fingerprint, input.baseline[best.index]!));
+    const region = best.region.name;
     // Map similarity onto an abnormality score: NORMAL_AT → 0.3, ABNORMAL_AT → 0.7.
     const score = clamp(0.3 + ((NORMAL_AT - similarity) / (NORMAL_AT - ABNORMAL_AT)) * 0.4);
     const pct = Math.round(similarity * 100);
@@ -48,7 +55,14 @@ export class BaselineEvaluator implements CaptureEvaluator {
       state,
       score: Number(score.toFixed(3)),
       reason,
-      details: { evaluator: this.name, similarity: Number(similarity.toFixed(4)), baseline_size: input.baseline.length, most_changed_region: region },
+      details: {
+        evaluator: this.name,
+        similarity: Number(similarity.toFixed(4)),
+        frame_similarity: Number(best.overall.toFixed(4)),
+        region_similarity: Number(best.region.value.toFixed(4)),
+        baseline_size: input.baseline.length,
+        most_changed_region: region,
+      },
     };
   }
 }
@@ -56,8 +70,8 @@ export class BaselineEvaluator implements CaptureEvaluator {
 const ROWS = ['top', 'middle', 'bottom'];
 const COLS = ['left', 'centre', 'right'];
 
-/** Name the third of the frame (e.g. "top left") whose windows changed most. */
-function describeRegion(map: WindowScore[]): string {
+/** The ninth of the frame (a 3x3 grid) whose windows changed most, with its mean similarity. */
+function worstRegion(map: WindowScore[]): { name: string; value: number } {
   const side = Math.sqrt(map.length);
   const sums = new Map<string, { total: number; n: number }>();
   for (const w of map) {
@@ -70,8 +84,8 @@ function describeRegion(map: WindowScore[]): string {
   let worst = { key: '1:1', value: Infinity };
   for (const [key, s] of sums) if (s.total / s.n < worst.value) worst = { key, value: s.total / s.n };
   const [r, c] = worst.key.split(':').map(Number) as [number, number];
-  if (r === 1 && c === 1) return 'centre of the frame';
-  return `${ROWS[r]} ${COLS[c]} of the frame`.replace('middle centre', 'centre');
+  const name = r === 1 && c === 1 ? 'centre of the frame' : `${ROWS[r]} ${COLS[c]} of the frame`.replace('middle centre', 'centre');
+  return { name, value: worst.value };
 }
 
 function clamp(x: number) {

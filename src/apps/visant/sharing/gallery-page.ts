@@ -17,7 +17,7 @@ export function renderGalleryPage(g: Gallery, options: { signupUrl: string; qrUr
         ? `<a href="${e(c.image_url ?? c.thumbnail_url)}"><img src="${e(c.thumbnail_url)}" alt="Capture ${e(c.record_id)}" loading="lazy" width="320"></a>`
         : '<div class="noimg">No image</div>';
       return `<li class="card">${img}
-  <div class="meta"><span class="badge ${e(state)}">${e(STATE_LABEL[state] ?? state)}${c.score != null ? ` · ${Math.round(c.score * 100)}%` : ''}</span>
+  <div class="meta"><span class="badge ${e(state)}">${e(STATE_LABEL[state] ?? state)}${c.score != null ? ` · anomaly ${Math.round(c.score * 100)}%` : ''}</span>
   <time datetime="${e(c.captured_at.toISOString())}">${e(c.captured_at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time></div>
   ${c.reason ? `<p class="reason">${e(c.reason)}</p>` : ''}</li>`;
     })

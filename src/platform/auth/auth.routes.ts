@@ -63,7 +63,8 @@ export async function authRoutes(root: FastifyInstance) {
     return reply.status(204).send();
   });
 
-  app.get('/me', { schema: { tags } }, async (request) => auth.me(requirePrincipal(request)));
+  // Any credential may ask who it is, whatever its scopes.
+  app.get('/me', { schema: { tags } }, async (request) => auth.me(requirePrincipal(request, 'viewer', null)));
 
   app.post('/switch-org', { schema: { tags, body: z.strictObject({ org_id: uuid }), response: { 200: authResult } } }, async (request) =>
     auth.switchOrg(requireUser(request), request.body.org_id, requestMeta(request)),

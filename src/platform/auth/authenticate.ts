@@ -154,11 +154,25 @@ export class Authenticator {
 }
 
 /** Route guard: a principal is required, with at least `minRole` in its org. */
-export function requirePrincipal(request: FastifyRequest, minRole: Role = 'viewer'): Principal {
+/**
+ * Route guard: a principal is required, with at least `minRole` in its org, and (for API keys)
+ * a scope granting `scope`. Platform routes require "*"; an app's routes name the app
+ * ("visant"), and a key scoped narrower than that (a camera's "visant:device:<id>") passes
+ * only where the route asks for that narrower scope. `null` skips the scope check ("who am I").
+ */
+export function requirePrincipal(request: FastifyRequest, minRole: Role = 'viewer', scope: string | null = '*'): Principal {
   const p = request.principal;
   if (!p) throw unauthorized();
   if (!hasRole(p, minRole)) throw forbidden(`This action needs the ${minRole} role or higher`, 'INSUFFICIENT_ROLE');
+  if (scope !== null && p.kind === 'api_key' && !hasScope(p.scopes ?? [], scope)) {
+    throw forbidden(`This API key's scopes (${(p.scopes ?? []).join(', ') || 'none'}) do not allow this: it needs "${scope}"`, 'INSUFFICIENT_SCOPE');
+  }
   return p;
+}
+
+/** A granted scope covers the required one when it is "*", the same, or a prefix of it ("visant" covers "visant:captures"). */
+export function hasScope(granted: readonly string[], required: string): boolean {
+  return granted.some((g) => g === '*' || g === required || (required !== '*' && required.startsWith(`${g}:`)));
 }
 
 export function requireUser(request: FastifyRequest, minRole: Role = 'viewer'): Principal & { userId: string } {

@@ -82,6 +82,22 @@ describe('visant devices', () => {
     assert.equal(withKey.statusCode, 401);
   });
 
+  it('holds API keys to their scopes: a camera key reaches no platform route, a Visant key no other', async () => {
+    const camKey = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'scoped-cam' } })).json().api_key;
+    for (const url of ['/api/v1/members', '/api/v1/files', '/api/v1/api-keys', '/api/v1/org']) {
+      const res = await t.request('GET', url, { token: camKey });
+      assert.equal(res.statusCode, 403, `${url}: ${res.body}`);
+      assert.ok(['INSUFFICIENT_SCOPE', 'INSUFFICIENT_ROLE'].includes(res.json().code), res.body);
+    }
+    const orgKey = (await t.request('POST', '/api/v1/api-keys', { token: owner.token, body: { name: 'dashboard', scopes: ['visant'], role: 'viewer' } })).json().key;
+    assert.equal((await t.request('GET', '/visant/v1/devices', { token: orgKey })).statusCode, 200);
+    const members = await t.request('GET', '/api/v1/members', { token: orgKey });
+    assert.equal(members.statusCode, 403);
+    assert.equal(members.json().code, 'INSUFFICIENT_SCOPE');
+    const otherApp = (await t.request('POST', '/api/v1/api-keys', { token: owner.token, body: { name: 'other', scopes: ['genads'], role: 'viewer' } })).json().key;
+    assert.equal((await t.request('GET', '/visant/v1/devices', { token: otherApp })).json().code, 'INSUFFICIENT_SCOPE');
+  });
+
   it('does not let a device key manage devices', async () => {
     const reg = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'nosy-cam' } })).json();
     const res = await t.request('GET', '/visant/v1/devices', { token: reg.api_key });

@@ -3,11 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
-import { requirePrincipal } from '../../../platform/auth/authenticate.js';
 import { badRequest, payloadTooLarge } from '../../../platform/http/errors.js';
 import { CapturesService } from './captures.service.js';
 import { decodeBase64Image, MAX_CAPTURE_BYTES } from './capture-image.js';
-import { requireDashboard } from '../devices/device-principal.js';
+import { requireCaptureClient, requireDashboard } from '../devices/device-principal.js';
 import { deviceIdSchema } from '../devices/devices.routes.js';
 import type { VisantConfig } from '../config.js';
 
@@ -43,7 +42,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
       description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending".',
     },
   }, async (request, reply) => {
-    const p = requirePrincipal(request);
+    const p = requireCaptureClient(request);
     const { fields, image } = await readCapture(request);
     return reply.status(201).send(await captures.ingest(p, fields, image, requestMeta(request)));
   });
@@ -66,7 +65,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
   app.get('/captures/:id', { schema: { tags, params: recordParams } }, async (request) => captures.get(requireDashboard(request), request.params.id));
 
   // Devices poll this after uploading, so their key may read their own captures' status.
-  app.get('/captures/:id/status', { schema: { tags, params: recordParams } }, async (request) => captures.status(requirePrincipal(request), request.params.id));
+  app.get('/captures/:id/status', { schema: { tags, params: recordParams } }, async (request) => captures.status(requireCaptureClient(request), request.params.id));
 
   app.delete('/captures/:id', { schema: { tags, params: recordParams } }, async (request, reply) => {
     await captures.delete(requireDashboard(request, 'editor'), request.params.id, requestMeta(request));
@@ -77,7 +76,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
     bodyLimit: JSON_BODY_LIMIT,
     schema: { tags, params: recordParams, description: 'Attach the image to a capture created without one: the raw JPEG/PNG/WebP body, or JSON {image_base64}.' },
   }, async (request) => {
-    const p = requirePrincipal(request);
+    const p = requireCaptureClient(request);
     let image: Buffer;
     if (Buffer.isBuffer(request.body)) image = request.body;
     else image = decodeBase64Image(parseInput(z.strictObject({ image_base64: z.string().min(1) }), request.body).image_base64);

@@ -12,9 +12,22 @@ export function deviceUuidOf(p: Principal): string | null {
   return scope ? scope.slice('visant:device:'.length) : null;
 }
 
-/** Dashboard routes: a person (or an org API key), never a camera's key. */
+/** API keys need this scope (or "*") for Visant's routes. */
+export const VISANT_SCOPE = 'visant';
+
+/** Dashboard routes: a person (or an org API key scoped to Visant), never a camera's key. */
 export function requireDashboard(request: FastifyRequest, minRole: Role = 'viewer'): Principal {
-  const p = requirePrincipal(request, minRole);
-  if (deviceUuidOf(p)) throw forbidden('A device key can only upload captures for its own device', 'DEVICE_KEY_NOT_ALLOWED');
-  return p;
+  if (request.principal && deviceUuidOf(request.principal)) {
+    throw forbidden('A device key can only upload captures for its own device', 'DEVICE_KEY_NOT_ALLOWED');
+  }
+  return requirePrincipal(request, minRole, VISANT_SCOPE);
+}
+
+/**
+ * Capture upload and status routes: a camera's own key (the service then holds it to its own
+ * device), or a person or org key allowed into Visant.
+ */
+export function requireCaptureClient(request: FastifyRequest): Principal {
+  if (request.principal && deviceUuidOf(request.principal)) return request.principal;
+  return requirePrincipal(request, 'viewer', VISANT_SCOPE);
 }

@@ -5,6 +5,7 @@ import { resolveJwtSecret } from './config/secrets.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { migrationSourcesFor } from './db/sources.js';
+import { assertConnectingRoleCanBypassRls } from './db/check-role.js';
 import { TokenService } from './auth/tokens.js';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './http/rate-limiter.js';
 import { createMailer } from './email/create-mailer.js';
@@ -47,6 +48,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   // What to close if start-up fails half-way, newest first.
   const opened: Array<() => unknown> = [() => database.close()];
   try {
+    await assertConnectingRoleCanBypassRls(database.pool);
     await migrate(database.pool, migrationSourcesFor(apps), (m) => log.info(m));
     const jwtSecret = await resolveJwtSecret(config);
     const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds, config.supabaseJwtSecret);

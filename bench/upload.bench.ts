@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { loadConfig } from '../src/platform/config/config.js';
+import { benchConfig, machine } from './support.js';
 import { startPlatform } from '../src/platform/runtime.js';
 
 /**
@@ -28,13 +28,7 @@ export async function run() {
   process.stderr.write(`writing a ${SIZE / 1024 / 1024} MB test file…\n`);
   await makeFile(source);
 
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: process.env.DATABASE_URL ? path.join(dir, 'data') : 'memory://',
-    STORAGE_DIR: path.join(dir, 'storage'),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+  const config = benchConfig(dir, {
     UPLOAD_MAX_BYTES: String(SIZE * 2),
     DEFAULT_STORAGE_LIMIT_BYTES: String(SIZE * 10),
   });
@@ -88,7 +82,7 @@ export async function run() {
   await rm(dir, { recursive: true, force: true });
   return {
     database: platform.ctx.database.kind,
-    machine: `${os.cpus().length} cpu ${os.cpus()[0]?.model ?? ''}`.trim(),
+    machine: machine(),
     size_mb: SIZE / 1024 / 1024,
     stored,
     copy_mb_s: Math.round(SIZE / 1024 / 1024 / copySeconds),

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../src/platform/config/config.js';
+import { benchConfig, machine } from './support.js';
 import { startPlatform } from '../src/platform/runtime.js';
 import { visantApp } from '../src/apps/visant/index.js';
 import { sceneJpeg } from '../test/support/images.js';
@@ -26,13 +26,7 @@ function percentile(sorted: number[], p: number) {
 
 export async function run() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantry-bench-visant-'));
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: process.env.DATABASE_URL ? path.join(dir, 'data') : 'memory://',
-    STORAGE_DIR: path.join(dir, 'storage'),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+  const config = benchConfig(dir, {
     // Every simulated camera and user shares 127.0.0.1: the per-IP limit would throttle them as one.
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     DATABASE_POOL_SIZE: '20',
@@ -128,7 +122,7 @@ export async function run() {
   const all = [...latencies.upload, ...latencies.list, ...latencies.status].sort((a, b) => a - b);
   return {
     database: platform.ctx.database.kind,
-    machine: `${os.cpus().length} cpu ${os.cpus()[0]?.model ?? ''}`.trim(),
+    machine: machine(),
     devices: DEVICES,
     users: USERS,
     duration_s: DURATION_S,

@@ -1,6 +1,7 @@
 import type { TenantryApp } from '../platform/apps.js';
 import { startPlatform, type Platform } from '../platform/runtime.js';
 import { installedApps } from '../apps/index.js';
+import { closeOnSignals } from './shutdown.js';
 
 /**
  * `tenantry worker`: run job handlers, queue maintenance and cron, without serving HTTP.
@@ -16,28 +17,7 @@ export async function runWorker(options: { apps?: TenantryApp[] } = {}): Promise
   const { log } = platform.ctx;
   log.info({ queues: platform.ctx.jobs.names }, 'worker started');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'worker shutting down: finishing running jobs');
-    // A little beyond the job grace period, in case closing the database hangs.
-    const force = setTimeout(() => {
-      log.error('worker shutdown hung: exiting');
-      process.exit(1);
-    }, (platform.ctx.config.jobs.shutdownTimeoutSeconds + 10) * 1000);
-    force.unref();
-    try {
-      await platform.close();
-      log.info('worker stopped');
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'error during worker shutdown');
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  closeOnSignals(platform, 'worker');
   return platform;
 }
 

@@ -3,12 +3,10 @@ import type { Role } from '../db/schema.js';
 import { withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { ROLE_RANK, type Principal } from '../auth/principal.js';
-import { API_KEY_PREFIX } from '../auth/authenticate.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { hashSecret, newSecret } from '../auth/secrets.js';
+import { API_KEY_FIELDS, issueApiKey } from './issue-key.js';
 
 type KeyRole = Exclude<Role, 'owner'>;
-const LIST_FIELDS = ['id', 'name', 'prefix', 'scopes', 'role', 'created_at', 'last_used_at', 'revoked_at'] as const;
 
 /** Machine credentials for an org: shown once, stored as a hash, revocable and rotatable. */
 export class ApiKeysService {
@@ -21,20 +19,15 @@ export class ApiKeysService {
   create(p: Principal, input: { name: string; scopes: string[]; role: KeyRole }, meta: RequestMeta) {
     if (ROLE_RANK[input.role] > ROLE_RANK[p.role]) throw forbidden('An API key cannot have a higher role than its creator', 'INSUFFICIENT_ROLE');
     return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
-      const key = newSecret(API_KEY_PREFIX);
-      const row = await tx
-        .insertInto('api_keys')
-        .values({ org_id: p.orgId, name: input.name, prefix: key.slice(0, API_KEY_PREFIX.length + 8), key_hash: hashSecret(key), scopes: input.scopes, role: input.role, created_by: p.userId })
-        .returning(LIST_FIELDS)
-        .executeTakeFirstOrThrow();
-      await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.created', targetType: 'api_key', targetId: row.id, metadata: { name: input.name, scopes: input.scopes, role: input.role } }, meta);
-      return { ...row, key };
+      const created = await issueApiKey(tx, { orgId: p.orgId, name: input.name, scopes: input.scopes, role: input.role, createdBy: p.userId });
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.created', targetType: 'api_key', targetId: created.id, metadata: { name: input.name, scopes: input.scopes, role: input.role } }, meta);
+      return created;
     });
   }
 
   list(p: Principal) {
     return withTenant(this.ctx.database.db, this.scope(p), (tx) =>
-      tx.selectFrom('api_keys').select(LIST_FIELDS).where('org_id', '=', p.orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
+      tx.selectFrom('api_keys').select(API_KEY_FIELDS).where('org_id', '=', p.orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
     );
   }
 
@@ -51,14 +44,9 @@ export class ApiKeysService {
     return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
       const old = await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', id).where('revoked_at', 'is', null).returning(['name', 'scopes', 'role']).executeTakeFirst();
       if (!old) throw notFound('API key');
-      const key = newSecret(API_KEY_PREFIX);
-      const row = await tx
-        .insertInto('api_keys')
-        .values({ org_id: p.orgId, name: old.name, prefix: key.slice(0, API_KEY_PREFIX.length + 8), key_hash: hashSecret(key), scopes: old.scopes, role: old.role, created_by: p.userId })
-        .returning(LIST_FIELDS)
-        .executeTakeFirstOrThrow();
-      await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.rotated', targetType: 'api_key', targetId: row.id, metadata: { replaces: id } }, meta);
-      return { ...row, key };
+      const created = await issueApiKey(tx, { orgId: p.orgId, name: old.name, scopes: old.scopes, role: old.role, createdBy: p.userId });
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.rotated', targetType: 'api_key', targetId: created.id, metadata: { replaces: id } }, meta);
+      return created;
     });
   }
 }

@@ -143,9 +143,12 @@ export class CapturesService {
     const current = await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId));
     await this.deviceForWrite(p, current.device_id);
     const prepared = await prepareCapture(image);
-    const old = await withTenant(this.db, this.scope(p), (tx) =>
-      tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [current.image_key ?? '', current.thumbnail_key ?? '']).execute(),
-    );
+    // The new image goes to the same keys, so the old objects leave first; the row says so
+    // before they go, so a failure in between never leaves it pointing at missing images.
+    const old = await withTenant(this.db, this.scope(p), async (tx) => {
+      await tx.updateTable('visant_captures').set({ image_stored: false, thumbnail_stored: false }).where('org_id', '=', p.orgId).where('id', '=', current.id).execute();
+      return tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [current.image_key ?? '', current.thumbnail_key ?? '']).execute();
+    });
     if (old.length) await this.discard(p, old.map((o) => o.id));
     const stored = await this.storeImages(p, current.device_id, recordId, current.captured_at, prepared);
     const row = await withTenant(this.db, this.scope(p), async (tx) => {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMeta, pageInfo, pageQuery } from '../../../platform/http/schemas.js';
@@ -9,10 +10,6 @@ import { deviceConfigSchema } from './device-config.js';
 export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'letters, digits, ".", "_" and "-", up to 255 characters');
 const deviceParams = z.strictObject({ id: deviceIdSchema });
 const statusEnum = z.enum(['active', 'inactive', 'transferred']);
-
-export function apiBaseUrl(request: FastifyRequest): string {
-  return request.server.ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
-}
 
 export async function devicesRoutes(root: FastifyInstance) {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -31,7 +28,7 @@ export async function devicesRoutes(root: FastifyInstance) {
       }),
     },
   }, async (request, reply) =>
-    reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), apiBaseUrl(request))),
+    reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), publicBaseUrl(request, app.ctx.config))),
   );
 
   app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => {

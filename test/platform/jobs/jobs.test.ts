@@ -113,8 +113,11 @@ describe('background jobs', () => {
       assert.deepEqual(done.result, { objectId, orgSeen: alice.orgId });
       assert.ok(done.started_at && done.finished_at);
 
-      await sleep(100);
-      const mine = seen.filter((e) => (e.payload as JobView).id === id).map((e) => e.payload as JobView);
+      // The row is committed before the final event goes out, so the poll above can see
+      // "completed" before the event arrives: wait for the event itself, not a fixed pause.
+      const ofThisJob = () => seen.filter((e) => (e.payload as JobView).id === id).map((e) => e.payload as JobView);
+      for (let waited = 0; ofThisJob().at(-1)?.state !== 'completed' && waited < 5000; waited += 20) await sleep(20);
+      const mine = ofThisJob();
       const progress = mine.map((v) => v.progress);
       assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only moves forward');
       for (const pct of [25, 50, 75, 100]) assert.ok(progress.includes(pct), `progress ${pct} published (got ${progress.join(',')})`);

@@ -17,6 +17,8 @@ export interface ChatOptions {
   json?: boolean;
   temperature?: number;
   maxTokens?: number;
+  /** Stops the call (and its retries) at once, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface ChatResult {
@@ -64,13 +66,15 @@ export class OpenAiCompatibleChat {
     });
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-      if (attempt > 0) await sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
+      options.signal?.throwIfAborted();
+      if (attempt > 0) await sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)), undefined, { signal: options.signal });
       try {
+        const timeout = AbortSignal.timeout(this.timeoutMs);
         const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
           body,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
         });
         if (!res.ok) {
           const text = (await res.text()).slice(0, 500);
@@ -90,6 +94,7 @@ export class OpenAiCompatibleChat {
           },
         };
       } catch (err) {
+        if (options.signal?.aborted) throw options.signal.reason;
         lastError = err;
         const retryable = err instanceof ChatApiError ? err.retryable : true; // network errors and timeouts
         if (!retryable) throw err;

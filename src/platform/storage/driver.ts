@@ -20,6 +20,11 @@ export interface StorageDriver {
   move(fromKey: string, toKey: string): Promise<void>;
   /** Every object whose key starts with `prefix` (in key order on local disk and AWS S3). */
   list(prefix: string): AsyncIterable<ListEntry>;
+  /**
+   * Replace an object's tags, where the backend has tags (S3): written after an object reaches
+   * its final key, because not every S3-compatible service carries tags through a copy.
+   */
+  setTags?(key: string, tags: Record<string, string>): Promise<void>;
   /** A URL anyone holding it may GET until it expires. */
   presignGet(key: string, options: PresignGetOptions): Promise<string>;
   /** A URL anyone holding it may PUT a body to until it expires. */

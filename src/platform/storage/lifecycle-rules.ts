@@ -12,6 +12,12 @@ export interface LifecycleRule {
   /** Matches objects carrying this tag (and value, when given). */
   tag?: { key: string; value?: string };
   expireAfterDays: number;
+  /**
+   * How the bucket rule is exported (toS3LifecycleConfiguration), when an app's spec names
+   * its own: an ID and the object tags to match. Objects carry their catalog tags in S3, so a
+   * rule on the app's tags matches across tenants' "{org_id}/" prefixes.
+   */
+  s3?: { id: string; tags: Record<string, string>; noncurrentVersionDays?: number };
 }
 
 export interface LifecycleDecision {
@@ -63,7 +69,7 @@ export class LifecycleRegistry {
   toS3LifecycleConfiguration(): { Rules: Record<string, unknown>[] } {
     return {
       Rules: [
-        ...this.rules.map((r) => ({
+        ...this.rules.map((r) => (r.s3 ? appRule(r, r.s3) : {
           ID: `tenantry-${r.name}`,
           Status: 'Enabled',
           Filter: { Tag: { Key: LIFECYCLE_TAG, Value: r.name } },
@@ -74,6 +80,18 @@ export class LifecycleRegistry {
       ],
     };
   }
+}
+
+function appRule(r: LifecycleRule, s3: NonNullable<LifecycleRule['s3']>): Record<string, unknown> {
+  const tags = Object.entries(s3.tags).map(([Key, Value]) => ({ Key, Value }));
+  return {
+    ID: s3.id,
+    Status: 'Enabled',
+    Filter: tags.length === 1 ? { Tag: tags[0] } : { And: { Tags: tags } },
+    // The app's spec gives the bucket rule's days exactly; the platform's sweep runs daily too.
+    Expiration: { Days: r.expireAfterDays },
+    ...(s3.noncurrentVersionDays ? { NoncurrentVersionExpiration: { NoncurrentDays: s3.noncurrentVersionDays } } : {}),
+  };
 }
 
 function matches(rule: LifecycleRule, key: string, tags: Record<string, string>): boolean {

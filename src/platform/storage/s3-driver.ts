@@ -9,6 +9,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   UploadPartCommand,
   type CompletedPart,
@@ -129,6 +130,11 @@ export class S3Driver implements StorageDriver {
       if (isNotFound(err)) throw new ObjectNotFoundError(key);
       throw err;
     }
+  }
+
+  async setTags(key: string, tags: Record<string, string>): Promise<void> {
+    assertValidKey(key);
+    await this.client.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }));
   }
 
   async head(key: string): Promise<ObjectHead | null> {

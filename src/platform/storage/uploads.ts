@@ -117,13 +117,14 @@ export async function storeObject(ctx: PlatformContext, scope: TenantScope, inpu
     // Callback pipeline: a failure anywhere (client gone, wrong type, too large) destroys every
     // stream, and the driver's put rejects with that error.
     const body = pipeline(input.stream, sniffer, meter, () => {});
-    const putTags = lifecycle.lifecycleClass ? { [LIFECYCLE_TAG]: lifecycle.lifecycleClass } : undefined;
+    const putTags = objectTags(tags, lifecycle.lifecycleClass);
     const stored = await ctx.storage.driver.put(staging, body, { tags: putTags });
     if (stored.size === 0) throw unprocessable('The file is empty: choose a file with content', 'EMPTY_FILE');
 
     const key = input.key ?? (sniffer.extension ? `${provisionalKey}.${sniffer.extension}` : provisionalKey);
     finalKey = tenantStorageKey(orgId, key);
     await ctx.storage.driver.move(staging, finalKey);
+    if (putTags && ctx.storage.driver.setTags) await ctx.storage.driver.setTags(finalKey, putTags);
 
     const row = await withTenant(db, scope, async (tx) => {
       const pending = await tx
@@ -195,6 +196,21 @@ export async function releaseStaleUploads(ctx: PlatformContext, options: { older
     }
   }
   return released;
+}
+
+/** S3 keeps at most 10 tags on an object; the lifecycle tag always goes, app tags fill the rest. */
+const MAX_OBJECT_TAGS = 10;
+/** The characters S3 accepts in tag keys and values; other tags stay in the catalog only. */
+const S3_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** The tags written on the stored object: the catalog tags (so bucket rules can match them) and the lifecycle class. */
+export function objectTags(tags: Record<string, string>, lifecycleClass: string | null): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  const room = lifecycleClass ? MAX_OBJECT_TAGS - 1 : MAX_OBJECT_TAGS;
+  const storable = Object.entries(tags).filter(([k, v]) => k.length <= 128 && S3_TAG_TEXT.test(k) && S3_TAG_TEXT.test(v));
+  for (const [k, v] of storable.slice(0, room)) out[k] = v;
+  if (lifecycleClass) out[LIFECYCLE_TAG] = lifecycleClass;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Stream failures that are the client's doing become a 4xx; anything else stays a server error. */

@@ -1,22 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { withSystem } from '../../../src/platform/db/tenant.js';
 import type { TestPlatform } from '../../support/platform.js';
+import { multipartForm } from '../../support/multipart.js';
 
 export async function pngBytes(width = 16, height = 16): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: '#3366ff' } }).png().toBuffer();
 }
 
+/** A form with one file in the field "file". */
 export function multipartBody(fields: Record<string, string>, file: { name: string; type: string; data: Buffer }): { payload: Buffer; contentType: string } {
-  const boundary = `----tenantry${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
-  parts.push(file.data);
-  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+  return multipartForm(fields, [{ field: 'file', filename: file.name, type: file.type, data: file.data }]);
 }
 
 /** Quota counters and catalog/driver contents of one org, read as the platform (no RLS). */

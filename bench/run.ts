@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   api: async () => (await import('./api.bench.js')).run(),
   upload: async () => (await import('./upload.bench.js')).run(),
   'visant-load': async () => (await import('./visant-load.bench.js')).run(),
+  render: async () => (await import('./render.bench.js')).run(),
 };
 
 const name = process.argv[2];

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestMeta, uuid } from '../../../platform/http/schemas.js';
+import { GENADS_ROLES, requireGenAds } from '../access.js';
+import { brandOf } from '../onboarding-guard.js';
+import { CampaignsService, campaignView } from './campaigns.service.js';
+import { CampaignVideos } from './campaign-videos.js';
+
+export const campaignParams = z.strictObject({ campaignId: uuid });
+export const adStyle = z.enum(['gold_luxe', 'dark_elegance', 'romantic_floral']);
+const status = z.enum(['pending', 'processing', 'completed', 'failed']);
+
+export async function campaignsRoutes(root: FastifyInstance) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const campaigns = new CampaignsService(app.ctx);
+  const videos = new CampaignVideos(app.ctx);
+  const tags = ['genads: campaigns'];
+
+  app.post('/campaigns', {
+    schema: {
+      tags,
+      body: z.strictObject({
+        perfume_id: uuid,
+        campaign_name: z.string().trim().min(2).max(200),
+        creative_prompt: z.string().trim().min(10, 'must be at least 10 characters').max(2000, 'must be at most 2000 characters'),
+        selected_style: adStyle,
+        target_duration: z.number().int().min(15, 'must be 15-60 seconds').max(60, 'must be 15-60 seconds'),
+        num_variations: z.number().int().min(1).max(3).default(1),
+      }),
+      description: 'Create a campaign for a perfume (status pending). Start it with POST /genads/api/generation/campaigns/:id/generate.',
+    },
+  }, async (request, reply) => {
+    const c = await campaigns.create(requireGenAds(request, GENADS_ROLES.create), brandOf(request), request.body, requestMeta(request));
+    return reply.status(201).send({ campaign_id: c.campaign_id, perfume_id: c.perfume_id, brand_id: c.brand_id, campaign_name: c.campaign_name, status: c.status, progress: c.progress, created_at: c.created_at.toISOString() });
+  });
+
+  app.get('/campaigns', {
+    schema: {
+      tags,
+      querystring: z.strictObject({
+        perfume_id: uuid.optional(),
+        status: status.optional(),
+        page: z.coerce.number().int().min(1).default(1),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        sort: z.enum(['created_at', 'cost']).default('created_at'),
+        order: z.enum(['asc', 'desc']).default('desc'),
+      }),
+    },
+  }, async (request) => campaigns.list(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.query));
+
+  app.get('/campaigns/:campaignId', { schema: { tags, params: campaignParams } }, async (request) =>
+    campaignView(await campaigns.get(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params.campaignId)),
+  );
+
+  app.delete('/campaigns/:campaignId', { schema: { tags, params: campaignParams, description: '204; 409 CAMPAIGN_PROCESSING while it is being generated.' } }, async (request, reply) => {
+    await campaigns.delete(requireGenAds(request, GENADS_ROLES.remove), brandOf(request), request.params.campaignId, requestMeta(request));
+    return reply.status(204).send();
+  });
+
+  app.get('/campaigns/:campaignId/videos', {
+    schema: {
+      tags,
+      params: campaignParams,
+      description: 'Presigned download URLs (valid 1 hour) for every variation\'s final video and drafts (scene backgrounds, music). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true.',
+    },
+  }, async (request) => {
+    const p = requireGenAds(request, GENADS_ROLES.read);
+    return videos.links(p, await campaigns.get(p, brandOf(request), request.params.campaignId));
+  });
+}

@@ -1,0 +1,292 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import type { PlatformContext } from '../../../platform/context.js';
+import { findObjectAt, storeReplacing } from '../../../platform/storage/replace.js';
+import { AppError } from '../../../platform/http/errors.js';
+import type { BrandRow } from '../brands/brands.service.js';
+import type { PerfumeRow } from '../perfumes/perfumes.service.js';
+import type { CampaignRow } from '../campaigns/campaigns.service.js';
+import type { CampaignJson, CostBreakdown, VariationPaths, VariationRecord } from '../campaigns/campaign-json.js';
+import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type VariationPlan } from '../pipeline/types.js';
+import {
+  campaignVideoTags, draftMusicKey, draftSceneKey, finalVideoKey, LIFECYCLE_CLASS, UPLOAD_KINDS,
+} from '../storage-layout.js';
+import { brandStyleFor } from './brand-style.js';
+import type { CampaignProgress } from './campaign-progress.js';
+import type { PipelineKit } from './pipeline-kit.js';
+import type { MediaInfo } from '../media/ffmpeg.js';
+
+/** Where the job's progress goes, stage by stage (percent of the whole run). */
+const STAGES = { guidelines: 2, planning: 6, product: 10, variations: 12, variationsEnd: 97 } as const;
+
+/** What a retried run resumes from (saved with the job's progress). */
+export interface GenerationCheckpoint {
+  plan: { variations: VariationPlan[]; cost: number; planner: string };
+  guidelinesCost: number;
+  analyzer: string;
+  done: Record<string, DoneVariation>;
+}
+
+interface DoneVariation {
+  paths: VariationPaths;
+  record: VariationRecord;
+  videoCost: number;
+  musicCost: number;
+}
+
+export interface GenerationInput {
+  orgId: string;
+  campaign: CampaignRow;
+  perfume: PerfumeRow;
+  brand: BrandRow;
+  workDir: string;
+  checkpoint: GenerationCheckpoint | null;
+  progress: CampaignProgress;
+  signal: AbortSignal;
+}
+
+export interface GenerationResult {
+  campaignJson: CampaignJson;
+  cost: CostBreakdown;
+}
+
+/**
+ * The seed's generation pipeline for one campaign: brand guidelines (cached) → scene plans
+ * for N variations → product cut-out → per variation: scene backgrounds (drafts), music
+ * (draft), compositing + text + render (final) → every file stored at the seed's key with its
+ * tags. Each finished variation is checkpointed, so a run killed mid-way resumes with the
+ * variations it had not finished.
+ */
+export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, input: GenerationInput): Promise<GenerationResult> {
+  const { orgId, campaign, perfume, brand, workDir, progress, signal } = input;
+  const ids = { brandId: brand.brand_id, perfumeId: perfume.perfume_id, campaignId: campaign.campaign_id };
+
+  let checkpoint = input.checkpoint;
+  if (!checkpoint) {
+    await progress.report(STAGES.guidelines, 'reading brand guidelines');
+    const brandStyle = await brandStyleFor(ctx, kit, orgId, brand, signal);
+    await progress.report(STAGES.planning, 'planning scenes');
+    const planned = await planWithFallback(ctx, kit, {
+      brandName: brand.brand_name,
+      perfumeName: perfume.perfume_name,
+      gender: perfume.perfume_gender,
+      style: campaign.selected_style,
+      duration: campaign.target_duration,
+      creativePrompt: campaign.creative_prompt,
+      brandStyle: brandStyle.style,
+      numVariations: campaign.num_variations,
+    }, signal);
+    checkpoint = {
+      plan: planned,
+      guidelinesCost: brandStyle.cost,
+      analyzer: brandStyle.cached ? `${brandStyle.style.source} (cached)` : brandStyle.fallbackReason ? `rules (llm failed: ${brandStyle.fallbackReason.slice(0, 200)})` : brandStyle.style.source,
+      done: {},
+    };
+    await progress.report(STAGES.planning + 1, 'scenes planned', checkpoint);
+  }
+  const cp = checkpoint;
+
+  await progress.report(STAGES.product, 'extracting the product');
+  const productPngPath = path.join(workDir, 'product.png');
+  const front = await readObject(ctx, orgId, perfume.front_image_url);
+  const cutout = kit.extractor.extractWithReport
+    ? await kit.extractor.extractWithReport(front, signal)
+    : { png: await kit.extractor.extract(front, signal), method: kit.extractor.name, fallbackReasons: [] };
+  await writeFile(productPngPath, cutout.png);
+  const logoPngPath = path.join(workDir, 'logo.png');
+  const logo = await readObject(ctx, orgId, brand.brand_logo_url).catch(() => null);
+  if (logo) await writeFile(logoPngPath, logo);
+
+  // Overall progress = the average of the variations' own fractions over the variation band.
+  const fractions: number[] = cp.plan.variations.map((v) => (cp.done[String(v.index)] ? 1 : 0));
+  const band = STAGES.variationsEnd - STAGES.variations;
+  const reportVariation = (index: number, fraction: number, stage: string) => {
+    fractions[index] = Math.max(fractions[index], fraction);
+    const avg = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+    const label = cp.plan.variations.length > 1 ? `variation ${index + 1}/${cp.plan.variations.length}: ${stage}` : stage;
+    return progress.report(STAGES.variations + band * avg, label);
+  };
+
+  const todo = cp.plan.variations.filter((v) => !cp.done[String(v.index)]);
+  await forEachLimited(todo, kit.variationConcurrency, async (variation) => {
+    const done = await generateVariation(ctx, kit, {
+      orgId, ids, variation, brand, perfume, productPngPath, logoPngPath: logo ? logoPngPath : null,
+      workDir: path.join(workDir, `variation_${variation.index}`), signal,
+      report: (fraction, stage) => reportVariation(variation.index, fraction, stage),
+    });
+    cp.done[String(variation.index)] = done;
+    await progress.report(progress.current.pct, `variation ${variation.index + 1} done`, cp);
+  });
+
+  const variations = cp.plan.variations.map((v) => cp.done[String(v.index)]);
+  const cost = costBreakdown(cp, variations);
+  const first = variations[0].record;
+  const campaignJson: CampaignJson = {
+    scenes: first.scenes,
+    styleSpec: first.styleSpec,
+    videoMetadata: {
+      resolution: `${VIDEO_WIDTH}x${VIDEO_HEIGHT}`,
+      aspectRatio: '9:16',
+      totalDuration: round(first.duration, 2),
+      selectedStyle: campaign.selected_style,
+      fps: VIDEO_FPS,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+    },
+    costBreakdown: cost,
+    variationPaths: Object.fromEntries(variations.map((v) => [`variation_${v.record.index}`, v.paths])),
+    variations: variations.map((v) => v.record),
+    providers: {
+      guidelines: cp.analyzer,
+      planning: cp.plan.planner,
+      product: cutout.fallbackReasons.length ? `${cutout.method} (after: ${cutout.fallbackReasons.join('; ').slice(0, 200)})` : cutout.method,
+      video: kit.backgrounds.name,
+      music: kit.music.name,
+    },
+  };
+  return { campaignJson, cost };
+}
+
+async function planWithFallback(ctx: PlatformContext, kit: PipelineKit, planInput: Parameters<PipelineKit['planner']['plan']>[0], signal: AbortSignal) {
+  try {
+    const planned = await kit.planner.plan(planInput, signal);
+    return { ...planned, planner: kit.planner.name };
+  } catch (err) {
+    if (!kit.fallbackPlanner || signal.aborted) throw err;
+    ctx.log.warn({ err }, 'scene planning by the LLM failed; using the rule planner');
+    const planned = await kit.fallbackPlanner.plan(planInput, signal);
+    // What the failed LLM calls already cost still counts.
+    const spent = typeof (err as { cost?: unknown }).cost === 'number' ? (err as { cost: number }).cost : 0;
+    return { ...planned, cost: planned.cost + spent, planner: `rules (llm failed: ${(err as Error).message.slice(0, 200)})` };
+  }
+}
+
+interface VariationJob {
+  orgId: string;
+  ids: { brandId: string; perfumeId: string; campaignId: string };
+  variation: VariationPlan;
+  brand: BrandRow;
+  perfume: PerfumeRow;
+  productPngPath: string;
+  logoPngPath: string | null;
+  workDir: string;
+  signal: AbortSignal;
+  report(fraction: number, stage: string): Promise<void>;
+}
+
+/** Shares of one variation's time, measured on the local providers: backgrounds, music, render, uploads. */
+const SHARE = { backgrounds: 0.45, music: 0.05, render: 0.45 } as const;
+
+async function generateVariation(ctx: PlatformContext, kit: PipelineKit, job: VariationJob): Promise<DoneVariation> {
+  const { orgId, ids, variation, signal } = job;
+  await mkdir(job.workDir, { recursive: true });
+  const index = variation.index;
+  const scenes = variation.scenes;
+  const draft: Record<string, string> = {};
+  const backgroundPaths: string[] = [];
+  let videoCost = 0;
+
+  for (const [k, scene] of scenes.entries()) {
+    const outputPath = path.join(job.workDir, `scene_${k + 1}_bg.mp4`);
+    const base = (SHARE.backgrounds * k) / scenes.length;
+    await job.report(base, `generating scene ${k + 1} of ${scenes.length}`);
+    const { cost } = await kit.backgrounds.generate({
+      scene, styleSpec: variation.styleSpec, outputPath, signal,
+      onProgress: (f) => void job.report(base + (SHARE.backgrounds * f) / scenes.length, `generating scene ${k + 1} of ${scenes.length}`).catch(() => {}),
+    });
+    videoCost += cost;
+    backgroundPaths.push(outputPath);
+    const key = draftSceneKey(ids.brandId, ids.perfumeId, ids.campaignId, index, k + 1);
+    await uploadFile(ctx, orgId, key, outputPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft);
+    draft[`scene_${k + 1}`] = key;
+  }
+
+  await job.report(SHARE.backgrounds, 'composing music');
+  const musicPath = path.join(job.workDir, 'music.mp3');
+  const totalSeconds = scenes.reduce((s, sc) => s + sc.frames, 0) / VIDEO_FPS;
+  const { cost: musicCost } = await kit.music.generate({ plan: variation.music, gender: job.perfume.perfume_gender, duration: totalSeconds, outputPath: musicPath, signal });
+  const musicKey = draftMusicKey(ids.brandId, ids.perfumeId, ids.campaignId, index);
+  await uploadFile(ctx, orgId, musicKey, musicPath, UPLOAD_KINDS.audio, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft);
+  draft.music = musicKey;
+
+  const renderStart = SHARE.backgrounds + SHARE.music;
+  await job.report(renderStart, 'rendering the final video');
+  const finalPath = path.join(job.workDir, 'final_video.mp4');
+  const rendered = await kit.render({
+    scenes, backgroundPaths, productPath: job.productPngPath, logoPath: job.logoPngPath, musicPath,
+    brandName: job.brand.brand_name, perfumeName: job.perfume.perfume_name, outputPath: finalPath, signal,
+    onProgress: (f) => void job.report(renderStart + SHARE.render * f, 'rendering the final video').catch(() => {}),
+  });
+  assertRendered(rendered, totalSeconds);
+  await job.report(renderStart + SHARE.render, 'storing the final video');
+  const finalKey = finalVideoKey(ids.brandId, ids.perfumeId, ids.campaignId, index);
+  await uploadFile(ctx, orgId, finalKey, finalPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'final'), LIFECYCLE_CLASS.final);
+  await job.report(1, 'done');
+
+  return {
+    paths: { draft, final: finalKey },
+    record: {
+      index, concept: variation.concept, scenes, styleSpec: variation.styleSpec, music: variation.music,
+      duration: round(rendered.durationSeconds, 3), completedAt: new Date().toISOString(),
+    },
+    videoCost,
+    musicCost,
+  };
+}
+
+/** The render must match the seed's format; a wrong file is an error, never a "completed" campaign. */
+function assertRendered(r: MediaInfo, expectedSeconds: number) {
+  const problems: string[] = [];
+  if (r.width !== VIDEO_WIDTH || r.height !== VIDEO_HEIGHT) problems.push(`size ${r.width}x${r.height}`);
+  if (Math.abs(r.fps - VIDEO_FPS) > 0.01) problems.push(`${r.fps} fps`);
+  if (Math.abs(r.durationSeconds - expectedSeconds) > 0.5) problems.push(`duration ${r.durationSeconds.toFixed(2)} s instead of ${expectedSeconds} s`);
+  if (!r.audioCodec) problems.push('no audio stream');
+  if (problems.length) throw new Error(`The rendered video is not as specified (${problems.join(', ')})`);
+}
+
+async function readObject(ctx: PlatformContext, orgId: string, key: string): Promise<Buffer> {
+  const object = await findObjectAt(ctx, { orgId }, key);
+  if (!object) throw new AppError(409, 'ASSET_MISSING', `${key} is missing from storage: upload it again`);
+  return buffer((await ctx.storage.driver.get(object.storageKey)).stream);
+}
+
+async function uploadFile(ctx: PlatformContext, orgId: string, key: string, filePath: string, kind: string, tags: Record<string, string>, lifecycleClass: string) {
+  const { size } = await stat(filePath);
+  await storeReplacing(ctx, { orgId }, { key, kind, stream: createReadStream(filePath), sizeHint: size, tags, lifecycleClass });
+}
+
+function costBreakdown(cp: GenerationCheckpoint, variations: DoneVariation[]): CostBreakdown {
+  const videoGeneration = variations.reduce((s, v) => s + v.videoCost, 0);
+  const musicGeneration = variations.reduce((s, v) => s + v.musicCost, 0);
+  const parts = { guidelinesExtraction: cp.guidelinesCost, scenePlanning: cp.plan.cost, videoGeneration, musicGeneration };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  return {
+    guidelinesExtraction: round(parts.guidelinesExtraction, 4),
+    scenePlanning: round(parts.scenePlanning, 4),
+    videoGeneration: round(videoGeneration, 4),
+    musicGeneration: round(musicGeneration, 4),
+    total: round(total, 4),
+  };
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Run `fn` over `items`, at most `limit` at a time; the first failure stops new work and is thrown. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (failed === null && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed !== null) throw failed;
+}

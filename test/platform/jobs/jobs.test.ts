@@ -184,7 +184,8 @@ describe('background jobs', () => {
     assert.equal(done.state, 'failed');
     assert.match(done.error ?? '', /timed out after 1 s/);
     assert.equal(done.progress, 0, 'progress reported after the timeout is refused');
-    await sleep(200);
+    // The abort and the dead letter land after the row shows "failed": wait for them, not a fixed pause.
+    for (let waited = 0; waited < 5000 && !(slowSawAbort && (await jobs.queueSize(slowJob.deadLetter!)) > before); waited += 50) await sleep(50);
     assert.equal(slowSawAbort, true, 'the handler saw its signal abort');
     assert.equal(await jobs.queueSize(slowJob.deadLetter!), before + 1);
   });

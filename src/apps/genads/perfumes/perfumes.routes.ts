@@ -76,7 +76,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
   }, async (request) => {
     const p = requireGenAds(request, GENADS_ROLES.create);
     // Another brand's id answers 404 whatever the body holds.
-    await perfumes.get(p, brandOf(request), request.params.perfumeId);
+    const current = await perfumes.get(p, brandOf(request), request.params.perfumeId);
     const { fields, files } = await readForm(request, { files: IMAGE_FILES });
     const input = parseInput(
       z.object({
@@ -94,7 +94,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
     if (!input.perfume_name && !input.perfume_gender && files.size === 0 && input.remove_images.length === 0) {
       throw badRequest('Nothing to update: send perfume_name, perfume_gender, images or remove_images', undefined, 'EMPTY_UPDATE');
     }
-    return perfumes.update(p, brandOf(request), request.params.perfumeId, {
+    return perfumes.update(p, brandOf(request), current, {
       name: input.perfume_name, gender: input.perfume_gender, images: await imagesOf(files), removeAngles: input.remove_images,
     }, requestMeta(request));
   });

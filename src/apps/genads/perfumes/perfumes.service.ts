@@ -136,15 +136,15 @@ export class PerfumesService {
     return perfumeView(row, await this.campaignsCount(p, perfumeId));
   }
 
-  /** PUT: rename, change gender, replace any image, remove optional images. */
+  /** PUT: rename, change gender, replace any image, remove optional images. `current` is the row the caller loaded with `get` (its 404 check). */
   async update(
     p: Principal,
     brand: BrandRow,
-    perfumeId: string,
+    current: PerfumeRow,
     input: { name?: string; gender?: PerfumeGender; images: Partial<Record<ProductAngle, Buffer>>; removeAngles: OptionalAngle[] },
     meta: RequestMeta,
   ) {
-    const current = await this.get(p, brand, perfumeId);
+    const perfumeId = current.perfume_id;
     if (input.name && input.name !== current.perfume_name) await this.assertNameFree(p, brand.brand_id, input.name);
     for (const angle of ANGLES) {
       const png = input.images[angle];

@@ -5,6 +5,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { migrationSourcesFor } from '../platform/db/sources.js';
 import { createSuperadmin } from '../platform/admin/superadmin.js';
 import { installedApps } from '../apps/index.js';
+import { enabledApps } from '../platform/enabled-apps.js';
 
 /** `tenantry admin …`: operator commands that act on the database directly. */
 export function adminCommand() {
@@ -18,7 +19,7 @@ export function adminCommand() {
       const config = loadConfig();
       const database = await openDatabase(config);
       try {
-        await migrate(database.pool, migrationSourcesFor(installedApps));
+        await migrate(database.pool, migrationSourcesFor(enabledApps(installedApps, config)));
         const result = await createSuperadmin(database.db, { email: opts.email, password: opts.password, storageLimitBytes: config.defaultStorageLimitBytes });
         console.log(`${result.created ? 'Created' : 'Promoted'} superadmin ${opts.email} (${result.id})`);
       } finally {

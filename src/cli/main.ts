@@ -7,7 +7,9 @@ import { workerCommand } from './worker.js';
 import { adminCommand } from './admin.js';
 import { emailCommand } from './email.js';
 import { storageCommand } from './storage.js';
-import { visantCommand } from '../apps/visant/cli.js';
+import { installedApps } from '../apps/index.js';
+import { enabledApps } from '../platform/enabled-apps.js';
+import { startPlatform } from '../platform/runtime.js';
 
 const program = new Command()
   .name('tenantry')
@@ -20,10 +22,27 @@ program.command('migrate').description('apply pending database migrations and ex
 program.addCommand(adminCommand());
 program.addCommand(emailCommand());
 program.addCommand(storageCommand());
-program.addCommand(visantCommand());
 
 try {
-  loadConfig(); // fail fast, naming the bad variable, before any command runs
+  // Fail fast, naming the bad variable (APPS and every enabled app's settings included), before any command runs.
+  const config = loadConfig();
+  const apps = enabledApps(installedApps, config);
+  for (const app of installedApps) {
+    if (!app.cli) continue;
+    if (apps.includes(app)) {
+      const command = app.cli({ start: (options = {}) => startPlatform({ config, apps, workers: false, ...options }) });
+      if (command.name() !== app.name) throw new Error(`The CLI of app ${app.name} must be a command named "${app.name}", not "${command.name()}"`);
+      program.addCommand(command);
+    } else {
+      program
+        .command(app.name, { hidden: true })
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .action(() => {
+          throw new Error(`The ${app.name} app is not enabled (APPS=${config.apps?.join(',')}): add ${app.name} to APPS to use its commands.`);
+        });
+    }
+  }
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof ConfigError) {

@@ -1,24 +1,44 @@
 import type { FastifyInstance } from 'fastify';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import type { PlatformContext } from './context.js';
 import type { MigrationSource } from './db/migrate.js';
 import type { JobDefinition } from './jobs/define-job.js';
 import type { ShareHandler } from './sharing/share-handler.js';
+import type { AppSettings } from './config/app-settings.js';
+import type { Platform } from './runtime.js';
 
 /**
- * What an app gives the platform to run it: its routes (mounted under its prefix), its
- * migrations, and later its jobs and lifecycle rules. `APPS=genads,visant` runs a subset.
- * Apps import from platform/; platform/ never imports an app.
+ * Everything an app gives the platform to run it. The platform mounts the routes under the
+ * prefix, applies the migrations, validates the settings at start, registers the jobs and
+ * share pages, and adds the CLI commands; `APPS=genads,visant` runs a subset
+ * (enabled-apps.ts). Apps import from platform/; platform/ never imports an app, and apps
+ * never import each other (eslint.config.js enforces both). docs/adding-an-app.md is the guide.
  */
 export interface TenantryApp {
+  /** Lower-case; the name in APPS, in API-key scopes, in share links and in `tenantry <name> …`. */
   name: string;
   /** URL prefix, e.g. "/genads". */
   prefix: string;
+  /** The app's `<PREFIX>_*` environment variables (defineAppSettings); checked before the platform starts. */
+  settings?: AppSettings<unknown>;
   migrations?: MigrationSource;
   routes?(app: FastifyInstance, ctx: PlatformContext): Promise<void>;
   /** Called once the platform's services exist: register upload kinds, lifecycle rules and the like. */
   setup?(ctx: PlatformContext): void | Promise<void>;
-  /** Background jobs (defineJob); system jobs may carry a cron `schedule`. Names should start with the app's name. */
+  /** Background jobs (defineJob); system jobs may carry a cron `schedule`. Names start with the app's name. */
   jobs?: JobDefinition<unknown>[];
   /** How this app's share links (those created with app = this name) render at /s/:token and /api/s/:token. */
   share?: ShareHandler;
+  /** Operator commands, run as `tenantry <name> …`: return a commander Command named after the app. */
+  cli?(kit: AppCliKit): Command;
+}
+
+/** What an app's CLI commands get from the platform. */
+export interface AppCliKit {
+  /**
+   * Start the platform with the enabled apps, as the server would but without HTTP listening.
+   * Workers stay off unless asked: queued jobs then run in the server or `tenantry worker`.
+   */
+  start(options?: { workers?: boolean; log?: Logger }): Promise<Platform>;
 }

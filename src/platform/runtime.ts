@@ -17,6 +17,7 @@ import { JobService } from './jobs/job-service.js';
 import { platformJobs } from './jobs/platform-jobs.js';
 import type { PlatformContext } from './context.js';
 import type { TenantryApp } from './apps.js';
+import { enabledApps } from './enabled-apps.js';
 
 export interface Platform {
   ctx: PlatformContext;
@@ -30,7 +31,8 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
 
 export interface StartOptions {
   config?: Config;
-  apps?: TenantryApp[];
+  /** The installed apps; APPS narrows them (enabled-apps.ts). */
+  apps?: readonly TenantryApp[];
   log?: Logger;
   /**
    * Run job workers (handlers, queue maintenance, cron) in this process. Default: WORKERS
@@ -42,7 +44,7 @@ export interface StartOptions {
 /** Open the database, apply migrations and build the platform's services and HTTP server. */
 export async function startPlatform(options: StartOptions = {}): Promise<Platform> {
   const config = options.config ?? loadConfig();
-  const apps = (options.apps ?? []).filter((a) => !config.apps || config.apps.includes(a.name));
+  const apps = enabledApps(options.apps ?? [], config);
   const log = options.log ?? createLogger(config);
   const database = await openDatabase(config);
   // What to close if start-up fails half-way, newest first.

@@ -1,10 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { PlatformContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import type { Role } from '../../platform/db/schema.js';
 import { requirePrincipal } from '../../platform/auth/authenticate.js';
-import type { GenAdsTables } from './schema.js';
 
 /** API keys need this scope (or "*") for GenAds routes. */
 export const GENADS_SCOPE = 'genads';
@@ -20,8 +17,3 @@ export function requireGenAds(request: FastifyRequest, minRole: Role): Principal
   return requirePrincipal(request, minRole, GENADS_SCOPE);
 }
 
-export function genadsDb(ctx: PlatformContext): Kysely<GenAdsTables> {
-  return ctx.database.db as unknown as Kysely<GenAdsTables>;
-}
-
-export const scopeOf = (p: Principal) => ({ orgId: p.orgId, userId: p.userId });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { ConfigError, type Config } from '../../platform/config/config.js';
+import { ConfigError } from '../../platform/config/config.js';
+import { defineAppSettings } from '../../platform/config/app-settings.js';
 
 const schema = z.object({
   /** FFmpeg and ffprobe binaries (Debian's ffmpeg 5.1 or newer). */
@@ -52,10 +53,7 @@ export interface GenAdsConfig {
 }
 
 /** GenAds' own settings, validated at start (documented in docs/configuration.md). */
-export function loadGenAdsConfig(config: Config): GenAdsConfig {
-  const parsed = schema.safeParse(config.appEnv);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = parsed.data;
+export const genadsSettings = defineAppSettings('GENADS', schema, (e): GenAdsConfig => {
   const usesReplicate = e.GENADS_VIDEO_PROVIDER === 'replicate' || e.GENADS_MUSIC_PROVIDER === 'replicate';
   if (usesReplicate && !e.GENADS_REPLICATE_API_TOKEN) {
     throw new ConfigError(['GENADS_REPLICATE_API_TOKEN: required when GENADS_VIDEO_PROVIDER or GENADS_MUSIC_PROVIDER is "replicate"']);
@@ -82,4 +80,4 @@ export function loadGenAdsConfig(config: Config): GenAdsConfig {
     musicPricePerSecond: e.GENADS_MUSIC_PRICE_PER_SECOND,
     backgroundRemoval: e.GENADS_BACKGROUND_REMOVAL,
   };
-}
+});

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { TenantryApp } from '../../platform/apps.js';
-import { loadGenAdsConfig } from './config.js';
+import { genadsSettings } from './config.js';
 import { GUIDELINES_TYPES, LIFECYCLE_RULES, UPLOAD_KINDS } from './storage-layout.js';
 import { MAX_GUIDELINES_BYTES } from './uploads/validate-files.js';
 import { registerOnboardingGuard } from './onboarding-guard.js';
@@ -30,9 +30,9 @@ export function createGenAdsApp(options: GenAdsAppOptions = {}): TenantryApp {
     name: 'genads',
     prefix: '/genads',
     migrations: { module: 'genads', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
+    settings: genadsSettings,
     jobs: [generateCampaignJob(options.pipelineKit ?? pipelineKitFor)],
     setup(ctx) {
-      loadGenAdsConfig(ctx.config); // fail at start, naming the bad GENADS_* variable
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.image, maxBytes: MAX_STORED_IMAGE_BYTES, types: ['image/png'] });
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.guidelines, maxBytes: MAX_GUIDELINES_BYTES, types: Object.keys(GUIDELINES_TYPES) });
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.video, maxBytes: MAX_VIDEO_BYTES, types: ['video/mp4'] });

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
-import { startPlatform } from '../../platform/runtime.js';
-import { installedApps } from '../index.js';
+import type { AppCliKit } from '../../platform/apps.js';
 import { importDatalake } from './import/import-datalake.js';
 
 /** `tenantry visant …`: Visant's operator commands. */
-export function visantCommand() {
+export function visantCommand(kit: AppCliKit) {
   const visant = new Command('visant').description('Visant camera monitoring');
   visant
     .command('import-datalake')
@@ -17,7 +16,7 @@ export function visantCommand() {
     .action(async (dir: string, opts: { org: string; dryRun?: boolean }) => {
       if (!z.uuid().safeParse(opts.org).success) throw new Error(`--org: "${opts.org}" is not an organization id (a UUID)`);
       // Workers stay off: queued evaluations run in the server or `tenantry worker`.
-      const platform = await startPlatform({ apps: installedApps, workers: false });
+      const platform = await kit.start();
       const bar = new cliProgress.SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} | {label}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
       try {
         const report = await importDatalake(platform.ctx, dir, opts.org, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type Config } from '../../platform/config/config.js';
+import { ConfigError } from '../../platform/config/config.js';
+import { defineAppSettings } from '../../platform/config/app-settings.js';
 
 const schema = z.object({
   /** Which evaluator judges captures: the offline baseline comparison, or a hosted vision model. */
@@ -22,10 +23,7 @@ export type VisantConfig = {
 };
 
 /** Visant's own settings, validated at start like the platform's (documented in docs/configuration.md). */
-export function loadVisantConfig(config: Config): VisantConfig {
-  const parsed = schema.safeParse(config.appEnv);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = parsed.data;
+export const visantSettings = defineAppSettings('VISANT', schema, (e): VisantConfig => {
   if (e.VISANT_EVALUATOR === 'vision' && !e.VISANT_VISION_BASE_URL) {
     throw new ConfigError(['VISANT_VISION_BASE_URL: required when VISANT_EVALUATOR=vision (an OpenAI-compatible API, e.g. https://api.openai.com/v1)']);
   }
@@ -36,4 +34,4 @@ export function loadVisantConfig(config: Config): VisantConfig {
     shareViewsPerMinute: e.VISANT_SHARE_VIEWS_PER_MINUTE,
     signupUrl: e.VISANT_SIGNUP_URL,
   };
-}
+});

@@ -7,7 +7,8 @@ import { CAPTURE_UPLOAD_KIND } from './captures/captures.service.js';
 import { MAX_CAPTURE_BYTES } from './captures/capture-image.js';
 import { evaluateCaptureJob } from './evaluation/evaluate.job.js';
 import { visantShareHandler } from './sharing/share-handler.js';
-import { loadVisantConfig } from './config.js';
+import { visantSettings } from './config.js';
+import { visantCommand } from './cli.js';
 
 /**
  * Visant (seed 002): camera monitoring. Devices with their own API keys upload captures,
@@ -17,14 +18,15 @@ export const visantApp: TenantryApp = {
   name: 'visant',
   prefix: '/visant',
   migrations: { module: 'visant', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
+  settings: visantSettings,
   jobs: [evaluateCaptureJob],
   share: visantShareHandler,
+  cli: visantCommand,
   setup(ctx) {
-    loadVisantConfig(ctx.config); // fail at start, naming the bad VISANT_* variable
     ctx.storage.kinds.register({ name: CAPTURE_UPLOAD_KIND, maxBytes: MAX_CAPTURE_BYTES, types: ['image/jpeg'] });
   },
   async routes(app, ctx) {
-    const c = loadVisantConfig(ctx.config);
+    const c = visantSettings.load(ctx.config);
     await app.register(devicesRoutes, { prefix: '/v1' });
     await app.register(capturesRoutes, { prefix: '/v1', config: c });
     await app.register(sharesRoutes, { prefix: '/v1' });

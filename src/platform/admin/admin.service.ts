@@ -4,7 +4,7 @@ import type { Plan } from '../db/schema.js';
 import { withSystem } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
 import { hashPassword } from '../auth/secrets.js';
 

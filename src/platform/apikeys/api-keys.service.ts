@@ -3,7 +3,7 @@ import type { Role } from '../db/schema.js';
 import { withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { ROLE_RANK, type Principal } from '../auth/principal.js';
-import { forbidden, notFound } from '../http/errors.js';
+import { forbidden, notFound } from '../errors.js';
 import { API_KEY_FIELDS, issueApiKey } from './issue-key.js';
 
 type KeyRole = Exclude<Role, 'owner'>;
@@ -12,13 +12,10 @@ type KeyRole = Exclude<Role, 'owner'>;
 export class ApiKeysService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   create(p: Principal, input: { name: string; scopes: string[]; role: KeyRole }, meta: RequestMeta) {
     if (ROLE_RANK[input.role] > ROLE_RANK[p.role]) throw forbidden('An API key cannot have a higher role than its creator', 'INSUFFICIENT_ROLE');
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const created = await issueApiKey(tx, { orgId: p.orgId, name: input.name, scopes: input.scopes, role: input.role, createdBy: p.userId });
       await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.created', targetType: 'api_key', targetId: created.id, metadata: { name: input.name, scopes: input.scopes, role: input.role } }, meta);
       return created;
@@ -26,13 +23,13 @@ export class ApiKeysService {
   }
 
   list(p: Principal) {
-    return withTenant(this.ctx.database.db, this.scope(p), (tx) =>
+    return withTenant(this.ctx.database.db, p, (tx) =>
       tx.selectFrom('api_keys').select(API_KEY_FIELDS).where('org_id', '=', p.orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
     );
   }
 
   revoke(p: Principal, id: string, meta: RequestMeta) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const row = await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
       if (!row) throw notFound('API key');
       await recordAudit(tx, p, { orgId: p.orgId, action: 'api_key.revoked', targetType: 'api_key', targetId: id }, meta);
@@ -41,7 +38,7 @@ export class ApiKeysService {
 
   /** Replace a key with a new secret (same name, scopes and role); the old one stops working now. */
   rotate(p: Principal, id: string, meta: RequestMeta) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const old = await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', id).where('revoked_at', 'is', null).returning(['name', 'scopes', 'role']).executeTakeFirst();
       if (!old) throw notFound('API key');
       const created = await issueApiKey(tx, { orgId: p.orgId, name: old.name, scopes: old.scopes, role: old.role, createdBy: p.userId });

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { withTenant } from '../db/tenant.js';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 import { uuid } from '../http/schemas.js';
 
 /**

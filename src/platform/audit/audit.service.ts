@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
+import { platformView, type Executor } from '../db/executor.js';
 import type { Principal } from '../auth/principal.js';
 
 /** Where a request came from; recorded with every audited action. */
@@ -18,7 +18,6 @@ export interface AuditEntry {
 }
 
 /** Any Kysely handle whose database includes the platform tables (apps extend them). */
-type Executor<DB extends PlatformTables> = Kysely<DB> | Transaction<DB>;
 
 /**
  * Appends to audit_log inside the caller's transaction, so the record and the change
@@ -31,7 +30,7 @@ export async function recordAudit<DB extends PlatformTables>(
   meta: RequestMeta = {},
   asSuperadmin = false,
 ): Promise<void> {
-  const tx = db as unknown as Kysely<PlatformTables>;
+  const tx = platformView(db);
   const actorType = actor === 'system' ? 'system' : asSuperadmin ? 'superadmin' : actor.kind === 'api_key' ? 'api_key' : 'user';
   await tx
     .insertInto('audit_log')

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuthService } from './auth.service.js';
 import { requirePrincipal, requireUser } from './authenticate.js';
 import { email, password, requestMeta, uuid } from '../http/schemas.js';
-import { tooManyRequests } from '../http/errors.js';
+import { tooManyRequests } from '../errors.js';
 
 const sessionUser = z.object({ id: z.string(), email: z.string(), org_id: z.string(), org_name: z.string(), role: z.string() });
 const authResult = z.object({

@@ -3,7 +3,7 @@ import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
-import { AppError, conflict, forbidden, isUniqueViolation, tooManyRequests, unauthorized, badRequest } from '../http/errors.js';
+import { badRequest, conflict, forbidden, isUniqueViolation, notFound, tooManyRequests, unauthorized } from '../errors.js';
 import type { Principal } from './principal.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets.js';
 import { issueSession, type SessionTokens } from './sessions.js';
@@ -175,7 +175,7 @@ export class AuthService {
         .where('m.org_id', '=', orgId)
         .executeTakeFirst();
       // Not a member answers 404 like any other org's resource.
-      if (!m) throw new AppError(404, 'NOT_FOUND', 'Organization not found');
+      if (!m) throw notFound('Organization');
       if (m.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
       await recordAudit(tx, principal, { orgId, action: 'auth.switch_org', targetType: 'org', targetId: orgId }, meta);
       const tokens = await issueSession(this.ctx, tx, { userId, orgId, role: m.role }, meta);

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
-import { badRequest, forbidden, unauthorized } from '../http/errors.js';
+import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { hasRole, type Principal } from './principal.js';
 import { hashSecret } from './secrets.js';
 import { withSystem } from '../db/tenant.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Role } from '../db/schema.js';
-import { AppError, unauthorized } from '../http/errors.js';
+import { AppError, unauthorized } from '../errors.js';
 
 export interface AccessClaims {
   sub: string;

@@ -95,8 +95,11 @@ export type Config = {
   logLevel: string;
   redisUrl: string | undefined;
   apps: string[] | undefined;
-  /** Variables named after an app (VISANT_*, GENADS_*…): each app validates its own (apps/<name>/config.ts). */
-  appEnv: Record<string, string>;
+  /**
+   * Every variable that was set (empty ones dropped). Apps read their own `<PREFIX>_*` ones
+   * through defineAppSettings (config/app-settings.ts), which validates them.
+   */
+  variables: Readonly<Record<string, string>>;
   storage: {
     driver: 'local' | 's3';
     /** Local driver root; undefined means DATA_DIR/storage (or a temporary directory when DATA_DIR is memory://). */
@@ -200,7 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     apps: e.APPS,
-    appEnv: Object.fromEntries(Object.entries(cleaned).filter(([k]) => /^(GENADS|AURA|VISANT|SOCIAL|BRANDKIT)_/.test(k))) as Record<string, string>,
+    variables: Object.freeze(cleaned as Record<string, string>),
     storage: {
       driver: e.STORAGE_DRIVER,
       dir: e.STORAGE_DIR ? path.resolve(e.STORAGE_DIR) : undefined,

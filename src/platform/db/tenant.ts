@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformTables } from './schema.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 
 /** The database role tenant requests run as: no BYPASSRLS, so row-level security applies. */
 export const APP_ROLE = 'tenantry_app';

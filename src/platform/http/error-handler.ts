@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /** Fastify's own error codes that are the client's fault, with the status and code we answer. */
 const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {

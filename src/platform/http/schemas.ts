@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RequestMeta } from '../audit/audit.service.js';
-import { AppError } from './errors.js';
+import { validationError } from '../errors.js';
 
 /** Shared boundary schemas and helpers used by every route file. */
 
@@ -42,5 +42,5 @@ export function parseInput<T>(schema: z.ZodType<T>, data: unknown, where = 'body
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
   const first = details[0]!;
-  throw new AppError(400, 'VALIDATION_ERROR', `Invalid ${where}: ${first.path ? `${first.path} ` : ''}${first.message}`, details);
+  throw validationError(`Invalid ${where}: ${first.path ? `${first.path} ` : ''}${first.message}`, details);
 }

@@ -13,7 +13,7 @@ import type { MigrationSource } from '../db/migrate.js';
 import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
-import { tooManyRequests } from './errors.js';
+import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { healthRoutes } from './health.routes.js';
 import { authRoutes } from '../auth/auth.routes.js';

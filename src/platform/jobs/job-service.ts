@@ -8,7 +8,7 @@ import type { PlatformContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import type { JobRunState } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
-import { conflict, unprocessable } from '../http/errors.js';
+import { conflict, unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { BossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
 import type { JobDefinition } from './define-job.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors.js';
 import { idParams, pageInfo, pageQuery } from '../http/schemas.js';
 
 const jobState = z.enum(['queued', 'active', 'retry', 'completed', 'failed', 'cancelled']);

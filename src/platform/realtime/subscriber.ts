@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden } from '../errors.js';
 import { TOPIC_PATTERN } from './event-bus.js';
 
 /** Topics one connection may follow at once: bounds the work a single client can cause. */

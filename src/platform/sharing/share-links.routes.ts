@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden } from '../errors.js';
 import { pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
 import type { ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';

@@ -6,7 +6,7 @@ import { withSystem, withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { hashPassword, hashSecret, newSecret, secretsEqual, verifyPassword } from '../auth/secrets.js';
-import { conflict, notFound, tooManyRequests, unprocessable } from '../http/errors.js';
+import { conflict, notFound, tooManyRequests, unprocessable } from '../errors.js';
 import { shareNotFound, sharePasswordRequired, sharePasswordWrong } from './share-errors.js';
 import type { ResolvedShare } from './share-handler.js';
 
@@ -110,9 +110,6 @@ export class ShareService {
     return this.deps.database.db;
   }
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   async create(p: Principal, input: CreateShareInput, options: { baseUrl?: string; meta?: RequestMeta } = {}): Promise<CreatedShare> {
     checkCreateInput(input);
@@ -120,7 +117,7 @@ export class ShareService {
     // argon2 is slow on purpose: hash before the transaction so no connection waits on it.
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const token = newSecret();
-    const row = await withTenant(this.db, this.scope(p), async (tx) => {
+    const row = await withTenant(this.db, p, async (tx) => {
       const created = await tx
         .insertInto('share_links')
         .values({
@@ -154,7 +151,7 @@ export class ShareService {
   async list(p: Principal, filter: ShareListFilter = {}): Promise<{ items: ShareLinkView[]; total: number }> {
     const page = Math.max(1, filter.page ?? 1);
     const limit = Math.max(1, Math.min(100, filter.limit ?? 20));
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return withTenant(this.db, p, async (tx) => {
       let q = tx.selectFrom('share_links').where('org_id', '=', p.orgId);
       if (filter.app) q = q.where('app', '=', filter.app);
       if (filter.resourceType) q = q.where('resource_type', '=', filter.resourceType);
@@ -171,7 +168,7 @@ export class ShareService {
 
   /** By id, or by token (apps address links by token, e.g. PUT /v1/share-links/{token}). */
   get(p: Principal, ref: string): Promise<ShareLinkView> {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return withTenant(this.db, p, async (tx) => {
       const row = await tx.selectFrom('share_links').select(VIEW_FIELDS).where('org_id', '=', p.orgId).where(refCondition(ref)).executeTakeFirst();
       if (!row) throw notFound('Share link');
       return toView(row);
@@ -181,7 +178,7 @@ export class ShareService {
   async update(p: Principal, ref: string, input: UpdateShareInput, meta?: RequestMeta): Promise<ShareLinkView> {
     const expiresAt = this.expiryFrom(input);
     const passwordHash = input.password ? await hashPassword(input.password) : input.password === null ? null : undefined;
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return withTenant(this.db, p, async (tx) => {
       const current = await tx.selectFrom('share_links').select(['id', 'revoked_at', 'view_count']).where('org_id', '=', p.orgId).where(refCondition(ref)).forUpdate().executeTakeFirst();
       if (!current) throw notFound('Share link');
       if (current.revoked_at) throw conflict('This share link was revoked and cannot be changed: create a new one', 'SHARE_REVOKED');
@@ -211,7 +208,7 @@ export class ShareService {
   }
 
   revoke(p: Principal, ref: string, meta?: RequestMeta): Promise<void> {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return withTenant(this.db, p, async (tx) => {
       const row = await tx
         .updateTable('share_links')
         .set({ revoked_at: new Date(), updated_at: new Date() })

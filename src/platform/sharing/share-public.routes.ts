@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { ResolvedShare, ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';
 import { qrCode } from './qr.js';

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream';
 import sharp from 'sharp';
 import type { PlatformContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
-import { AppError, notFound, unprocessable } from '../http/errors.js';
+import { AppError, notFound, unprocessable } from '../errors.js';
 import { OBJECT_COLUMNS, toStoredObject, type StoredObject } from './catalog.js';
 import { IMAGE_TYPES } from './upload-kinds.js';
 import { storeObject } from './uploads.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors.js';
+import { notFound, rangeNotSatisfiable } from '../errors.js';
 import { contentDisposition, ObjectNotFoundError, type ByteRange, type GetResult } from './driver.js';
 
 export type RangeRequest = { kind: 'none' } | { kind: 'range'; range: ByteRange } | { kind: 'unsatisfiable' };
@@ -45,7 +45,7 @@ export async function sendDownload(request: FastifyRequest, reply: FastifyReply,
   }
   const wanted = parseRange(request.headers.range, d.size);
   if (wanted.kind === 'unsatisfiable') {
-    throw new AppError(416, 'RANGE_NOT_SATISFIABLE', `The requested range is outside the file, which is ${d.size} bytes long`, { size: d.size }, { 'content-range': `bytes */${d.size}` });
+    throw rangeNotSatisfiable(d.size);
   }
   const range = wanted.kind === 'range' ? wanted.range : undefined;
   let got: GetResult;
@@ -54,7 +54,7 @@ export async function sendDownload(request: FastifyRequest, reply: FastifyReply,
   } catch (err) {
     if (err instanceof ObjectNotFoundError) {
       request.log.error({ key: err.key }, 'catalog entry without stored bytes');
-      throw new AppError(404, 'CONTENT_MISSING', 'The content of this file is missing from storage: contact support with the request id');
+      throw notFound('File content', 'CONTENT_MISSING', 'The content of this file is missing from storage: contact support with the request id');
     }
     throw err;
   }

@@ -5,7 +5,7 @@ import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { idParams, pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
-import { AppError, badRequest, unsupportedMediaType } from '../http/errors.js';
+import { badRequest, unsupportedMediaType, validationError } from '../errors.js';
 import { storeUpload, tagsSchema } from './uploads.js';
 import { ObjectsService, type CatalogEntry } from './objects.service.js';
 import { downloadName, type StoredObject } from './catalog.js';
@@ -63,10 +63,10 @@ function parseTags(raw: string | undefined): Record<string, string> | undefined 
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new AppError(400, 'INVALID_TAGS', 'tags must be a JSON object of strings, e.g. {"campaign":"spring"}');
+    throw badRequest('tags must be a JSON object of strings, e.g. {"campaign":"spring"}', undefined, 'INVALID_TAGS');
   }
   const parsed = tagsSchema.safeParse(value);
-  if (!parsed.success) throw new AppError(400, 'INVALID_TAGS', `Invalid tags: ${parsed.error.issues[0].message}`);
+  if (!parsed.success) throw badRequest(`Invalid tags: ${parsed.error.issues[0].message}`, undefined, 'INVALID_TAGS');
   return parsed.data;
 }
 
@@ -104,7 +104,7 @@ export async function filesRoutes(root: FastifyInstance) {
       const merged = uploadOptions.safeParse({ ...pick(fields, ['kind', 'key', 'tags', 'lifecycle_class']), ...query });
       if (!merged.success) {
         part.file.resume();
-        throw new AppError(400, 'VALIDATION_ERROR', `Invalid form field: ${merged.error.issues[0].path.join('.')} ${merged.error.issues[0].message}`);
+        throw validationError(`Invalid form field: ${merged.error.issues[0].path.join('.')} ${merged.error.issues[0].message}`);
       }
       options = merged.data;
       stream = part.file;

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 
 /**
  * Key rules shared by the catalog and the drivers. A key is a "/"-separated path that
@@ -30,7 +30,7 @@ export function keyProblem(key: unknown, maxBytes = MAX_KEY_BYTES): string | nul
 
 export function assertValidKey(key: string, maxBytes = MAX_KEY_BYTES): string {
   const problem = keyProblem(key, maxBytes);
-  if (problem) throw new AppError(400, 'INVALID_KEY', `Invalid storage key: it ${problem}`, { key: typeof key === 'string' ? key.slice(0, 200) : key });
+  if (problem) throw badRequest(`Invalid storage key: it ${problem}`, { key: typeof key === 'string' ? key.slice(0, 200) : key }, 'INVALID_KEY');
   return key;
 }
 

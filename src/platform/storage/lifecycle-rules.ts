@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 
 /**
  * Expiry rules apps register, e.g. `{ name: 'genads-previews', prefix: 'previews/', expireAfterDays: 7 }`.
@@ -51,7 +51,7 @@ export class LifecycleRegistry {
       rule = this.rules.find((r) => r.name === input.lifecycleClass);
       if (!rule) {
         const known = this.rules.map((r) => r.name);
-        throw new AppError(400, 'UNKNOWN_LIFECYCLE_CLASS', `Unknown lifecycle class "${input.lifecycleClass}"${known.length ? `: use one of ${known.join(', ')}` : ': no lifecycle rules are registered'}`);
+        throw badRequest(`Unknown lifecycle class "${input.lifecycleClass}"${known.length ? `: use one of ${known.join(', ')}` : ': no lifecycle rules are registered'}`, undefined, 'UNKNOWN_LIFECYCLE_CLASS');
       }
     } else {
       rule = this.rules.find((r) => matches(r, input.key, input.tags));

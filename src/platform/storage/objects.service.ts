@@ -3,7 +3,7 @@ import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
-import { AppError, conflict, notFound } from '../http/errors.js';
+import { conflict, gone, notFound } from '../errors.js';
 import { assertValidPrefix } from './keys.js';
 import { downloadName, OBJECT_COLUMNS, toStoredObject, type StoredObject } from './catalog.js';
 import { deleteStoredBytes, removeObjects } from './removal.js';
@@ -27,13 +27,10 @@ const DAY_MS = 86_400_000;
 export class ObjectsService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   list(p: Principal, filter: ListFilter): Promise<{ items: CatalogEntry[]; total: number }> {
     if (filter.prefix) assertValidPrefix(filter.prefix);
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       let q = tx.selectFrom('storage_objects').where('org_id', '=', p.orgId).where('status', '=', 'active');
       q = filter.trashed ? q.where('trashed_at', 'is not', null) : q.where('trashed_at', 'is', null);
       // LIKE with escaped wildcards, so a "_" or "%" in a prefix matches only itself.
@@ -52,7 +49,7 @@ export class ObjectsService {
   }
 
   get(p: Principal, id: string): Promise<CatalogEntry> {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const row = await tx.selectFrom('storage_objects').select(OBJECT_COLUMNS).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
       if (!row) throw notFound('File');
       const retention = row.trashed_at ? await retentionDaysFor(tx, p.orgId, this.ctx.config.storage.trashRetentionDays) : 0;
@@ -78,7 +75,7 @@ export class ObjectsService {
 
   /** Move to the trash (with its derivatives); restorable until the org's retention passes. */
   trash(p: Principal, id: string, meta: RequestMeta): Promise<CatalogEntry> {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const now = new Date();
       const row = await tx
         .updateTable('storage_objects')
@@ -102,13 +99,13 @@ export class ObjectsService {
   }
 
   restore(p: Principal, id: string, meta: RequestMeta): Promise<CatalogEntry> {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const current = await tx.selectFrom('storage_objects').select(['trashed_at']).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
       if (!current) throw notFound('File');
       if (!current.trashed_at) throw conflict('This file is not in the trash', 'FILE_NOT_TRASHED');
       const retention = await retentionDaysFor(tx, p.orgId, this.ctx.config.storage.trashRetentionDays);
       if (current.trashed_at.getTime() + retention * DAY_MS < Date.now()) {
-        throw new AppError(410, 'TRASH_EXPIRED', `This file was trashed more than ${retention} days ago and can no longer be restored`);
+        throw gone(`This file was trashed more than ${retention} days ago and can no longer be restored`, 'TRASH_EXPIRED');
       }
       const now = new Date();
       const row = await tx
@@ -125,7 +122,7 @@ export class ObjectsService {
 
   /** Delete for good, trashed or not, with its derivatives; frees the quota. Audited. */
   async deletePermanently(p: Principal, id: string, meta: RequestMeta): Promise<void> {
-    const removal = await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    const removal = await withTenant(this.ctx.database.db, p, async (tx) => {
       const row = await tx.selectFrom('storage_objects').select(['key', 'size_bytes']).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
       if (!row) throw notFound('File');
       const removed = await removeObjects(tx, p.orgId, [id]);

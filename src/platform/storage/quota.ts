@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
-import { AppError } from '../http/errors.js';
+import { AppError, payloadTooLarge } from '../errors.js';
 
 type Tx = Transaction<PlatformTables> | Kysely<PlatformTables>;
 
@@ -78,10 +78,9 @@ export async function quotaState(tx: Tx, orgId: string): Promise<QuotaState> {
 
 export function quotaExceeded(requestedBytes: number, state?: QuotaState): AppError {
   const where = state ? ` (${formatBytes(state.usedBytes + state.reservedBytes)} of ${formatBytes(state.limitBytes)} in use)` : '';
-  return new AppError(
-    413,
-    'QUOTA_EXCEEDED',
+  return payloadTooLarge(
     `Storage quota exceeded${where}: delete files for good (empty the trash) or ask for a larger storage limit`,
+    'QUOTA_EXCEEDED',
     state
       ? { limit_bytes: state.limitBytes, used_bytes: state.usedBytes, reserved_bytes: state.reservedBytes, requested_bytes: requestedBytes }
       : { requested_bytes: requestedBytes },

@@ -1,11 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
+import { platformView, type Executor } from '../db/executor.js';
 import { freeBytes } from './quota.js';
 import { withSystem, withTenant } from '../db/tenant.js';
 import { recordAudit } from '../audit/audit.service.js';
 
-type Tx = Transaction<PlatformTables> | Kysely<PlatformTables>;
 
 export interface Removal {
   ids: string[];
@@ -20,8 +20,9 @@ export interface Removal {
  * fails the bytes are orphaned (wasted space, never served), but the catalog never points
  * at an object that is gone.
  */
-export async function removeObjects(tx: Tx, orgId: string, ids: string[]): Promise<Removal> {
+export async function removeObjects<DB extends PlatformTables>(db: Executor<DB>, orgId: string, ids: string[]): Promise<Removal> {
   if (ids.length === 0) return { ids: [], storageKeys: [], bytes: 0 };
+  const tx = platformView(db);
   const rows = await tx
     .deleteFrom('storage_objects')
     .where('org_id', '=', orgId)

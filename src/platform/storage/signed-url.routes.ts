@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, forbidden } from '../http/errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import { LocalDiskDriver, SIGNED_URL_PATH } from './local-driver.js';
 import { sendDownload } from './download-reply.js';
 import { downloadName } from './catalog.js';
@@ -28,7 +28,7 @@ export async function signedUrlRoutes(root: FastifyInstance) {
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
   function check(method: 'GET' | 'PUT', q: z.infer<typeof signedQuery>): LocalDiskDriver {
-    if (!(driver instanceof LocalDiskDriver)) throw new AppError(404, 'ROUTE_NOT_FOUND', 'Signed URLs are served by the storage service itself');
+    if (!(driver instanceof LocalDiskDriver)) throw notFound('Route', 'ROUTE_NOT_FOUND', 'Signed URLs are served by the storage service itself');
     const verdict = driver.signer.verify({ method: q.m, key: q.k, expires: Number(q.exp), contentType: q.ct, downloadName: q.dn }, q.sig);
     if (verdict === 'invalid' || q.m !== method) throw forbidden('This link is invalid: ask for a new one', 'INVALID_SIGNATURE');
     if (verdict === 'expired') throw forbidden('This link has expired: ask for a new one', 'SIGNED_URL_EXPIRED');
@@ -38,7 +38,7 @@ export async function signedUrlRoutes(root: FastifyInstance) {
   app.get(SIGNED_URL_PATH, { schema: { hide: true, querystring: signedQuery } }, async (request, reply) => {
     const local = check('GET', request.query);
     const head = await local.head(request.query.k);
-    if (!head) throw new AppError(404, 'NOT_FOUND', 'File not found');
+    if (!head) throw notFound('File');
     return sendDownload(request, reply, {
       size: head.size,
       contentType: request.query.ct ?? 'application/octet-stream',
@@ -51,7 +51,7 @@ export async function signedUrlRoutes(root: FastifyInstance) {
     const local = check('PUT', request.query);
     const sent = request.headers['content-type']?.split(';')[0].trim();
     if (request.query.ct && sent !== request.query.ct) {
-      throw new AppError(400, 'CONTENT_TYPE_MISMATCH', `This link only accepts Content-Type ${request.query.ct}`);
+      throw badRequest(`This link only accepts Content-Type ${request.query.ct}`, undefined, 'CONTENT_TYPE_MISMATCH');
     }
     const put = await local.put(request.query.k, request.raw);
     reply.header('etag', `"${put.sha256}"`);

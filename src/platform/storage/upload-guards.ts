@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError, payloadTooLarge, unprocessable, unsupportedMediaType } from '../http/errors.js';
+import { AppError, payloadTooLarge, unprocessable, unsupportedMediaType } from '../errors.js';
 import type { UploadKind } from './upload-kinds.js';
 
 /** file-type reads at most this many bytes for the formats it detects. */

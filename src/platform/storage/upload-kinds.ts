@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 
 /**
  * What an upload may be. Types are checked against the file's magic bytes (file-type),
@@ -33,7 +33,7 @@ export class UploadKindRegistry {
   get(name: string): UploadKind {
     const kind = this.kinds.get(name);
     if (!kind) {
-      throw new AppError(400, 'UNKNOWN_UPLOAD_KIND', `Unknown upload kind "${name}": use one of ${[...this.kinds.keys()].join(', ')}`);
+      throw badRequest(`Unknown upload kind "${name}": use one of ${[...this.kinds.keys()].join(', ')}`, undefined, 'UNKNOWN_UPLOAD_KIND');
     }
     return kind;
   }

@@ -5,7 +5,7 @@ import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { withSystem, withTenant, type TenantScope } from '../db/tenant.js';
 import { recordUsage } from '../usage/usage.service.js';
-import { AppError, conflict, isUniqueViolation, payloadTooLarge, unprocessable } from '../http/errors.js';
+import { AppError, badRequest, conflict, isUniqueViolation, payloadTooLarge, unprocessable } from '../errors.js';
 import { assertValidKey, MAX_CATALOG_KEY_BYTES, tenantStorageKey, uploadStagingKey } from './keys.js';
 import { grantBytes, quotaExceeded, quotaState, settleReservation } from './quota.js';
 import { TypeSniffer, UploadMeter } from './upload-guards.js';
@@ -62,7 +62,7 @@ export async function storeObject(ctx: PlatformContext, scope: TenantScope, inpu
   const db = ctx.database.db;
   const kind = ctx.storage.kinds.get(input.kind ?? 'file');
   const parsedTags = tagsSchema.safeParse(input.tags ?? {});
-  if (!parsedTags.success) throw new AppError(400, 'INVALID_TAGS', `Invalid tags: ${parsedTags.error.issues[0].message}`);
+  if (!parsedTags.success) throw badRequest(`Invalid tags: ${parsedTags.error.issues[0].message}`, undefined, 'INVALID_TAGS');
   const tags = parsedTags.data;
   if (input.key !== undefined) assertValidKey(input.key, input.derivedFrom ? 512 : MAX_CATALOG_KEY_BYTES);
   if (input.sizeHint === 0) throw unprocessable('The file is empty: choose a file with content', 'EMPTY_FILE');
@@ -223,6 +223,6 @@ function asUploadError(err: unknown): unknown {
     e?.code === 'ERR_STREAM_PREMATURE_CLOSE' ||
     e?.code === 'FST_REQ_PREMATURE_CLOSE' ||
     /aborted|unexpected end of (form|multipart data)|part terminated early|malformed/i.test(e?.message ?? '');
-  if (incomplete) return new AppError(400, 'UPLOAD_INCOMPLETE', 'The upload ended before the whole file arrived: send it again');
+  if (incomplete) return badRequest('The upload ended before the whole file arrived: send it again', undefined, 'UPLOAD_INCOMPLETE');
   return err;
 }

@@ -4,7 +4,7 @@ import type { Role } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { ROLE_RANK, hasRole, type Principal } from '../auth/principal.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { hashPassword, hashSecret, newSecret } from '../auth/secrets.js';
 import { issueSession } from '../auth/sessions.js';
 import type { AuthResult } from '../auth/auth.service.js';
@@ -16,12 +16,9 @@ export class MembersService {
   /** `onAccessChanged` drops cached access (Authenticator), so a removal or demotion bites on the next request. */
   constructor(private readonly ctx: PlatformContext, private readonly onAccessChanged: () => void = () => {}) {}
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   listMembers(p: Principal, page: { page: number; limit: number }) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const base = tx.selectFrom('memberships as m').where('m.org_id', '=', p.orgId);
       const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
       const items = await base
@@ -41,7 +38,7 @@ export class MembersService {
    * away ownership; the last owner cannot be demoted.
    */
   async changeRole(p: Principal, userId: string, role: Role, meta: RequestMeta) {
-    const result = await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    const result = await withTenant(this.ctx.database.db, p, async (tx) => {
       const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!target) throw notFound('Member');
       this.assertCanManage(p, target.role, role);
@@ -55,7 +52,7 @@ export class MembersService {
   }
 
   async removeMember(p: Principal, userId: string, meta: RequestMeta) {
-    await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    await withTenant(this.ctx.database.db, p, async (tx) => {
       const target = await tx.selectFrom('memberships').select(['role']).where('org_id', '=', p.orgId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!target) throw notFound('Member');
       if (userId !== p.userId) {
@@ -81,7 +78,7 @@ export class MembersService {
     if (ROLE_RANK[input.role] > ROLE_RANK[p.role]) throw forbidden('You cannot invite someone with a higher role than yours', 'INSUFFICIENT_ROLE');
     const token = newSecret('inv_');
     const email = input.email.trim();
-    const invite = await withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    const invite = await withTenant(this.ctx.database.db, p, async (tx) => {
       const already = await tx
         .selectFrom('memberships as m')
         .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -109,7 +106,7 @@ export class MembersService {
   }
 
   listInvites(p: Principal) {
-    return withTenant(this.ctx.database.db, this.scope(p), (tx) =>
+    return withTenant(this.ctx.database.db, p, (tx) =>
       tx
         .selectFrom('invites')
         .select(['id', 'email', 'role', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
@@ -122,7 +119,7 @@ export class MembersService {
   }
 
   revokeInvite(p: Principal, inviteId: string, meta: RequestMeta) {
-    return withTenant(this.ctx.database.db, this.scope(p), async (tx) => {
+    return withTenant(this.ctx.database.db, p, async (tx) => {
       const row = await tx
         .updateTable('invites')
         .set({ revoked_at: new Date() })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Plan, PlatformTables } from '../db/schema.js';
-import { conflict, isUniqueViolation } from '../http/errors.js';
+import { conflict, isUniqueViolation } from '../errors.js';
 
 export function slugify(name: string): string {
   const base = name

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withTenant } from '../db/tenant.js';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 import { usageSummary } from './usage.service.js';
 
 export async function usageRoutes(root: FastifyInstance) {

@@ -1,14 +1,14 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
+import { platformView, type Executor } from '../db/executor.js';
 
-type Executor<DB extends PlatformTables> = Kysely<DB> | Transaction<DB>;
 
 /** Metered actions (uploads, renders, AI calls…), recorded in the caller's transaction. */
 export async function recordUsage<DB extends PlatformTables>(
   db: Executor<DB>,
   event: { orgId: string; userId?: string | null; action: string; bytes?: number; metadata?: Record<string, unknown> },
 ) {
-  const tx = db as unknown as Kysely<PlatformTables>;
+  const tx = platformView(db);
   await tx
     .insertInto('usage_events')
     .values({ org_id: event.orgId, user_id: event.userId ?? null, action: event.action, bytes: event.bytes ?? 0, metadata: JSON.stringify(event.metadata ?? {}) })

@@ -7,7 +7,7 @@ import { startTestPlatform, type TestPlatform, type TestUser } from '../../suppo
 import { defineJob, type JobDefinition } from '../../../src/platform/jobs/define-job.js';
 import type { JobView } from '../../../src/platform/jobs/job-runs.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
-import { AppError } from '../../../src/platform/http/errors.js';
+import { AppError } from '../../../src/platform/errors.js';
 import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
 
 // Queue names are unique per run: test files may share one PostgreSQL database.

@@ -5,7 +5,7 @@ import type { TenantryApp } from '../../../src/platform/apps.js';
 import type { ResolvedShare } from '../../../src/platform/sharing/share-handler.js';
 import { escapeHtml, renderPage } from '../../../src/platform/sharing/html.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
-import { notFound } from '../../../src/platform/http/errors.js';
+import { notFound } from '../../../src/platform/errors.js';
 
 /**
  * Apps plug their own pages into /s/:token. This fake "gallery" app reads the org name

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
-import { badRequest } from '../../../platform/http/errors.js';
+import { badRequest } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { readForm } from '../uploads/read-form.js';
 import { guidelinesType, imageAsPng, MAX_GUIDELINES_BYTES, MAX_IMAGE_BYTES } from '../uploads/validate-files.js';

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { genadsDb } from '../db.js';
 import { Readable } from 'node:stream';
 import { sql, type Selectable } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
-import { conflict, forbidden, isUniqueViolation, notFound } from '../../../platform/http/errors.js';
+import { conflict, forbidden, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { deleteObjectsAt, storeReplacing } from '../../../platform/storage/replace.js';
-import { genadsDb, scopeOf } from '../access.js';
 import type { GenAdsBrandsTable } from '../schema.js';
 import { brandAssetTags, brandGuidelinesKey, brandLogoKey, UPLOAD_KINDS, type GuidelinesType } from '../storage-layout.js';
 
@@ -34,13 +33,10 @@ export function brandView(b: BrandRow) {
 export class BrandsService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private get db() {
-    return genadsDb(this.ctx);
-  }
 
   /** The org's brand, or null before onboarding. */
   find(p: Principal): Promise<BrandRow | null> {
-    return withTenant(this.db, scopeOf(p), async (tx) => (await tx.selectFrom('genads_brands').selectAll().where('org_id', '=', p.orgId).executeTakeFirst()) ?? null);
+    return genadsDb.withTenant(this.ctx, p, async (tx) => (await tx.selectFrom('genads_brands').selectAll().where('org_id', '=', p.orgId).executeTakeFirst()) ?? null);
   }
 
   async get(p: Principal): Promise<BrandRow> {
@@ -75,7 +71,7 @@ export class BrandsService {
       stored.push(logoKey);
       await this.storeAsset(p, brandId, guidelinesKey, input.guidelines.bytes, UPLOAD_KINDS.guidelines);
       stored.push(guidelinesKey);
-      return await withTenant(this.db, scopeOf(p), async (tx) => {
+      return await genadsDb.withTenant(this.ctx, p, async (tx) => {
         const brand = await tx
           .insertInto('genads_brands')
           .values({ brand_id: brandId, org_id: p.orgId, user_id: p.userId, brand_name: input.brandName, brand_logo_url: logoKey, brand_guidelines_url: guidelinesKey, onboarding_completed: true })
@@ -85,7 +81,7 @@ export class BrandsService {
         return brand;
       });
     } catch (err) {
-      await deleteObjectsAt(this.ctx, scopeOf(p), stored).catch((cleanupErr) => this.ctx.log.error({ err: cleanupErr }, 'could not remove the assets of a failed onboarding'));
+      await deleteObjectsAt(this.ctx, p, stored).catch((cleanupErr) => this.ctx.log.error({ err: cleanupErr }, 'could not remove the assets of a failed onboarding'));
       if (isUniqueViolation(err)) {
         if (await this.find(p)) throw conflict('This organisation already has a brand', 'ALREADY_ONBOARDED');
         throw nameTaken(input.brandName);
@@ -104,7 +100,7 @@ export class BrandsService {
       await this.storeAsset(p, brand.brand_id, guidelinesKey, input.guidelines.bytes, UPLOAD_KINDS.guidelines);
     }
     try {
-      const updated = await withTenant(this.db, scopeOf(p), async (tx) => {
+      const updated = await genadsDb.withTenant(this.ctx, p, async (tx) => {
         const row = await tx
           .updateTable('genads_brands')
           .set({ brand_name: input.brandName ?? brand.brand_name, brand_guidelines_url: guidelinesKey, updated_at: new Date() })
@@ -118,7 +114,7 @@ export class BrandsService {
         return row;
       });
       // A PDF replaced by a DOCX (or the reverse) leaves the old document behind: remove it.
-      if (guidelinesKey !== brand.brand_guidelines_url) await deleteObjectsAt(this.ctx, scopeOf(p), [brand.brand_guidelines_url]);
+      if (guidelinesKey !== brand.brand_guidelines_url) await deleteObjectsAt(this.ctx, p, [brand.brand_guidelines_url]);
       return updated;
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(input.brandName!);
@@ -128,7 +124,7 @@ export class BrandsService {
 
   /** GET /api/brands/me/stats. */
   async stats(p: Principal, brand: BrandRow) {
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       const perfumes = await tx.selectFrom('genads_perfumes').select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).executeTakeFirstOrThrow();
       const c = await tx
         .selectFrom('genads_campaigns')
@@ -160,7 +156,7 @@ export class BrandsService {
     // RLS hides other orgs' brands, so the check asks the database's unique index instead:
     // a probe that is rolled back. Any org could learn a name is taken by trying to use it,
     // which the seed accepts (brand names are public identities).
-    const taken = await withTenant(this.db, scopeOf(p), async (tx) => {
+    const taken = await genadsDb.withTenant(this.ctx, p, async (tx) => {
       const row = await sql<{ taken: boolean }>`select genads_brand_name_taken(${name}) as taken`.execute(tx);
       return row.rows[0]?.taken ?? false;
     });
@@ -168,7 +164,7 @@ export class BrandsService {
   }
 
   private async storeAsset(p: Principal, brandId: string, key: string, bytes: Buffer, kind: string) {
-    return storeReplacing(this.ctx, scopeOf(p), { key, kind, stream: Readable.from([bytes]), sizeHint: bytes.length, tags: brandAssetTags(brandId) });
+    return storeReplacing(this.ctx, p, { key, kind, stream: Readable.from([bytes]), sizeHint: bytes.length, tags: brandAssetTags(brandId) });
   }
 }
 

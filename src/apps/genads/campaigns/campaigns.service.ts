@@ -1,12 +1,11 @@
 import { sql, type Selectable } from 'kysely';
+import { genadsDb } from '../db.js';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
-import { conflict, isUniqueViolation, notFound } from '../../../platform/http/errors.js';
+import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { deleteObjectsUnder } from '../../../platform/storage/replace.js';
 import { pageInfo } from '../../../platform/http/schemas.js';
-import { genadsDb, scopeOf } from '../access.js';
 import type { CampaignStatus, GenAdsCampaignsTable } from '../schema.js';
 import type { AdStyle } from '../pipeline/types.js';
 import type { BrandRow } from '../brands/brands.service.js';
@@ -58,13 +57,10 @@ export function campaignView(c: CampaignRow) {
 export class CampaignsService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private get db() {
-    return genadsDb(this.ctx);
-  }
 
   async create(p: Principal, brand: BrandRow, input: CreateCampaignInput, meta: RequestMeta): Promise<CampaignRow> {
     try {
-      return await withTenant(this.db, scopeOf(p), async (tx) => {
+      return await genadsDb.withTenant(this.ctx, p, async (tx) => {
         const perfume = await tx.selectFrom('genads_perfumes').select('perfume_id').where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).where('perfume_id', '=', input.perfume_id).executeTakeFirst();
         if (!perfume) throw notFound('Perfume');
         const row = await tx
@@ -82,7 +78,7 @@ export class CampaignsService {
   }
 
   async list(p: Principal, brand: BrandRow, q: ListCampaignsQuery) {
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       if (q.perfume_id) {
         const perfume = await tx.selectFrom('genads_perfumes').select('perfume_id').where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).where('perfume_id', '=', q.perfume_id).executeTakeFirst();
         if (!perfume) throw notFound('Perfume');
@@ -120,7 +116,7 @@ export class CampaignsService {
 
   /** A campaign of this brand, or 404 (other orgs' ids included). */
   async get(p: Principal, brand: BrandRow, campaignId: string): Promise<CampaignRow> {
-    const row = await withTenant(this.db, scopeOf(p), (tx) =>
+    const row = await genadsDb.withTenant(this.ctx, p, (tx) =>
       tx.selectFrom('genads_campaigns').selectAll().where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).where('campaign_id', '=', campaignId).executeTakeFirst(),
     );
     if (!row) throw notFound('Campaign');
@@ -130,7 +126,7 @@ export class CampaignsService {
   /** DELETE: refused while generating (seed rule 6); the campaign's videos go with it. */
   async delete(p: Principal, brand: BrandRow, campaignId: string, meta: RequestMeta): Promise<void> {
     await this.get(p, brand, campaignId); // 404 first, and a stalled generation no longer blocks
-    const removed = await withTenant(this.db, scopeOf(p), async (tx) => {
+    const removed = await genadsDb.withTenant(this.ctx, p, async (tx) => {
       const row = await tx
         .selectFrom('genads_campaigns')
         .select(['campaign_id', 'perfume_id', 'status', 'campaign_name'])
@@ -145,6 +141,6 @@ export class CampaignsService {
       await recordAudit(tx, p, { orgId: p.orgId, action: 'genads.campaign.deleted', targetType: 'genads_campaign', targetId: campaignId, metadata: { campaign_name: row.campaign_name } }, meta);
       return row;
     });
-    await deleteObjectsUnder(this.ctx, scopeOf(p), campaignPrefix(brand.brand_id, removed.perfume_id, campaignId));
+    await deleteObjectsUnder(this.ctx, p, campaignPrefix(brand.brand_id, removed.perfume_id, campaignId));
   }
 }

@@ -1,14 +1,12 @@
 import { buffer } from 'node:stream/consumers';
-import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { conflict } from '../../../platform/errors.js';
 import { findObjectAt } from '../../../platform/storage/replace.js';
-import type { GenAdsTables } from '../schema.js';
 import type { BrandStyle } from '../pipeline/types.js';
 import type { BrandRow } from '../brands/brands.service.js';
 import { GUIDELINES_TYPES, type GuidelinesType } from '../storage-layout.js';
 import type { PipelineKit } from './pipeline-kit.js';
+import { genadsDb } from '../db.js';
 
 export interface BrandStyleResult {
   style: BrandStyle;
@@ -25,16 +23,15 @@ export interface BrandStyleResult {
  * object catalog, so a replaced document is analysed again even if nobody cleared the cache.
  */
 export async function brandStyleFor(ctx: PlatformContext, kit: PipelineKit, orgId: string, brand: BrandRow, signal?: AbortSignal): Promise<BrandStyleResult> {
-  const db = ctx.database.db as unknown as Kysely<GenAdsTables>;
   const scope = { orgId };
   const doc = await findObjectAt(ctx, scope, brand.brand_guidelines_url);
-  if (!doc) throw new AppError(409, 'GUIDELINES_MISSING', 'The brand guidelines document is missing: upload it again with PUT /genads/api/brands/me');
-  const cached = await withTenant(db, scope, (tx) =>
+  if (!doc) throw conflict('The brand guidelines document is missing: upload it again with PUT /genads/api/brands/me', 'GUIDELINES_MISSING');
+  const cached = await genadsDb.withTenant(ctx, scope, (tx) =>
     tx.selectFrom('genads_brand_styles').select('style').where('org_id', '=', orgId).where('brand_id', '=', brand.brand_id).where('guidelines_sha256', '=', doc.sha256).executeTakeFirst(),
   );
   if (cached) return { style: cached.style, cost: 0, cached: true };
 
-  if (!(doc.contentType in GUIDELINES_TYPES)) throw new AppError(409, 'GUIDELINES_UNREADABLE', `The brand guidelines are stored as ${doc.contentType}: upload a PDF or DOCX`);
+  if (!(doc.contentType in GUIDELINES_TYPES)) throw conflict(`The brand guidelines are stored as ${doc.contentType}: upload a PDF or DOCX`, 'GUIDELINES_UNREADABLE');
   const bytes = await buffer((await ctx.storage.driver.get(doc.storageKey)).stream);
   const text = await kit.extractGuidelinesText(bytes, doc.contentType as GuidelinesType);
   let result: { style: BrandStyle; cost: number };
@@ -50,7 +47,7 @@ export async function brandStyleFor(ctx: PlatformContext, kit: PipelineKit, orgI
     const spent = typeof (err as { cost?: unknown }).cost === 'number' ? (err as { cost: number }).cost : 0;
     result = { style: fallback.style, cost: fallback.cost + spent };
   }
-  await withTenant(db, scope, (tx) =>
+  await genadsDb.withTenant(ctx, scope, (tx) =>
     tx
       .insertInto('genads_brand_styles')
       .values({ brand_id: brand.brand_id, org_id: orgId, guidelines_sha256: doc.sha256, style: JSON.stringify(result.style), cost: result.cost })

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { OrgJob } from '../../../platform/jobs/define-job.js';
-import { withTenant } from '../../../platform/db/tenant.js';
-import type { GenAdsTables } from '../schema.js';
+import { genadsDb } from '../db.js';
 
 export const campaignTopic = (campaignId: string) => `genads:campaign:${campaignId}`;
 export const CAMPAIGNS_TOPIC = 'genads:campaigns';
@@ -46,8 +44,7 @@ export class CampaignProgress {
   }
 
   private async write(pct: number, stage: string, checkpoint: unknown) {
-    const db = this.ctx.database.db as unknown as Kysely<GenAdsTables>;
-    await withTenant(db, { orgId: this.job.orgId }, (tx) =>
+    await genadsDb.withTenant(this.ctx, { orgId: this.job.orgId }, (tx) =>
       tx
         .updateTable('genads_campaigns')
         .set({ progress: pct, progress_stage: stage.slice(0, 100), updated_at: new Date() })

@@ -1,5 +1,5 @@
 import type { PlatformContext } from '../../../platform/context.js';
-import { loadGenAdsConfig, type GenAdsConfig } from '../config.js';
+import { genadsSettings, type GenAdsConfig } from '../config.js';
 import { extractGuidelinesText } from '../guidelines/extract-text.js';
 import { LlmGuidelinesAnalyzer } from '../guidelines/llm-analyzer.js';
 import { RulesGuidelinesAnalyzer } from '../guidelines/rules-analyzer.js';
@@ -22,7 +22,7 @@ const kits = new WeakMap<PlatformContext, PipelineKit>();
 export function pipelineKitFor(ctx: PlatformContext): PipelineKit {
   let kit = kits.get(ctx);
   if (!kit) {
-    kit = createPipelineKit(loadGenAdsConfig(ctx.config), ctx.log);
+    kit = createPipelineKit(genadsSettings.load(ctx.config), ctx.log);
     kits.set(ctx, kit);
   }
   return kit;

@@ -1,17 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import { z } from 'zod';
 import { defineJob } from '../../../platform/jobs/define-job.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordUsage } from '../../../platform/usage/usage.service.js';
-import { AppError } from '../../../platform/http/errors.js';
-import type { GenAdsTables } from '../schema.js';
+import { isRetryable } from '../../../platform/errors.js';
 import { CampaignProgress, publishCampaign } from './campaign-progress.js';
 import type { PipelineKit } from './pipeline-kit.js';
 import { runGeneration, type GenerationCheckpoint } from './run-generation.js';
+import { genadsDb } from '../db.js';
 
 /**
  * The generation pipeline as a background job (the seed enqueues it "in RQ"). The campaign
@@ -30,9 +28,8 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
   // A 60 s ad with three variations takes minutes on two cores; hosted models take longer.
   expireInSeconds: 3 * 3600,
   async handler(ctx, job) {
-    const db = ctx.database.db as unknown as Kysely<GenAdsTables>;
     const scope = { orgId: job.orgId };
-    const loaded = await withTenant(db, scope, async (tx) => {
+    const loaded = await genadsDb.withTenant(ctx, scope, async (tx) => {
       const campaign = await tx.selectFrom('genads_campaigns').selectAll().where('org_id', '=', job.orgId).where('campaign_id', '=', job.data.campaignId).executeTakeFirst();
       if (!campaign || campaign.status !== 'processing' || campaign.job_id !== job.id) return null;
       const perfume = await tx.selectFrom('genads_perfumes').selectAll().where('org_id', '=', job.orgId).where('perfume_id', '=', campaign.perfume_id).executeTakeFirstOrThrow();
@@ -50,7 +47,7 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
         orgId: job.orgId, ...loaded, workDir, progress, signal: job.signal,
         checkpoint: (job.checkpoint as GenerationCheckpoint | null) ?? null,
       });
-      const saved = await withTenant(db, scope, async (tx) => {
+      const saved = await genadsDb.withTenant(ctx, scope, async (tx) => {
         const row = await tx
           .updateTable('genads_campaigns')
           .set({ status: 'completed', progress: 100, progress_stage: 'completed', cost: result.cost.total, campaign_json: JSON.stringify(result.campaignJson), error_message: null, updated_at: new Date() })
@@ -70,9 +67,9 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
       if (saved) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'completed', progress: 100, stage: 'completed', cost: result.cost.total });
       return { campaignId: campaign.campaign_id, cost: result.cost.total };
     } catch (err) {
-      const final = job.attempt >= job.maxAttempts || err instanceof AppError;
+      const final = job.attempt >= job.maxAttempts || !isRetryable(err);
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
-      await withTenant(db, scope, (tx) =>
+      await genadsDb.withTenant(ctx, scope, (tx) =>
         tx
           .updateTable('genads_campaigns')
           .set(final

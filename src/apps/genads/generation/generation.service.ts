@@ -1,10 +1,9 @@
 import type { Transaction } from 'kysely';
+import { genadsDb } from '../db.js';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
-import { AppError, conflict, notFound, unprocessable } from '../../../platform/http/errors.js';
-import { genadsDb, scopeOf } from '../access.js';
+import { conflict, notFound, unprocessable } from '../../../platform/errors.js';
 import type { GenAdsTables } from '../schema.js';
 import type { BrandRow } from '../brands/brands.service.js';
 import { CampaignsService, campaignView, type CampaignRow } from '../campaigns/campaigns.service.js';
@@ -18,9 +17,6 @@ export class GenerationService {
     this.campaigns = new CampaignsService(ctx);
   }
 
-  private get db() {
-    return genadsDb(this.ctx);
-  }
 
   /**
    * POST /api/generation/campaigns/:id/generate: queue the pipeline. The campaign turns
@@ -30,7 +26,7 @@ export class GenerationService {
    */
   async start(p: Principal, brand: BrandRow, campaignId: string, meta: RequestMeta) {
     await this.campaigns.get(p, brand, campaignId); // settles a stalled generation first
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       const c = await this.lock(tx, p, brand, campaignId);
       if (c.status === 'processing') throw conflict('This campaign is already being generated: follow GET /genads/api/generation/campaigns/:id/progress', 'GENERATION_IN_PROGRESS');
       const jobId = await this.ctx.jobs.enqueue(GENERATE_JOB, { orgId: p.orgId, campaignId }, { tx, createdBy: p.userId });
@@ -52,13 +48,13 @@ export class GenerationService {
 
   /** POST …/select-variation: only once generated, and only a variation that exists (422). */
   async selectVariation(p: Principal, brand: BrandRow, campaignId: string, index: number, meta: RequestMeta) {
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       const c = await this.lock(tx, p, brand, campaignId);
       if (c.status !== 'completed') throw conflict(`Variations can be selected once generation has completed (status is ${c.status})`, 'CAMPAIGN_NOT_COMPLETED');
       if (index >= c.num_variations) {
         throw unprocessable(`Variation ${index} does not exist: this campaign has ${c.num_variations} variation${c.num_variations === 1 ? '' : 's'} (0-${c.num_variations - 1})`, 'VARIATION_NOT_FOUND');
       }
-      if (!c.campaign_json.variationPaths?.[`variation_${index}`]) throw new AppError(409, 'VARIATION_NOT_READY', `Variation ${index} has no video: generate the campaign again`);
+      if (!c.campaign_json.variationPaths?.[`variation_${index}`]) throw conflict(`Variation ${index} has no video: generate the campaign again`, 'VARIATION_NOT_READY');
       const row = await tx
         .updateTable('genads_campaigns')
         .set({ selected_variation_index: index, updated_at: new Date() })

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import type { PlatformContext } from '../../../platform/context.js';
 import { findObjectAt, storeReplacing } from '../../../platform/storage/replace.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { conflict } from '../../../platform/errors.js';
 import type { BrandRow } from '../brands/brands.service.js';
 import type { PerfumeRow } from '../perfumes/perfumes.service.js';
 import type { CampaignRow } from '../campaigns/campaigns.service.js';
@@ -248,7 +248,7 @@ function assertRendered(r: MediaInfo, expectedSeconds: number) {
 
 async function readObject(ctx: PlatformContext, orgId: string, key: string): Promise<Buffer> {
   const object = await findObjectAt(ctx, { orgId }, key);
-  if (!object) throw new AppError(409, 'ASSET_MISSING', `${key} is missing from storage: upload it again`);
+  if (!object) throw conflict(`${key} is missing from storage: upload it again`, 'ASSET_MISSING');
   return buffer((await ctx.storage.driver.get(object.storageKey)).stream);
 }
 

@@ -1,6 +1,5 @@
 import type { PlatformContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
-import { genadsDb } from '../access.js';
+import { genadsDb } from '../db.js';
 import type { CampaignRow } from '../campaigns/campaigns.service.js';
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
@@ -16,7 +15,7 @@ export async function settleStalledGeneration(ctx: PlatformContext, c: CampaignR
   const job = await ctx.jobs.get(c.org_id, c.job_id);
   if (job && !ENDED.has(job.state)) return c;
   const reason = job?.error ? `Generation stopped: ${job.error}` : 'Generation stopped unexpectedly';
-  const settled = await withTenant(genadsDb(ctx), { orgId: c.org_id }, (tx) =>
+  const settled = await genadsDb.withTenant(ctx, { orgId: c.org_id }, (tx) =>
     tx
       .updateTable('genads_campaigns')
       .set({ status: 'failed', progress_stage: 'failed', error_message: `${reason}: generate the campaign again`.slice(0, 2000), updated_at: new Date() })

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseInput, requestMeta, uuid } from '../../../platform/http/schemas.js';
-import { AppError, badRequest, unprocessable } from '../../../platform/http/errors.js';
+import { badRequest, notFound, unprocessable } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
 import { readForm, type FormFile } from '../uploads/read-form.js';
@@ -110,7 +110,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
     const p = requireGenAds(request, GENADS_ROLES.read);
     const perfume = await perfumes.get(p, brandOf(request), request.params.perfumeId);
     const key = perfume[`${request.params.angle}_image_url`];
-    if (!key) throw new AppError(404, 'NO_SUCH_IMAGE', `This perfume has no ${request.params.angle} image`);
+    if (!key) throw notFound('Image', 'NO_SUCH_IMAGE', `This perfume has no ${request.params.angle} image`);
     return reply.redirect(await links.presign(p, key), 302);
   });
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { genadsDb } from '../db.js';
 import { Readable } from 'node:stream';
 import { sql, type Selectable } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
-import { conflict, isUniqueViolation, notFound } from '../../../platform/http/errors.js';
+import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { deleteObjectsAt, deleteObjectsUnder, storeReplacing } from '../../../platform/storage/replace.js';
 import { pageInfo } from '../../../platform/http/schemas.js';
-import { genadsDb, scopeOf } from '../access.js';
 import type { GenAdsPerfumesTable } from '../schema.js';
 import type { PerfumeGender, ProductAngle } from '../pipeline/types.js';
 import type { BrandRow } from '../brands/brands.service.js';
@@ -55,9 +54,6 @@ export function perfumeView(p: PerfumeRow, campaignsCount?: number) {
 export class PerfumesService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private get db() {
-    return genadsDb(this.ctx);
-  }
 
   async create(p: Principal, brand: BrandRow, input: { name: string; gender: PerfumeGender; images: Partial<Record<ProductAngle, Buffer>> & { front: Buffer } }, meta: RequestMeta) {
     await this.assertNameFree(p, brand.brand_id, input.name);
@@ -70,7 +66,7 @@ export class PerfumesService {
         stored.push(await this.storeImage(p, brand.brand_id, perfumeId, angle, png));
       }
       const keyOf = (a: ProductAngle) => (input.images[a] ? perfumeImageKey(brand.brand_id, perfumeId, a) : null);
-      return await withTenant(this.db, scopeOf(p), async (tx) => {
+      return await genadsDb.withTenant(this.ctx, p, async (tx) => {
         const row = await tx
           .insertInto('genads_perfumes')
           .values({
@@ -91,14 +87,14 @@ export class PerfumesService {
         return row;
       });
     } catch (err) {
-      await deleteObjectsAt(this.ctx, scopeOf(p), stored).catch((cleanupErr) => this.ctx.log.error({ err: cleanupErr }, 'could not remove the images of a failed perfume'));
+      await deleteObjectsAt(this.ctx, p, stored).catch((cleanupErr) => this.ctx.log.error({ err: cleanupErr }, 'could not remove the images of a failed perfume'));
       if (isUniqueViolation(err)) throw nameTaken(input.name);
       throw err;
     }
   }
 
   async list(p: Principal, brand: BrandRow, q: ListPerfumesQuery) {
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       let base = tx.selectFrom('genads_perfumes as pf').where('pf.org_id', '=', p.orgId).where('pf.brand_id', '=', brand.brand_id);
       if (q.gender) base = base.where('pf.perfume_gender', '=', q.gender);
       const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
@@ -124,7 +120,7 @@ export class PerfumesService {
 
   /** A perfume of this brand, or 404 (also for other orgs' ids: RLS and the org filter hide them). */
   async get(p: Principal, brand: BrandRow, perfumeId: string): Promise<PerfumeRow> {
-    const row = await withTenant(this.db, scopeOf(p), (tx) =>
+    const row = await genadsDb.withTenant(this.ctx, p, (tx) =>
       tx.selectFrom('genads_perfumes').selectAll().where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).where('perfume_id', '=', perfumeId).executeTakeFirst(),
     );
     if (!row) throw notFound('Perfume');
@@ -157,12 +153,12 @@ export class PerfumesService {
     const removed = input.removeAngles.filter((a) => !input.images[a] && current[imageColumn(a)]);
     for (const angle of removed) set[imageColumn(angle)] = null;
     try {
-      const row = await withTenant(this.db, scopeOf(p), async (tx) => {
+      const row = await genadsDb.withTenant(this.ctx, p, async (tx) => {
         const updated = await tx.updateTable('genads_perfumes').set(set).where('org_id', '=', p.orgId).where('perfume_id', '=', perfumeId).returningAll().executeTakeFirstOrThrow();
         await recordAudit(tx, p, { orgId: p.orgId, action: 'genads.perfume.updated', targetType: 'genads_perfume', targetId: perfumeId, metadata: { changed: Object.keys(set).filter((k) => k !== 'updated_at') } }, meta);
         return updated;
       });
-      await deleteObjectsAt(this.ctx, scopeOf(p), removed.map((a) => current[imageColumn(a)]!));
+      await deleteObjectsAt(this.ctx, p, removed.map((a) => current[imageColumn(a)]!));
       return perfumeView(row, await this.campaignsCount(p, perfumeId));
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(input.name!);
@@ -172,7 +168,7 @@ export class PerfumesService {
 
   /** DELETE: refused while campaigns exist (seed rule 4), then the row and its images go. */
   async delete(p: Principal, brand: BrandRow, perfumeId: string, meta: RequestMeta): Promise<void> {
-    await withTenant(this.db, scopeOf(p), async (tx) => {
+    await genadsDb.withTenant(this.ctx, p, async (tx) => {
       const row = await tx.selectFrom('genads_perfumes').select(['perfume_id', 'perfume_name']).where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id).where('perfume_id', '=', perfumeId).forUpdate().executeTakeFirst();
       if (!row) throw notFound('Perfume');
       const { n } = await tx.selectFrom('genads_campaigns').select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', p.orgId).where('perfume_id', '=', perfumeId).executeTakeFirstOrThrow();
@@ -180,18 +176,18 @@ export class PerfumesService {
       await tx.deleteFrom('genads_perfumes').where('org_id', '=', p.orgId).where('perfume_id', '=', perfumeId).execute();
       await recordAudit(tx, p, { orgId: p.orgId, action: 'genads.perfume.deleted', targetType: 'genads_perfume', targetId: perfumeId, metadata: { perfume_name: row.perfume_name } }, meta);
     });
-    await deleteObjectsUnder(this.ctx, scopeOf(p), perfumePrefix(brand.brand_id, perfumeId));
+    await deleteObjectsUnder(this.ctx, p, perfumePrefix(brand.brand_id, perfumeId));
   }
 
   private async campaignsCount(p: Principal, perfumeId: string): Promise<number> {
-    return withTenant(this.db, scopeOf(p), async (tx) => {
+    return genadsDb.withTenant(this.ctx, p, async (tx) => {
       const { n } = await tx.selectFrom('genads_campaigns').select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', p.orgId).where('perfume_id', '=', perfumeId).executeTakeFirstOrThrow();
       return n;
     });
   }
 
   private async assertNameFree(p: Principal, brandId: string, name: string) {
-    const taken = await withTenant(this.db, scopeOf(p), (tx) =>
+    const taken = await genadsDb.withTenant(this.ctx, p, (tx) =>
       tx.selectFrom('genads_perfumes').select('perfume_id').where('org_id', '=', p.orgId).where('brand_id', '=', brandId).where('perfume_name', '=', name).executeTakeFirst(),
     );
     if (taken) throw nameTaken(name);
@@ -199,7 +195,7 @@ export class PerfumesService {
 
   private async storeImage(p: Principal, brandId: string, perfumeId: string, angle: ProductAngle, png: Buffer): Promise<string> {
     const key = perfumeImageKey(brandId, perfumeId, angle);
-    await storeReplacing(this.ctx, scopeOf(p), { key, kind: UPLOAD_KINDS.image, stream: Readable.from([png]), sizeHint: png.length, tags: perfumeImageTags(brandId, perfumeId, angle) });
+    await storeReplacing(this.ctx, p, { key, kind: UPLOAD_KINDS.image, stream: Readable.from([png]), sizeHint: png.length, tags: perfumeImageTags(brandId, perfumeId, angle) });
     return key;
   }
 }

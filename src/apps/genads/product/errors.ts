@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
 
 /**
  * The perfume photo itself cannot be used (not an image, corrupt, too large): no extractor can

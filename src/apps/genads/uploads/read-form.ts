@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../../../platform/http/errors.js';
+import { badRequest } from '../../../platform/errors.js';
 
 export interface FormFile {
   field: string;

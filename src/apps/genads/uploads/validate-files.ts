@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { badRequest } from '../../../platform/http/errors.js';
+import { badRequest } from '../../../platform/errors.js';
 import { GUIDELINES_TYPES, type GuidelinesType } from '../storage-layout.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { fileTypeFromBuffer } from 'file-type';
-import { payloadTooLarge, unprocessable, unsupportedMediaType, badRequest } from '../../../platform/http/errors.js';
+import { payloadTooLarge, unprocessable, unsupportedMediaType, badRequest } from '../../../platform/errors.js';
 import { fingerprint } from '../evaluation/fingerprint.js';
 
 export const MAX_CAPTURE_BYTES = 10 * 1024 * 1024;

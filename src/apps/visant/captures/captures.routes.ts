@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
-import { badRequest, payloadTooLarge } from '../../../platform/http/errors.js';
+import { badRequest, payloadTooLarge } from '../../../platform/errors.js';
 import { CapturesService } from './captures.service.js';
 import { decodeBase64Image, MAX_CAPTURE_BYTES } from './capture-image.js';
 import { requireCaptureClient, requireDashboard } from '../devices/device-principal.js';

@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
 import { recordUsage } from '../../../platform/usage/usage.service.js';
 import { storeUpload } from '../../../platform/storage/uploads.js';
 import { removeObjects, deleteStoredBytes } from '../../../platform/storage/removal.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
 import type { PlatformTables } from '../../../platform/db/schema.js';
-import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/http/errors.js';
+import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/errors.js';
 import type { VisantTables, CaptureState, EvaluationStatus } from '../schema.js';
 import { deviceUuidOf } from '../devices/device-principal.js';
 import { captureKeys, prepareCapture, type PreparedCapture } from './capture-image.js';
 import { evaluateCaptureJob } from '../evaluation/evaluate.job.js';
 import { publishCapture } from './capture-events.js';
 import type { VisantConfig } from '../config.js';
+import { visantDb } from '../db.js';
 
 export const CAPTURE_UPLOAD_KIND = 'visant.capture';
 const URL_TTL_SECONDS = 3600;
@@ -51,13 +51,7 @@ type CaptureRow = Awaited<ReturnType<CapturesService['findRow']>>;
 export class CapturesService {
   constructor(private readonly ctx: PlatformContext, private readonly config: VisantConfig) {}
 
-  private get db() {
-    return this.ctx.database.db as unknown as Kysely<VisantTables>;
-  }
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   /**
    * POST /v1/captures. A device key may only write its own device; people with the editor
@@ -90,7 +84,7 @@ export class CapturesService {
   ) {
     const capturedAt = input.captured_at ? new Date(input.captured_at) : new Date();
     const recordId = input.record_id ?? `${capturedAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}_${randomBytes(4).toString('hex')}`;
-    const exists = await withTenant(this.db, this.scope(p), (tx) =>
+    const exists = await visantDb.withTenant(this.ctx, p, (tx) =>
       tx.selectFrom('visant_captures').select('id').where('org_id', '=', p.orgId).where('record_id', '=', recordId).executeTakeFirst(),
     );
     if (exists) throw conflict(`A capture with record_id "${recordId}" already exists`, 'CAPTURE_EXISTS');
@@ -98,7 +92,7 @@ export class CapturesService {
     const stored = prepared ? await this.storeImages(p, device.device_id, recordId, capturedAt, prepared) : null;
     const verdict = options.verdict;
     try {
-      return await withTenant(this.db, this.scope(p), async (tx) => {
+      return await visantDb.withTenant(this.ctx, p, async (tx) => {
         const row = await tx
           .insertInto('visant_captures')
           .values({
@@ -140,18 +134,18 @@ export class CapturesService {
 
   /** POST /v1/captures/{id}/image: attach (or replace) the image of a capture, then evaluate it. */
   async attachImage(p: Principal, recordId: string, image: Buffer) {
-    const current = await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId));
+    const current = await visantDb.withTenant(this.ctx, p, (tx) => this.findRow(tx, p.orgId, recordId));
     await this.deviceForWrite(p, current.device_id);
     const prepared = await prepareCapture(image);
     // The new image goes to the same keys, so the old objects leave first; the row says so
     // before they go, so a failure in between never leaves it pointing at missing images.
-    const old = await withTenant(this.db, this.scope(p), async (tx) => {
+    const old = await visantDb.withTenant(this.ctx, p, async (tx) => {
       await tx.updateTable('visant_captures').set({ image_stored: false, thumbnail_stored: false }).where('org_id', '=', p.orgId).where('id', '=', current.id).execute();
       return tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [current.image_key ?? '', current.thumbnail_key ?? '']).execute();
     });
     if (old.length) await this.discard(p, old.map((o) => o.id));
     const stored = await this.storeImages(p, current.device_id, recordId, current.captured_at, prepared);
-    const row = await withTenant(this.db, this.scope(p), async (tx) => {
+    const row = await visantDb.withTenant(this.ctx, p, async (tx) => {
       await tx
         .updateTable('visant_captures')
         .set({
@@ -168,11 +162,11 @@ export class CapturesService {
   }
 
   async get(p: Principal, recordId: string) {
-    return this.view(await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId)), true);
+    return this.view(await visantDb.withTenant(this.ctx, p, (tx) => this.findRow(tx, p.orgId, recordId)), true);
   }
 
   async status(p: Principal, recordId: string) {
-    const c = await withTenant(this.db, this.scope(p), (tx) => this.findRow(tx, p.orgId, recordId));
+    const c = await visantDb.withTenant(this.ctx, p, (tx) => this.findRow(tx, p.orgId, recordId));
     const ownDevice = deviceUuidOf(p);
     if (ownDevice && c.device_uuid !== ownDevice) throw notFound('Capture');
     return { record_id: c.record_id, device_id: c.device_id, evaluation_status: c.evaluation_status, state: c.state, score: c.score, reason: c.reason, evaluated_at: c.evaluated_at };
@@ -181,7 +175,7 @@ export class CapturesService {
   /** Cursor pages, newest capture first; the cursor is the (captured_at, id) of the last row. */
   async list(p: Principal, q: ListCapturesQuery) {
     const after = q.cursor ? decodeCursor(q.cursor) : null;
-    const rows = await withTenant(this.db, this.scope(p), async (tx) => {
+    const rows = await visantDb.withTenant(this.ctx, p, async (tx) => {
       let query = tx
         .selectFrom('visant_captures as c')
         .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
@@ -205,7 +199,7 @@ export class CapturesService {
 
   /** Mark or unmark a capture as showing the normal scene: it joins (or leaves) the device's baseline. */
   async markNormal(p: Principal, recordId: string, normal: boolean, meta: RequestMeta) {
-    const row = await withTenant(this.db, this.scope(p), async (tx) => {
+    const row = await visantDb.withTenant(this.ctx, p, async (tx) => {
       const c = await this.findRow(tx, p.orgId, recordId);
       if (normal && !c.image_stored) throw conflict('This capture has no image yet: upload it first', 'IMAGE_MISSING');
       await tx.updateTable('visant_captures').set({ marked_normal: normal }).where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
@@ -217,7 +211,7 @@ export class CapturesService {
 
   /** Evaluate again (after the baseline or the normal description changed). */
   async reevaluate(p: Principal, recordId: string) {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return visantDb.withTenant(this.ctx, p, async (tx) => {
       const c = await this.findRow(tx, p.orgId, recordId);
       if (!c.image_stored) throw conflict('This capture has no image yet: upload it first', 'IMAGE_MISSING');
       await tx.updateTable('visant_captures').set({ evaluation_status: 'pending' }).where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
@@ -228,7 +222,7 @@ export class CapturesService {
 
   /** Delete a capture and its image and thumbnail for good (their bytes leave the quota). */
   async delete(p: Principal, recordId: string, meta: RequestMeta) {
-    const removal = await withTenant(this.db, this.scope(p), async (tx) => {
+    const removal = await visantDb.withTenant(this.ctx, p, async (tx) => {
       const c = await this.findRow(tx, p.orgId, recordId);
       const objects = await tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [c.image_key ?? '', c.thumbnail_key ?? '']).execute();
       await tx.deleteFrom('visant_captures').where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
@@ -280,7 +274,7 @@ export class CapturesService {
   private async deviceForWrite(p: Principal, deviceId: string) {
     const ownDevice = deviceUuidOf(p);
     if (!ownDevice && !['owner', 'admin', 'editor'].includes(p.role)) throw forbidden('Uploading captures needs the editor role or a device key', 'INSUFFICIENT_ROLE');
-    const device = await withTenant(this.db, this.scope(p), (tx) =>
+    const device = await visantDb.withTenant(this.ctx, p, (tx) =>
       tx.selectFrom('visant_devices').select(['id', 'device_id', 'status']).where('org_id', '=', p.orgId).where('device_id', '=', deviceId).executeTakeFirst(),
     );
     if (ownDevice && device?.id !== ownDevice) throw forbidden('A device key can only upload captures for its own device', 'DEVICE_MISMATCH');
@@ -303,7 +297,7 @@ export class CapturesService {
   }
 
   private async discard(p: Principal, objectIds: string[]) {
-    const removal = await withTenant(this.ctx.database.db, this.scope(p), (tx) => removeObjects(tx, p.orgId, objectIds));
+    const removal = await visantDb.withTenant(this.ctx, p, (tx) => removeObjects(tx, p.orgId, objectIds));
     await deleteStoredBytes(this.ctx, removal.storageKeys);
   }
 }

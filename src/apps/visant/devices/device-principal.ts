@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../../platform/db/schema.js';
 import { requirePrincipal } from '../../../platform/auth/authenticate.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { forbidden } from '../../../platform/http/errors.js';
+import { forbidden } from '../../../platform/errors.js';
 
 /** A camera authenticates with a platform API key carrying this scope for its own device row. */
 export const deviceScope = (deviceUuid: string) => `visant:device:${deviceUuid}`;

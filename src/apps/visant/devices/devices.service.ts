@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
 import { issueApiKey } from '../../../platform/apikeys/issue-key.js';
-import { conflict, isUniqueViolation, notFound } from '../../../platform/http/errors.js';
+import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import type { VisantTables } from '../schema.js';
 import { deviceScope } from './device-principal.js';
 import { DEFAULT_DEVICE_CONFIG, deviceConfigSchema, isOnline, type DeviceConfigInput } from './device-config.js';
+import { visantDb } from '../db.js';
 
 const DEVICE_FIELDS = ['id', 'device_id', 'friendly_name', 'status', 'created_at', 'updated_at', 'last_seen_at', 'last_ip', 'device_version', 'config'] as const;
 type DeviceRow = Awaited<ReturnType<DevicesService['findOrThrow']>>;
@@ -17,13 +17,7 @@ type DeviceRow = Awaited<ReturnType<DevicesService['findOrThrow']>>;
 export class DevicesService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private get db() {
-    return this.ctx.database.db as unknown as Kysely<VisantTables>;
-  }
 
-  private scope(p: Principal) {
-    return { orgId: p.orgId, userId: p.userId };
-  }
 
   /** Public shape of a device: the row plus its computed online flag. */
   view(row: DeviceRow) {
@@ -34,7 +28,7 @@ export class DevicesService {
   /** Register a camera; its API key (scoped to this device) is returned once, with a config file and QR code. */
   async register(p: Principal, input: { device_id?: string; friendly_name?: string; device_version?: string; config?: DeviceConfigInput }, meta: RequestMeta, apiBaseUrl: string) {
     const deviceId = input.device_id ?? `camera-${randomBytes(3).toString('hex')}`;
-    const created = await withTenant(this.db, this.scope(p), async (tx) => {
+    const created = await visantDb.withTenant(this.ctx, p, async (tx) => {
       const device = await tx
         .insertInto('visant_devices')
         .values({
@@ -73,7 +67,7 @@ export class DevicesService {
   }
 
   list(p: Principal, q: { page: number; limit: number; status?: 'active' | 'inactive' | 'transferred' }) {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return visantDb.withTenant(this.ctx, p, async (tx) => {
       let base = tx.selectFrom('visant_devices').where('org_id', '=', p.orgId);
       if (q.status) base = base.where('status', '=', q.status);
       const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
@@ -83,7 +77,7 @@ export class DevicesService {
   }
 
   async get(p: Principal, deviceId: string) {
-    return this.view(await withTenant(this.db, this.scope(p), (tx) => this.findOrThrow(tx, p.orgId, deviceId)));
+    return this.view(await visantDb.withTenant(this.ctx, p, (tx) => this.findOrThrow(tx, p.orgId, deviceId)));
   }
 
   async findOrThrow(tx: Transaction<VisantTables>, orgId: string, deviceId: string) {
@@ -93,7 +87,7 @@ export class DevicesService {
   }
 
   update(p: Principal, deviceId: string, input: { friendly_name?: string; device_version?: string; status?: 'active' | 'inactive' | 'transferred' }, meta: RequestMeta) {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return visantDb.withTenant(this.ctx, p, async (tx) => {
       const device = await this.findOrThrow(tx, p.orgId, deviceId);
       if (input.status === 'active' && device.status !== 'active') {
         throw conflict('A deactivated device keeps its key revoked: register it again to get a new key', 'DEVICE_INACTIVE');
@@ -117,7 +111,7 @@ export class DevicesService {
   }
 
   status(p: Principal, deviceId: string) {
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return visantDb.withTenant(this.ctx, p, async (tx) => {
       const device = this.view(await this.findOrThrow(tx, p.orgId, deviceId));
       const stats = await tx
         .selectFrom('visant_captures')
@@ -148,7 +142,7 @@ export class DevicesService {
 
   putConfig(p: Principal, deviceId: string, config: DeviceConfigInput, meta: RequestMeta) {
     const parsed = deviceConfigSchema.parse(config);
-    return withTenant(this.db, this.scope(p), async (tx) => {
+    return visantDb.withTenant(this.ctx, p, async (tx) => {
       const device = await this.findOrThrow(tx, p.orgId, deviceId);
       const merged = { ...DEFAULT_DEVICE_CONFIG, ...(device.config as DeviceConfigInput), ...parsed };
       await tx.updateTable('visant_devices').set({ config: JSON.stringify(merged), updated_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', device.id).execute();

@@ -1,16 +1,14 @@
 import { buffer } from 'node:stream/consumers';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { defineJob } from '../../../platform/jobs/define-job.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
 import { recordUsage } from '../../../platform/usage/usage.service.js';
-import type { VisantTables } from '../schema.js';
-import { loadVisantConfig } from '../config.js';
+import { visantSettings } from '../config.js';
 import { createEvaluator } from './create-evaluator.js';
 import { fingerprint } from './fingerprint.js';
 import { publishCapture } from '../captures/capture-events.js';
 import { notifyAbnormal } from './notify-abnormal.js';
+import { visantDb } from '../db.js';
 
 /** How many of the newest captures marked normal form a device's baseline. */
 const BASELINE_SIZE = 20;
@@ -27,9 +25,8 @@ export const evaluateCaptureJob = defineJob({
   retryDelaySeconds: 2,
   expireInSeconds: 300,
   async handler(ctx, job) {
-    const db = ctx.database.db as unknown as Kysely<VisantTables>;
     const scope = { orgId: job.orgId };
-    const capture = await withTenant(db, scope, async (tx) => {
+    const capture = await visantDb.withTenant(ctx, scope, async (tx) => {
       const c = await tx
         .selectFrom('visant_captures as c')
         .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
@@ -46,11 +43,11 @@ export const evaluateCaptureJob = defineJob({
     await job.reportProgress(10, 'loading image');
 
     try {
-      const config = loadVisantConfig(ctx.config);
+      const config = visantSettings.load(ctx.config);
       const { stream } = await ctx.storage.driver.get(tenantStorageKey(job.orgId, capture.image_key!));
       const image = await buffer(stream);
       const fp = capture.fingerprint ?? (await fingerprint(image));
-      const baseline = await withTenant(db, scope, (tx) =>
+      const baseline = await visantDb.withTenant(ctx, scope, (tx) =>
         tx
           .selectFrom('visant_captures')
           .select('fingerprint')
@@ -73,7 +70,7 @@ export const evaluateCaptureJob = defineJob({
         baseline: baseline.map((b) => b.fingerprint!),
       });
       await job.reportProgress(90, 'saving result');
-      const saved = await withTenant(db, scope, async (tx) => {
+      const saved = await visantDb.withTenant(ctx, scope, async (tx) => {
         await tx
           .updateTable('visant_captures')
           .set({ evaluation_status: 'completed', state: result.state, score: result.score, reason: result.reason, agent_details: JSON.stringify(result.details), evaluated_at: new Date() })
@@ -88,7 +85,7 @@ export const evaluateCaptureJob = defineJob({
       return { state: result.state, score: result.score };
     } catch (err) {
       const final = job.attempt >= job.maxAttempts;
-      await withTenant(db, scope, (tx) =>
+      await visantDb.withTenant(ctx, scope, (tx) =>
         tx
           .updateTable('visant_captures')
           .set(final

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
-import type { VisantTables } from '../schema.js';
 import type { EvaluationResult } from './evaluator.js';
 import { DEFAULT_DEVICE_CONFIG, type DeviceConfigInput } from '../devices/device-config.js';
+import { visantDb } from '../db.js';
 
 /**
  * Email the device's recipients about an abnormal capture, at most once per cooldown.
@@ -16,8 +14,7 @@ export async function notifyAbnormal(
   capture: { id: string; record_id: string; device_uuid: string; device_id: string; friendly_name: string | null },
   result: EvaluationResult,
 ): Promise<boolean> {
-  const db = ctx.database.db as unknown as Kysely<VisantTables>;
-  const recipients = await withTenant(db, { orgId }, async (tx) => {
+  const recipients = await visantDb.withTenant(ctx, { orgId }, async (tx) => {
     const device = await tx.selectFrom('visant_devices').select(['config']).where('org_id', '=', orgId).where('id', '=', capture.device_uuid).forUpdate().executeTakeFirst();
     const settings = { ...DEFAULT_DEVICE_CONFIG.notifications, ...((device?.config as DeviceConfigInput | undefined)?.notifications ?? {}) };
     if (!settings.email_recipients.length) return null;

@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { Kysely } from 'kysely';
+import { visantDb } from '../db.js';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { recordAudit } from '../../../platform/audit/audit.service.js';
-import type { VisantTables } from '../schema.js';
 import { CapturesService } from '../captures/captures.service.js';
 import { prepareCapture } from '../captures/capture-image.js';
 import { DEFAULT_DEVICE_CONFIG } from '../devices/device-config.js';
-import { loadVisantConfig } from '../config.js';
+import { visantSettings } from '../config.js';
 import { scanDatalake, type DatalakeDevice, type DatalakeProblem } from './datalake.js';
 
 export interface ImportReport {
@@ -33,15 +31,15 @@ export interface ImportProgress {
  * database is counted again per device and must hold every planned capture.
  */
 export async function importDatalake(ctx: PlatformContext, root: string, orgId: string, options: { dryRun?: boolean; progress?: ImportProgress } = {}): Promise<ImportReport> {
-  const db = ctx.database.db as unknown as Kysely<VisantTables>;
+  const db = visantDb.db(ctx);
   const org = await db.selectFrom('orgs').select(['id', 'name']).where('id', '=', orgId).executeTakeFirst();
   if (!org) throw new Error(`No organization with id ${orgId}: list them with GET /api/v1/admin/orgs`);
   const importer: Principal = { kind: 'api_key', orgId, userId: null, role: 'admin', isSuperadmin: false, scopes: ['visant:import'] };
   const { devices, problems } = await scanDatalake(root);
   const report: ImportReport = { dryRun: !!options.dryRun, devices: [], problems, failures: [], verified: false };
-  const captures = new CapturesService(ctx, loadVisantConfig(ctx.config));
+  const captures = new CapturesService(ctx, visantSettings.load(ctx.config));
 
-  const plans = await Promise.all(devices.map(async (d) => ({ d, present: await presentRecordIds(db, orgId, d) })));
+  const plans = await Promise.all(devices.map(async (d) => ({ d, present: await presentRecordIds(ctx, orgId, d) })));
   const total = plans.reduce((n, p) => n + p.d.captures.length - p.present.size, 0);
   options.progress?.start(total);
 
@@ -49,7 +47,7 @@ export async function importDatalake(ctx: PlatformContext, root: string, orgId: 
     const entry = { device_id: d.deviceId, planned: d.captures.length, already_present: present.size, imported: 0, failed: 0, in_database: present.size, created_device: false };
     report.devices.push(entry);
     if (options.dryRun) continue;
-    const device = await ensureDevice(db, orgId, d, () => (entry.created_device = true));
+    const device = await ensureDevice(ctx, orgId, d, () => (entry.created_device = true));
     for (const c of d.captures) {
       if (present.has(c.recordId)) continue;
       try {
@@ -68,19 +66,19 @@ export async function importDatalake(ctx: PlatformContext, root: string, orgId: 
   if (!options.dryRun) {
     for (const entry of report.devices) {
       const d = devices.find((x) => x.deviceId === entry.device_id)!;
-      entry.in_database = (await presentRecordIds(db, orgId, d)).size;
+      entry.in_database = (await presentRecordIds(ctx, orgId, d)).size;
     }
     report.verified = report.devices.every((e) => e.in_database === e.planned);
-    await withTenant(db, { orgId }, (tx) =>
+    await visantDb.withTenant(ctx, { orgId }, (tx) =>
       recordAudit(tx, 'system', { orgId, action: 'visant.datalake_imported', metadata: { root, devices: report.devices.length, imported: report.devices.reduce((n, e) => n + e.imported, 0), failed: report.failures.length } }),
     );
   }
   return report;
 }
 
-async function presentRecordIds(db: Kysely<VisantTables>, orgId: string, d: DatalakeDevice): Promise<Set<string>> {
+async function presentRecordIds(ctx: PlatformContext, orgId: string, d: DatalakeDevice): Promise<Set<string>> {
   if (!d.captures.length) return new Set();
-  const rows = await withTenant(db, { orgId }, (tx) =>
+  const rows = await visantDb.withTenant(ctx, { orgId }, (tx) =>
     tx
       .selectFrom('visant_captures as c')
       .innerJoin('visant_devices as v', 'v.id', 'c.device_uuid')
@@ -93,8 +91,8 @@ async function presentRecordIds(db: Kysely<VisantTables>, orgId: string, d: Data
   return new Set(rows.map((r) => r.record_id));
 }
 
-async function ensureDevice(db: Kysely<VisantTables>, orgId: string, d: DatalakeDevice, onCreate: () => void) {
-  return withTenant(db, { orgId }, async (tx) => {
+async function ensureDevice(ctx: PlatformContext, orgId: string, d: DatalakeDevice, onCreate: () => void) {
+  return visantDb.withTenant(ctx, { orgId }, async (tx) => {
     const existing = await tx.selectFrom('visant_devices').select(['id', 'device_id']).where('org_id', '=', orgId).where('device_id', '=', d.deviceId).executeTakeFirst();
     if (existing) return existing;
     onCreate();

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { ResolvedShare } from '../../../platform/sharing/share-handler.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
-import { notFound } from '../../../platform/http/errors.js';
-import type { VisantTables } from '../schema.js';
+import { notFound } from '../../../platform/errors.js';
 import type { VisantShareFilters } from './visant-shares.service.js';
+import { visantDb } from '../db.js';
 
 /** Public images live as long as a visitor needs to look at the page, not longer. */
 const IMAGE_URL_TTL_SECONDS = 15 * 60;
@@ -26,9 +24,8 @@ export interface Gallery {
  * scope (one capture, a date range, or the whole device), loaded in the link's own org.
  */
 export async function loadGallery(ctx: PlatformContext, share: ResolvedShare): Promise<Gallery> {
-  const db = ctx.database.db as unknown as Kysely<VisantTables>;
   const f = share.filters as unknown as VisantShareFilters;
-  const data = await withTenant(db, { orgId: share.orgId }, async (tx) => {
+  const data = await visantDb.withTenant(ctx, { orgId: share.orgId }, async (tx) => {
     const device = await tx.selectFrom('visant_devices').select(['id', 'device_id', 'friendly_name']).where('org_id', '=', share.orgId).where('id', '=', share.resourceId).executeTakeFirst();
     if (!device) throw notFound('Device');
     let scoped = tx.selectFrom('visant_captures').where('org_id', '=', share.orgId).where('device_uuid', '=', device.id).where('evaluation_status', '=', 'completed');

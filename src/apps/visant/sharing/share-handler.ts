@@ -1,19 +1,19 @@
 import type { ShareHandler } from '../../../platform/sharing/share-handler.js';
-import { tooManyRequests } from '../../../platform/http/errors.js';
-import { loadVisantConfig } from '../config.js';
+import { tooManyRequests } from '../../../platform/errors.js';
+import { visantSettings } from '../config.js';
 import { loadGallery } from './gallery.js';
 import { renderGalleryPage } from './gallery-page.js';
 
 /** How /s/{token} and /api/s/{token} show a Visant link; public views are rate limited per IP. */
 export const visantShareHandler: ShareHandler = {
   async renderHtml(share, ctx, request) {
-    const config = loadVisantConfig(ctx.config);
+    const config = visantSettings.load(ctx.config);
     const wait = await ctx.rateLimiter.check(`visant-share:${request.ip}`, config.shareViewsPerMinute);
     if (wait) throw tooManyRequests(wait);
     return renderGalleryPage(await loadGallery(ctx, share), { signupUrl: config.signupUrl, qrUrl: share.qrUrl });
   },
   async renderJson(share, ctx, request) {
-    const config = loadVisantConfig(ctx.config);
+    const config = visantSettings.load(ctx.config);
     const wait = await ctx.rateLimiter.check(`visant-share:${request.ip}`, config.shareViewsPerMinute);
     if (wait) throw tooManyRequests(wait);
     const g = await loadGallery(ctx, share);

@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
+import { visantDb } from '../db.js';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
-import { withTenant } from '../../../platform/db/tenant.js';
-import { notFound, unprocessable } from '../../../platform/http/errors.js';
+import { notFound, unprocessable } from '../../../platform/errors.js';
 import type { RequestMeta } from '../../../platform/audit/audit.service.js';
-import type { VisantTables } from '../schema.js';
 
 export interface CreateVisantShare {
   share_type: 'device' | 'capture' | 'date_range';
@@ -32,12 +30,8 @@ export interface VisantShareFilters {
 export class VisantSharesService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  private get db() {
-    return this.ctx.database.db as unknown as Kysely<VisantTables>;
-  }
-
   async create(p: Principal, deviceId: string, input: CreateVisantShare, baseUrl: string, meta: RequestMeta) {
-    const device = await withTenant(this.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
+    const device = await visantDb.withTenant(this.ctx, p, async (tx) => {
       const d = await tx.selectFrom('visant_devices').select(['id', 'device_id', 'friendly_name']).where('org_id', '=', p.orgId).where('device_id', '=', deviceId).executeTakeFirst();
       if (!d) throw notFound('Device');
       if (input.share_type === 'capture') {
@@ -77,7 +71,7 @@ export class VisantSharesService {
     const { items, total } = await this.ctx.shares.list(p, { app: 'visant', page: q.page, limit: q.limit, status: q.status ?? 'all' });
     const ids = [...new Set(items.map((i) => i.resource_id))];
     const devices = ids.length
-      ? await withTenant(this.db, { orgId: p.orgId, userId: p.userId }, (tx) => tx.selectFrom('visant_devices').select(['id', 'device_id']).where('org_id', '=', p.orgId).where('id', 'in', ids).execute())
+      ? await visantDb.withTenant(this.ctx, p, (tx) => tx.selectFrom('visant_devices').select(['id', 'device_id']).where('org_id', '=', p.orgId).where('id', 'in', ids).execute())
       : [];
     const byId = new Map(devices.map((d) => [d.id, d.device_id]));
     return { items: items.map((i) => this.shape(i, byId.get(i.resource_id) ?? null)), total };

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layering from './tools/eslint-layering.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/'] },
@@ -11,5 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { tenantry: layering },
+    rules: { 'tenantry/layering': 'error' },
   },
 );

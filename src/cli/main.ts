@@ -13,7 +13,7 @@ import { startPlatform } from '../platform/runtime.js';
 
 const program = new Command()
   .name('tenantry')
-  .description('Tenantry: one multi-tenant platform, five products')
+  .description('Tenantry: one multi-tenant platform with its product apps (tenantry --help lists their commands)')
   .showHelpAfterError();
 
 program.command('serve').description('apply migrations and serve the API (embedded PGlite unless DATABASE_URL is set)').action(serveCommand);

@@ -16,8 +16,8 @@ const schema = z.object({
   GENADS_LLM_API_KEY: z.string().min(1).optional(),
   GENADS_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   /** USD per 1M tokens (input, output), for the cost breakdown. */
-  GENADS_LLM_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(0.15),
-  GENADS_LLM_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(0.6),
+  GENADS_LLM_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).max(1000).default(0.15),
+  GENADS_LLM_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).max(1000).default(0.6),
   /** Scene backgrounds and music: generated locally with FFmpeg (default), or by Replicate-hosted models. */
   GENADS_VIDEO_PROVIDER: z.enum(['local', 'replicate']).default('local'),
   GENADS_MUSIC_PROVIDER: z.enum(['local', 'replicate']).default('local'),
@@ -27,10 +27,10 @@ const schema = z.object({
   GENADS_REPLICATE_VIDEO_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/).default('wan-video/wan-2.2-t2v-fast'),
   GENADS_REPLICATE_MUSIC_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/).default('meta/musicgen:671ac645ce5e552cc63a54a2bbff63fcf798043055d2dac5fc9e36a837eedcfb'),
   /** USD per generated video second / per prediction second of music, for the cost breakdown. */
-  GENADS_VIDEO_PRICE_PER_SECOND: z.coerce.number().min(0).default(0.05),
-  GENADS_MUSIC_PRICE_PER_SECOND: z.coerce.number().min(0).default(0.0023),
-  GENADS_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
-  GENADS_PROVIDER_POLL_MS: z.coerce.number().int().min(10).default(2000),
+  GENADS_VIDEO_PRICE_PER_SECOND: z.coerce.number().min(0).max(100).default(0.05),
+  GENADS_MUSIC_PRICE_PER_SECOND: z.coerce.number().min(0).max(100).default(0.0023),
+  GENADS_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
+  GENADS_PROVIDER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   /** Product cut-out: the bundled segmentation model (imgly), or "threshold" (the backdrop colour, modelled from the photo's edges, keyed out). */
   GENADS_BACKGROUND_REMOVAL: z.enum(['imgly', 'threshold']).default('imgly'),
 });

@@ -8,9 +8,9 @@ const schema = z.object({
   VISANT_VISION_BASE_URL: z.url().optional(),
   VISANT_VISION_API_KEY: z.string().min(1).optional(),
   VISANT_VISION_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  VISANT_VISION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
-  VISANT_DEVICE_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  VISANT_SHARE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  VISANT_VISION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  VISANT_DEVICE_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(120),
+  VISANT_SHARE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(120),
   VISANT_SIGNUP_URL: z.url().default('https://visant.example/signup'),
 });
 

@@ -5,9 +5,10 @@ import { applyLifecycle } from '../storage/lifecycle.js';
 import { makeDerivatives } from '../storage/derivatives.js';
 
 /**
- * The platform's own jobs. Maintenance sweeps run daily across all tenants (each org's
- * deletions in its own tenant transaction, inside the storage functions); both are
- * idempotent, so a sweep cut short by a crash simply runs again.
+ * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
+ * in its own tenant transaction (forEachOrg): an org whose share fails is logged and counted
+ * in the result, and the others are swept. Both are idempotent, so a sweep cut short by a
+ * crash simply runs again.
  */
 export const purgeTrashJob = defineJob({
   name: 'storage.purge-trash',

@@ -54,7 +54,7 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 ** 2, 'S3 parts must be at least 5 MiB').default(8 * 1024 ** 2),
-  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // Background jobs (src/platform/jobs). WORKERS=off runs the API only; start `tenantry worker` processes instead.

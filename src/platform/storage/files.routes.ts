@@ -171,10 +171,11 @@ export async function filesRoutes(root: FastifyInstance) {
       querystring: z.strictObject({ redirect: z.enum(['0', '1', 'true', 'false']).optional() }),
     },
   }, async (request, reply) => {
-    const o = await objects.getLive(requirePrincipal(request), request.params.id);
+    const principal = requirePrincipal(request);
+    const o = await objects.getLive(principal, request.params.id);
     if (request.query.redirect === '1' || request.query.redirect === 'true') {
       reply.header('cache-control', 'no-store');
-      return reply.redirect(await objects.presignDownload(o), 302);
+      return reply.redirect(await objects.presignDownload(principal, o), 302);
     }
     return sendDownload(request, reply, {
       size: o.sizeBytes,

@@ -69,8 +69,9 @@ export class ObjectsService {
     return this.ctx.storage.driver.get(o.storageKey, { range });
   }
 
-  presignDownload(o: StoredObject, expiresInSeconds = this.ctx.config.storage.signedUrlTtlSeconds): Promise<string> {
-    return this.ctx.storage.driver.presignGet(o.storageKey, { expiresInSeconds, contentType: o.contentType, downloadName: downloadName(o.key) });
+  /** A short-lived download URL for `p`: on local disk it stops working once p leaves the org. */
+  presignDownload(p: Principal, o: StoredObject, expiresInSeconds = this.ctx.config.storage.signedUrlTtlSeconds): Promise<string> {
+    return this.ctx.storage.driver.presignGet(o.storageKey, { expiresInSeconds, contentType: o.contentType, downloadName: downloadName(o.key), forUserId: p.userId });
   }
 
   /** Move to the trash (with its derivatives); restorable until the org's retention passes. */

@@ -115,6 +115,14 @@ export async function filesRoutes(root: FastifyInstance) {
       const length = request.headers['content-length'];
       if (length !== undefined && /^\d+$/.test(length)) sizeHint = Number(length);
     }
+    if (options.key !== undefined) {
+      try {
+        app.ctx.storage.ownership.assertCanModify(principal, options.key);
+      } catch (err) {
+        stream.resume(); // drain the unread body, so the refusal is answered at once
+        throw err;
+      }
+    }
     return storeUpload(app.ctx, principal, {
       stream,
       kind: options.kind,

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { TenantryApp } from '../../platform/apps.js';
 import { genadsSettings } from './config.js';
-import { GUIDELINES_TYPES, LIFECYCLE_RULES, UPLOAD_KINDS } from './storage-layout.js';
+import { BRANDS_PREFIX, GUIDELINES_TYPES, LIFECYCLE_RULES, UPLOAD_KINDS } from './storage-layout.js';
 import { MAX_GUIDELINES_BYTES } from './uploads/validate-files.js';
 import { registerOnboardingGuard } from './onboarding-guard.js';
 import { brandsRoutes } from './brands/brands.routes.js';
@@ -38,6 +38,8 @@ export function createGenAdsApp(options: GenAdsAppOptions = {}): TenantryApp {
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.video, maxBytes: MAX_VIDEO_BYTES, types: ['video/mp4'] });
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.audio, maxBytes: MAX_AUDIO_BYTES, types: ['audio/mpeg'] });
       for (const rule of LIFECYCLE_RULES) ctx.storage.lifecycle.register(rule);
+      // Logos, guidelines, product shots and videos are rows' files: only GenAds' routes change them.
+      ctx.storage.ownership.register({ app: 'genads', prefix: BRANDS_PREFIX, modify: 'readonly' });
     },
     async routes(app: FastifyInstance) {
       await app.register(async (api) => {

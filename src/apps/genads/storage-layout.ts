@@ -20,7 +20,9 @@ export const GUIDELINES_TYPES = {
 } as const;
 export type GuidelinesType = keyof typeof GUIDELINES_TYPES;
 
-export const brandPrefix = (brandId: string) => `brands/${brandId}/`;
+/** Every GenAds file lives under this prefix; the app owns it (read-only in the generic files API). */
+export const BRANDS_PREFIX = 'brands/';
+export const brandPrefix = (brandId: string) => `${BRANDS_PREFIX}${brandId}/`;
 export const perfumePrefix = (brandId: string, perfumeId: string) => `${brandPrefix(brandId)}perfumes/${perfumeId}/`;
 export const campaignPrefix = (brandId: string, perfumeId: string, campaignId: string) => `${perfumePrefix(brandId, perfumeId)}campaigns/${campaignId}/`;
 export const variationPrefix = (brandId: string, perfumeId: string, campaignId: string, variation: number) =>

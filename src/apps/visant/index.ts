@@ -4,7 +4,7 @@ import { devicesRoutes } from './devices/devices.routes.js';
 import { capturesRoutes } from './captures/captures.routes.js';
 import { sharesRoutes } from './sharing/shares.routes.js';
 import { CAPTURE_UPLOAD_KIND } from './captures/captures.service.js';
-import { MAX_CAPTURE_BYTES } from './captures/capture-image.js';
+import { DEVICES_PREFIX, MAX_CAPTURE_BYTES } from './captures/capture-image.js';
 import { evaluateCaptureJob } from './evaluation/evaluate.job.js';
 import { visantShareHandler } from './sharing/share-handler.js';
 import { visantSettings } from './config.js';
@@ -24,6 +24,8 @@ export const visantApp: TenantryApp = {
   cli: visantCommand,
   setup(ctx) {
     ctx.storage.kinds.register({ name: CAPTURE_UPLOAD_KIND, maxBytes: MAX_CAPTURE_BYTES, types: ['image/jpeg'] });
+    // Capture images are evidence their rows point at: only Visant's routes change them.
+    ctx.storage.ownership.register({ app: 'visant', prefix: DEVICES_PREFIX, modify: 'readonly' });
   },
   async routes(app, ctx) {
     const c = visantSettings.load(ctx.config);

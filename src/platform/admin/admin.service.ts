@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { notFound } from '../errors.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
 import { hashPassword } from '../auth/secrets.js';
+import { deleteOrgFilesJob } from '../jobs/platform-jobs.js';
 
 const ORG_FIELDS = ['o.id', 'o.name', 'o.slug', 'o.plan', 'o.status', 'o.storage_limit_bytes', 'o.storage_used_bytes', 'o.created_at'] as const;
 
@@ -80,12 +81,24 @@ export class AdminService {
     return result;
   }
 
+  /**
+   * Delete an org's rows now and queue the deletion of its stored files (disk or S3) after
+   * the grace period, in the same transaction: the job exists exactly if the rows are gone.
+   */
   async deleteOrg(admin: Principal, orgId: string, meta: RequestMeta) {
     await withSystem(this.db, async (tx) => {
       const row = await tx.deleteFrom('orgs').where('id', '=', orgId).returning(['id', 'name', 'slug']).executeTakeFirst();
       if (!row) throw notFound('Organization');
+      const filesDeletedAfter = new Date(Date.now() + this.ctx.config.storage.orgFilesDeletionGraceHours * 3_600_000);
+      const jobId = await this.ctx.jobs.enqueue(deleteOrgFilesJob, { deletedOrgId: orgId }, { tx, startAfter: filesDeletedAfter });
       // audit_log has no foreign key to orgs, so this record survives the deletion.
-      await recordAudit(tx, admin, { orgId, action: 'admin.org_deleted', targetType: 'org', targetId: orgId, metadata: { name: row.name, slug: row.slug } }, meta, true);
+      await recordAudit(
+        tx,
+        admin,
+        { orgId, action: 'admin.org_deleted', targetType: 'org', targetId: orgId, metadata: { name: row.name, slug: row.slug, files_deleted_after: filesDeletedAfter.toISOString(), files_job_id: jobId } },
+        meta,
+        true,
+      );
     });
     this.onAccessChanged();
   }

@@ -54,9 +54,10 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 ** 2, 'S3 parts must be at least 5 MiB').default(8 * 1024 ** 2),
-  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  ORG_FILES_DELETION_GRACE_HOURS: z.coerce.number().int().min(0).max(720).default(72),
   // Background jobs (src/platform/jobs). WORKERS=off runs the API only; start `tenantry worker` processes instead.
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -117,6 +118,8 @@ export type Config = {
     /** Largest upload the generic "file" kind accepts; apps' kinds declare their own limits. */
     uploadMaxBytes: number;
     trashRetentionDays: number;
+    /** Hours between deleting an org and deleting its stored files (a window to restore from a backup). */
+    orgFilesDeletionGraceHours: number;
   };
   jobs: {
     /** 'inline' runs job workers in this process; 'off' leaves them to `tenantry worker`. */
@@ -219,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,
       trashRetentionDays: e.TRASH_RETENTION_DAYS,
+      orgFilesDeletionGraceHours: e.ORG_FILES_DELETION_GRACE_HOURS,
     },
     jobs: {
       workers: e.WORKERS,

@@ -3,11 +3,13 @@ import { defineJob } from './define-job.js';
 import { purgeExpiredTrash } from '../storage/trash.js';
 import { applyLifecycle } from '../storage/lifecycle.js';
 import { makeDerivatives } from '../storage/derivatives.js';
+import { deleteOrgFiles } from '../storage/org-files.js';
 
 /**
- * The platform's own jobs. Maintenance sweeps run daily across all tenants (each org's
- * deletions in its own tenant transaction, inside the storage functions); both are
- * idempotent, so a sweep cut short by a crash simply runs again.
+ * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
+ * in its own tenant transaction (forEachOrg): an org whose share fails is logged and counted
+ * in the result, and the others are swept. Both are idempotent, so a sweep cut short by a
+ * crash simply runs again.
  */
 export const purgeTrashJob = defineJob({
   name: 'storage.purge-trash',
@@ -44,4 +46,16 @@ export const derivativesJob = defineJob({
   },
 });
 
-export const platformJobs = [purgeTrashJob, lifecycleJob, derivativesJob];
+/** A deleted org's stored files, queued by the org deletion with a grace period (org-files.ts). */
+export const deleteOrgFilesJob = defineJob({
+  name: 'storage.delete-org-files',
+  scope: 'system',
+  // Not "orgId": that names the org an org job runs for, and this org no longer exists.
+  schema: z.object({ deletedOrgId: z.uuid() }),
+  expireInSeconds: 6 * 3600,
+  retryLimit: 5,
+  retryDelaySeconds: 300,
+  handler: async (ctx, job) => deleteOrgFiles(ctx, job.data.deletedOrgId, job.signal),
+});
+
+export const platformJobs = [purgeTrashJob, lifecycleJob, derivativesJob, deleteOrgFilesJob];

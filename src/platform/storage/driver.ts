@@ -25,10 +25,11 @@ export interface StorageDriver {
    * its final key, because not every S3-compatible service carries tags through a copy.
    */
   setTags?(key: string, tags: Record<string, string>): Promise<void>;
-  /** A URL anyone holding it may GET until it expires. */
+  /**
+   * A URL anyone holding it may GET until it expires. There is deliberately no presigned PUT:
+   * every write goes through storeUpload, which checks the size and the org's quota.
+   */
   presignGet(key: string, options: PresignGetOptions): Promise<string>;
-  /** A URL anyone holding it may PUT a body to until it expires. */
-  presignPut(key: string, options: PresignPutOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,11 +73,12 @@ export interface PresignGetOptions {
   /** Content-Type and download file name the response should carry. */
   contentType?: string;
   downloadName?: string;
-}
-
-export interface PresignPutOptions {
-  expiresInSeconds: number;
-  contentType?: string;
+  /**
+   * The user the URL is issued to. Where the platform serves the URL itself (local disk) it
+   * stops working once that user leaves the org; S3 serves its URLs without asking, so there
+   * only the short lifetime (SIGNED_URL_TTL_SECONDS) bounds it.
+   */
+  forUserId?: string | null;
 }
 
 export class ObjectNotFoundError extends Error {

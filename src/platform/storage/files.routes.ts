@@ -115,6 +115,14 @@ export async function filesRoutes(root: FastifyInstance) {
       const length = request.headers['content-length'];
       if (length !== undefined && /^\d+$/.test(length)) sizeHint = Number(length);
     }
+    if (options.key !== undefined) {
+      try {
+        app.ctx.storage.ownership.assertCanModify(principal, options.key);
+      } catch (err) {
+        stream.resume(); // drain the unread body, so the refusal is answered at once
+        throw err;
+      }
+    }
     return storeUpload(app.ctx, principal, {
       stream,
       kind: options.kind,
@@ -171,10 +179,11 @@ export async function filesRoutes(root: FastifyInstance) {
       querystring: z.strictObject({ redirect: z.enum(['0', '1', 'true', 'false']).optional() }),
     },
   }, async (request, reply) => {
-    const o = await objects.getLive(requirePrincipal(request), request.params.id);
+    const principal = requirePrincipal(request);
+    const o = await objects.getLive(principal, request.params.id);
     if (request.query.redirect === '1' || request.query.redirect === 'true') {
       reply.header('cache-control', 'no-store');
-      return reply.redirect(await objects.presignDownload(o), 302);
+      return reply.redirect(await objects.presignDownload(principal, o), 302);
     }
     return sendDownload(request, reply, {
       size: o.sizeBytes,

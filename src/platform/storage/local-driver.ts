@@ -14,7 +14,6 @@ import {
   type ListEntry,
   type ObjectHead,
   type PresignGetOptions,
-  type PresignPutOptions,
   type PutResult,
   type StorageDriver,
 } from './driver.js';
@@ -173,20 +172,13 @@ export class LocalDiskDriver implements StorageDriver {
   }
 
   async presignGet(key: string, options: PresignGetOptions): Promise<string> {
-    return this.signedUrl({ method: 'GET', key, expiresInSeconds: options.expiresInSeconds, contentType: options.contentType, downloadName: options.downloadName });
-  }
-
-  async presignPut(key: string, options: PresignPutOptions): Promise<string> {
-    return this.signedUrl({ method: 'PUT', key, expiresInSeconds: options.expiresInSeconds, contentType: options.contentType });
-  }
-
-  private signedUrl(o: { method: 'GET' | 'PUT'; key: string; expiresInSeconds: number; contentType?: string; downloadName?: string }): string {
-    assertValidKey(o.key);
-    const expires = Math.floor(Date.now() / 1000) + o.expiresInSeconds;
-    const grant = { method: o.method, key: o.key, expires, contentType: o.contentType, downloadName: o.downloadName };
-    const q = new URLSearchParams({ m: o.method, k: o.key, exp: String(expires) });
-    if (o.contentType) q.set('ct', o.contentType);
-    if (o.downloadName) q.set('dn', o.downloadName);
+    assertValidKey(key);
+    const expires = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+    const grant = { method: 'GET' as const, key, expires, contentType: options.contentType, downloadName: options.downloadName, userId: options.forUserId ?? undefined };
+    const q = new URLSearchParams({ m: 'GET', k: key, exp: String(expires) });
+    if (grant.contentType) q.set('ct', grant.contentType);
+    if (grant.downloadName) q.set('dn', grant.downloadName);
+    if (grant.userId) q.set('u', grant.userId);
     q.set('sig', this.signer.sign(grant));
     return `${this.options.baseUrl}${SIGNED_URL_PATH}?${q}`;
   }

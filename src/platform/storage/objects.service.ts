@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { PlatformTables } from '../db/schema.js';
 import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { withTenant } from '../db/tenant.js';
@@ -69,13 +70,15 @@ export class ObjectsService {
     return this.ctx.storage.driver.get(o.storageKey, { range });
   }
 
-  presignDownload(o: StoredObject, expiresInSeconds = this.ctx.config.storage.signedUrlTtlSeconds): Promise<string> {
-    return this.ctx.storage.driver.presignGet(o.storageKey, { expiresInSeconds, contentType: o.contentType, downloadName: downloadName(o.key) });
+  /** A short-lived download URL for `p`: on local disk it stops working once p leaves the org. */
+  presignDownload(p: Principal, o: StoredObject, expiresInSeconds = this.ctx.config.storage.signedUrlTtlSeconds): Promise<string> {
+    return this.ctx.storage.driver.presignGet(o.storageKey, { expiresInSeconds, contentType: o.contentType, downloadName: downloadName(o.key), forUserId: p.userId });
   }
 
   /** Move to the trash (with its derivatives); restorable until the org's retention passes. */
   trash(p: Principal, id: string, meta: RequestMeta): Promise<CatalogEntry> {
     return withTenant(this.ctx.database.db, p, async (tx) => {
+      await this.assertCanModify(tx, p, id);
       const now = new Date();
       const row = await tx
         .updateTable('storage_objects')
@@ -100,8 +103,9 @@ export class ObjectsService {
 
   restore(p: Principal, id: string, meta: RequestMeta): Promise<CatalogEntry> {
     return withTenant(this.ctx.database.db, p, async (tx) => {
-      const current = await tx.selectFrom('storage_objects').select(['trashed_at']).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+      const current = await tx.selectFrom('storage_objects').select(['key', 'trashed_at']).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
       if (!current) throw notFound('File');
+      this.ctx.storage.ownership.assertCanModify(p, current.key);
       if (!current.trashed_at) throw conflict('This file is not in the trash', 'FILE_NOT_TRASHED');
       const retention = await retentionDaysFor(tx, p.orgId, this.ctx.config.storage.trashRetentionDays);
       if (current.trashed_at.getTime() + retention * DAY_MS < Date.now()) {
@@ -125,11 +129,18 @@ export class ObjectsService {
     const removal = await withTenant(this.ctx.database.db, p, async (tx) => {
       const row = await tx.selectFrom('storage_objects').select(['key', 'size_bytes']).where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
       if (!row) throw notFound('File');
+      this.ctx.storage.ownership.assertCanModify(p, row.key);
       const removed = await removeObjects(tx, p.orgId, [id]);
       await recordAudit(tx, p, { orgId: p.orgId, action: 'storage.object.deleted', targetType: 'storage_object', targetId: id, metadata: { key: row.key, bytes: removed.bytes, objects: removed.ids.length } }, meta);
       return removed;
     });
     await deleteStoredBytes(this.ctx, removal.storageKeys);
+  }
+
+  /** Files an app owns follow its rules here (ownership.ts); another org's id stays a 404. */
+  private async assertCanModify(tx: Transaction<PlatformTables>, p: Principal, id: string): Promise<void> {
+    const row = await tx.selectFrom('storage_objects').select('key').where('org_id', '=', p.orgId).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+    if (row) this.ctx.storage.ownership.assertCanModify(p, row.key);
   }
 }
 

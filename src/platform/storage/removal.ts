@@ -3,9 +3,9 @@ import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
 import { platformView, type Executor } from '../db/executor.js';
 import { freeBytes } from './quota.js';
-import { withSystem, withTenant } from '../db/tenant.js';
+import { withSystem } from '../db/tenant.js';
+import { forEachOrg } from '../jobs/for-each-org.js';
 import { recordAudit } from '../audit/audit.service.js';
-
 
 export interface Removal {
   ids: string[];
@@ -43,37 +43,54 @@ export async function deleteStoredBytes(ctx: PlatformContext, storageKeys: strin
 
 const SWEEP_BATCH = 500;
 
+export interface ObjectSweep {
+  /** The sweep's name in logs. */
+  name: string;
+  /** The orgs that may have due objects: one cheap query across tenants, no per-org arithmetic. */
+  findOrgs(tx: Transaction<PlatformTables>): Promise<string[]>;
+  /** At most `limit` ids of one org's due objects, inside that org's tenant transaction. */
+  findDue(tx: Transaction<PlatformTables>, orgId: string, limit: number): Promise<string[]>;
+  auditAction: string;
+}
+
+export interface SweepResult {
+  objects: number;
+  bytes: number;
+  /** Orgs whose share failed (logged, retried by the next run); the others were swept. */
+  failedOrgs: number;
+}
+
 /**
- * Delete for good, in bounded batches, the objects a scheduled sweep finds due (`findDue`
- * looks across tenants and returns at most `limit` rows). Each org's batch is removed in its
- * own tenant transaction with one audit record, then its bytes are deleted. Safe to run
- * concurrently: a row is removed at most once.
+ * Delete for good, in bounded batches, the objects a scheduled sweep finds due. Each org's
+ * batch is found and removed in its own tenant transaction with one audit record, then its
+ * bytes are deleted (forEachOrg): an org whose data makes its share fail is logged and
+ * skipped, never blocking the others. Safe to run concurrently: a row is removed at most once.
  */
-export async function sweepObjects(
-  ctx: PlatformContext,
-  findDue: (tx: Transaction<PlatformTables>, limit: number) => Promise<Array<{ id: string; org_id: string }>>,
-  auditAction: string,
-): Promise<{ objects: number; bytes: number }> {
-  let objects = 0;
-  let bytes = 0;
-  for (;;) {
-    const due = await withSystem(ctx.database.db, (tx) => findDue(tx, SWEEP_BATCH));
-    if (due.length === 0) break;
-    const byOrg = new Map<string, string[]>();
-    for (const r of due) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r.id]);
-    for (const [orgId, ids] of byOrg) {
-      const removal = await withTenant(ctx.database.db, { orgId }, async (tx) => {
-        const removed = await removeObjects(tx, orgId, ids);
+export async function sweepObjects(ctx: PlatformContext, sweep: ObjectSweep): Promise<SweepResult> {
+  const total: SweepResult = { objects: 0, bytes: 0, failedOrgs: 0 };
+  let orgIds = await withSystem(ctx.database.db, (tx) => sweep.findOrgs(tx));
+  while (orgIds.length > 0) {
+    const report = await forEachOrg(ctx, {
+      name: sweep.name,
+      db: ctx.database.db,
+      orgIds,
+      run: async (tx, orgId) => {
+        const due = await sweep.findDue(tx, orgId, SWEEP_BATCH);
+        const removed = await removeObjects(tx, orgId, due);
         if (removed.ids.length) {
-          await recordAudit(tx, 'system', { orgId, action: auditAction, targetType: 'storage_object', metadata: { objects: removed.ids.length, bytes: removed.bytes } });
+          await recordAudit(tx, 'system', { orgId, action: sweep.auditAction, targetType: 'storage_object', metadata: { objects: removed.ids.length, bytes: removed.bytes } });
         }
-        return removed;
-      });
-      await deleteStoredBytes(ctx, removal.storageKeys);
-      objects += removal.ids.length;
-      bytes += removal.bytes;
+        return { removed, more: due.length === SWEEP_BATCH };
+      },
+      afterCommit: ({ removed }) => deleteStoredBytes(ctx, removed.storageKeys),
+    });
+    for (const { result } of report.done) {
+      total.objects += result.removed.ids.length;
+      total.bytes += result.removed.bytes;
     }
-    if (due.length < SWEEP_BATCH) break;
+    total.failedOrgs += report.failed.length;
+    // Only orgs that filled a whole batch go round again; a failed org waits for the next run.
+    orgIds = report.done.filter((d) => d.result.more && d.result.removed.ids.length > 0).map((d) => d.orgId);
   }
-  return { objects, bytes };
+  return total;
 }

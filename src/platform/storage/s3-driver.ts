@@ -25,7 +25,6 @@ import {
   type ListEntry,
   type ObjectHead,
   type PresignGetOptions,
-  type PresignPutOptions,
   type PutOptions,
   type PutResult,
   type StorageDriver,
@@ -191,12 +190,6 @@ export class S3Driver implements StorageDriver {
       ResponseContentType: options.contentType,
       ResponseContentDisposition: options.downloadName ? contentDisposition(options.downloadName) : undefined,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
-  }
-
-  async presignPut(key: string, options: PresignPutOptions): Promise<string> {
-    assertValidKey(key);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
   }
 

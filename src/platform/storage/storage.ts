@@ -8,12 +8,15 @@ import { S3Driver } from './s3-driver.js';
 import { UrlSigner } from './url-signer.js';
 import { defaultUploadKinds, UploadKindRegistry } from './upload-kinds.js';
 import { LifecycleRegistry } from './lifecycle-rules.js';
+import { StorageOwnership } from './ownership.js';
 
 /** The storage services on PlatformContext: the driver plus the registries apps extend. */
 export interface PlatformStorage {
   driver: StorageDriver;
   kinds: UploadKindRegistry;
   lifecycle: LifecycleRegistry;
+  /** Key prefixes apps own, and who may change them through the files API (ownership.ts). */
+  ownership: StorageOwnership;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export async function createStorage(config: Config, signingSecret: string): Prom
   const driver = await createDriver(config, signingSecret);
   const kinds = new UploadKindRegistry();
   for (const kind of defaultUploadKinds(config.storage.uploadMaxBytes)) kinds.register(kind);
-  return { driver, kinds, lifecycle: new LifecycleRegistry(), close: () => driver.close() };
+  return { driver, kinds, lifecycle: new LifecycleRegistry(), ownership: new StorageOwnership(), close: () => driver.close() };
 }
 
 async function createDriver(config: Config, signingSecret: string): Promise<StorageDriver> {

@@ -1,44 +1,52 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
 import { sweepObjects } from './removal.js';
 import { releaseStaleUploads } from './uploads.js';
+import { trashRetentionDays } from '../tenancy/org-settings.js';
 
 type Tx = Transaction<PlatformTables> | Kysely<PlatformTables>;
 
-/** orgs.settings.trash_retention_days overrides the platform default (TRASH_RETENTION_DAYS). */
+const DAY_MS = 86_400_000;
+
+/** orgs.settings.trash_retention_days overrides the platform default (TRASH_RETENTION_DAYS); clamped to its bounds. */
 export async function retentionDaysFor(tx: Tx, orgId: string, fallbackDays: number): Promise<number> {
   const org = await tx.selectFrom('orgs').select('settings').where('id', '=', orgId).executeTakeFirst();
-  const v = (org?.settings as Record<string, unknown> | undefined)?.trash_retention_days;
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallbackDays;
+  return trashRetentionDays(org?.settings, fallbackDays);
 }
 
 /**
  * Delete for good every trashed object whose org's retention has passed, freeing quota;
  * also releases uploads abandoned by a crashed process. For the scheduled storage job:
  * idempotent, safe to run concurrently (rows are removed at most once), bounded batches.
- * Candidates are found across tenants; each org's deletion runs in its own tenant transaction.
+ * Each org's share runs in its own tenant transaction, its retention read and clamped there
+ * (no arithmetic on a setting in SQL), so one org's bad settings cannot stop the others.
  */
-export async function purgeExpiredTrash(ctx: PlatformContext, now = new Date()): Promise<{ objects: number; bytes: number; staleUploads: number }> {
+export async function purgeExpiredTrash(
+  ctx: PlatformContext,
+  now = new Date(),
+): Promise<{ objects: number; bytes: number; failedOrgs: number; staleUploads: number }> {
   const fallback = ctx.config.storage.trashRetentionDays;
-  const { objects, bytes } = await sweepObjects(
-    ctx,
-    (tx, limit) =>
-      tx
-        .selectFrom('storage_objects as s')
-        .innerJoin('orgs as o', 'o.id', 's.org_id')
-        .select(['s.id', 's.org_id'])
-        .where('s.status', '=', 'active')
-        .where('s.trashed_at', 'is not', null)
-        .where(
-          sql<boolean>`s.trashed_at + make_interval(days => (case when jsonb_typeof(o.settings->'trash_retention_days') = 'number'
-            then greatest(0, (o.settings->>'trash_retention_days')::numeric)::int else ${fallback}::int end)) < ${now}`,
-        )
-        .orderBy('s.trashed_at')
+  const purged = await sweepObjects(ctx, {
+    name: 'storage.purge-trash',
+    auditAction: 'storage.trash.purged',
+    findOrgs: async (tx) =>
+      (await tx.selectFrom('storage_objects').select('org_id').distinct().where('status', '=', 'active').where('trashed_at', 'is not', null).execute()).map((r) => r.org_id),
+    findDue: async (tx, orgId, limit) => {
+      const cutoff = new Date(now.getTime() - (await retentionDaysFor(tx, orgId, fallback)) * DAY_MS);
+      const rows = await tx
+        .selectFrom('storage_objects')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'active')
+        .where('trashed_at', '<', cutoff)
+        .orderBy('trashed_at')
         .limit(limit)
-        .execute(),
-    'storage.trash.purged',
-  );
+        .execute();
+      return rows.map((r) => r.id);
+    },
+  });
+  // Reservations are released whatever happened to the purge.
   const staleUploads = await releaseStaleUploads(ctx, { now });
-  return { objects, bytes, staleUploads };
+  return { ...purged, staleUploads };
 }

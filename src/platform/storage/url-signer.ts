@@ -1,12 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a locally signed URL grants: one method on one key, until `expires` (Unix seconds). */
+/**
+ * What a locally signed URL grants: reading one key until `expires` (Unix seconds), for
+ * `userId` when the URL was issued to a user (it then dies with their membership).
+ */
 export interface SignedGrant {
-  method: 'GET' | 'PUT';
+  method: 'GET';
   key: string;
   expires: number;
   contentType?: string;
   downloadName?: string;
+  userId?: string;
 }
 
 export type SignatureCheck = 'valid' | 'invalid' | 'expired';
@@ -26,7 +30,7 @@ export class UrlSigner {
   sign(grant: SignedGrant): string {
     // Fields joined with NUL, which a validated key or header value cannot contain, so no
     // two different grants produce the same signed string.
-    const payload = [grant.method, grant.key, String(grant.expires), grant.contentType ?? '', grant.downloadName ?? ''].join('\0');
+    const payload = [grant.method, grant.key, String(grant.expires), grant.contentType ?? '', grant.downloadName ?? '', grant.userId ?? ''].join('\0');
     return createHmac('sha256', this.key).update(payload).digest('base64url');
   }
 

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MembersService } from './members.service.js';
 import { OrgService } from './org.service.js';
+import { orgSettingsSchema } from './org-settings.js';
 import { requirePrincipal, requireUser } from '../auth/authenticate.js';
 import { email, idParams, pageInfo, pageQuery, password, requestMeta, role, uuid } from '../http/schemas.js';
 
@@ -18,7 +19,7 @@ export async function membersRoutes(root: FastifyInstance) {
   app.patch('/org', {
     schema: {
       tags: ['org'],
-      body: z.strictObject({ name: z.string().trim().min(1).max(120).optional(), settings: z.record(z.string(), z.unknown()).optional() }),
+      body: z.strictObject({ name: z.string().trim().min(1).max(120).optional(), settings: orgSettingsSchema.optional() }),
     },
   }, async (request) => orgs.update(requirePrincipal(request, 'admin'), request.body, requestMeta(request)));
 

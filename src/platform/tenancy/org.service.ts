@@ -2,6 +2,7 @@ import type { PlatformContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import type { OrgSettings } from './org-settings.js';
 
 const ORG_FIELDS = ['id', 'name', 'slug', 'plan', 'status', 'storage_limit_bytes', 'storage_used_bytes', 'settings', 'created_at'] as const;
 
@@ -15,7 +16,7 @@ export class OrgService {
     );
   }
 
-  update(p: Principal, input: { name?: string; settings?: Record<string, unknown> }, meta: RequestMeta) {
+  update(p: Principal, input: { name?: string; settings?: OrgSettings }, meta: RequestMeta) {
     return withTenant(this.ctx.database.db, { orgId: p.orgId, userId: p.userId }, async (tx) => {
       const row = await tx
         .updateTable('orgs')

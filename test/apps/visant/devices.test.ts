@@ -82,6 +82,25 @@ describe('visant devices', () => {
     assert.equal(withKey.statusCode, 401);
   });
 
+  it('deactivating or transferring a device revokes a key rotated through /api-keys too', async () => {
+    for (const [deviceId, change] of [['rotated-cam', { method: 'DELETE' as const }], ['moved-cam', { method: 'PUT' as const, body: { status: 'transferred' } }]] as const) {
+      const reg = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: deviceId } })).json();
+      const keys = (await t.request('GET', '/api/v1/api-keys', { token: owner.token })).json();
+      const registered = keys.items.find((k: { prefix: string }) => reg.api_key.startsWith(k.prefix));
+      const rotated = await t.request('POST', `/api/v1/api-keys/${registered.id}/rotate`, { token: owner.token });
+      assert.equal(rotated.statusCode, 201, rotated.body);
+      const newKey = rotated.json().key;
+      const upload = { device_id: deviceId, record_id: `${deviceId}-1` };
+      assert.equal((await t.request('POST', '/visant/v1/captures', { token: newKey, body: upload })).statusCode, 201, 'the rotated key works for its device');
+      const res = await t.request(change.method, `/visant/v1/devices/${deviceId}`, { token: owner.token, ...('body' in change ? { body: change.body } : {}) });
+      assert.equal(res.statusCode, 200, res.body);
+      for (const key of [reg.api_key, newKey]) {
+        const after = await t.request('POST', '/visant/v1/captures', { token: key, body: { device_id: deviceId, record_id: `${deviceId}-2` } });
+        assert.equal(after.statusCode, 401, `${deviceId}: ${after.body}`);
+      }
+    }
+  });
+
   it('holds API keys to their scopes: a camera key reaches no platform route, a Visant key no other', async () => {
     const camKey = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'scoped-cam' } })).json().api_key;
     for (const url of ['/api/v1/members', '/api/v1/files', '/api/v1/api-keys', '/api/v1/org']) {

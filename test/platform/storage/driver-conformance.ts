@@ -12,6 +12,11 @@ export interface ConformanceTarget {
   verifiesSignatures: boolean;
   /** Keys found by other means than the driver (e.g. leftovers in the local temp dir). */
   leftovers?(): Promise<string[]>;
+  /**
+   * Where the platform serves the signed URLs itself (local disk), it serves only objects in an
+   * org's catalog: the prefix of such an org, and a function that catalogues a stored key.
+   */
+  signedUrls?: { base(): string; catalogue(key: string): Promise<void> };
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -137,10 +142,14 @@ export function driverConformance(name: string, target: ConformanceTarget) {
       if (target.leftovers) assert.deepEqual(await target.leftovers(), []);
     });
 
-    it('presigns GET and PUT URLs that work, and refuses a tampered one', async () => {
+    const signedBase = () => (target.signedUrls ? `${target.signedUrls.base()}/${base}` : base);
+
+    it('presigns GET URLs that work, and refuses a tampered one', async () => {
       const d = target.driver();
-      await d.put(`${base}/signed/report.pdf`, Readable.from([Buffer.from('%PDF-1.4 signed bytes')]));
-      const getUrl = await d.presignGet(`${base}/signed/report.pdf`, { expiresInSeconds: 60, contentType: 'application/pdf', downloadName: 'report.pdf' });
+      const key = `${signedBase()}/signed/report.pdf`;
+      await d.put(key, Readable.from([Buffer.from('%PDF-1.4 signed bytes')]));
+      await target.signedUrls?.catalogue(key);
+      const getUrl = await d.presignGet(key, { expiresInSeconds: 60, contentType: 'application/pdf', downloadName: 'report.pdf' });
       const got = await target.fetchUrl(getUrl);
       assert.equal(got.status, 200);
       assert.equal(got.body.toString(), '%PDF-1.4 signed bytes');
@@ -149,18 +158,15 @@ export function driverConformance(name: string, target: ConformanceTarget) {
         const tampered = getUrl.slice(0, -1) + (getUrl.endsWith('A') ? 'B' : 'A');
         assert.equal((await target.fetchUrl(tampered)).status, 403);
       }
-
-      const putUrl = await d.presignPut(`${base}/signed/upload.txt`, { expiresInSeconds: 60, contentType: 'text/plain' });
-      const put = await target.fetchUrl(putUrl, { method: 'PUT', body: Buffer.from('sent with a signed URL'), headers: { 'content-type': 'text/plain' } });
-      assert.equal(put.status, 200);
-      assert.equal((await readAll((await d.get(`${base}/signed/upload.txt`)).stream)).toString(), 'sent with a signed URL');
     });
 
     it('refuses a presigned URL after it expires', async () => {
       const d = target.driver();
-      await d.put(`${base}/signed/short.txt`, Readable.from([Buffer.from('short-lived')]));
+      const key = `${signedBase()}/signed/short.txt`;
+      await d.put(key, Readable.from([Buffer.from('short-lived')]));
+      await target.signedUrls?.catalogue(key);
       // S3 signs with a whole-second date, so a 1 s URL can be stale at once: give it 2 s.
-      const url = await d.presignGet(`${base}/signed/short.txt`, { expiresInSeconds: 2 });
+      const url = await d.presignGet(key, { expiresInSeconds: 2 });
       assert.equal((await target.fetchUrl(url)).status, 200);
       await new Promise((r) => setTimeout(r, 3100));
       assert.equal((await target.fetchUrl(url)).status, 403);

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
-import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { withSystem } from '../../../src/platform/db/tenant.js';
 import { LocalDiskDriver } from '../../../src/platform/storage/local-driver.js';
 import { driverConformance, type ConformanceTarget } from './driver-conformance.js';
 import { startFakeS3, type FakeS3 } from './s3rver.js';
@@ -20,14 +21,23 @@ function fetcher(t: () => TestPlatform): ConformanceTarget['fetchUrl'] {
 
 describe('local disk driver', () => {
   let t: TestPlatform;
+  let owner: TestUser;
   before(async () => {
     t = await startTestPlatform();
+    owner = await t.signup('conformance');
   });
   after(() => t.close());
   driverConformance('local disk', {
     driver: () => t.platform.ctx.storage.driver,
     fetchUrl: fetcher(() => t),
     verifiesSignatures: true,
+    signedUrls: {
+      base: () => owner.orgId,
+      async catalogue(storageKey) {
+        const key = storageKey.slice(owner.orgId.length + 1);
+        await withSystem(t.db, (tx) => tx.insertInto('storage_objects').values({ org_id: owner.orgId, key, storage_key: storageKey, status: 'active', kind: 'file' }).execute());
+      },
+    },
     async leftovers() {
       const driver = t.platform.ctx.storage.driver as LocalDiskDriver;
       return readdir(path.join(driver.root, '.incoming')).catch(() => []);

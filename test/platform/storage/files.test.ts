@@ -304,15 +304,47 @@ function filesSuite(driverName: 'local' | 's3') {
       const ranged = await fetchLocation(location, { range: 'bytes=0-3' });
       assert.equal(ranged.status, 206);
       assert.ok(ranged.body.equals(png.subarray(0, 4)));
+      // SIGNED_URL_TTL_SECONDS: 15 minutes by default.
       if (driverName === 's3') {
-        assert.match(location, /X-Amz-Expires=3600/);
+        assert.match(location, /X-Amz-Expires=900/);
       } else {
         const url = new URL(location, 'http://x');
-        assert.ok(Number(url.searchParams.get('exp')) - Date.now() / 1000 > 3590);
+        const life = Number(url.searchParams.get('exp')) - Date.now() / 1000;
+        assert.ok(life > 890 && life <= 900, `lives ${life} s`);
       }
     });
 
     if (driverName === 'local') {
+      it('stops serving a signed URL once the file is trashed or the user it was issued to leaves the org', async () => {
+        const file = (await rawUpload(alice, '?key=share/revoked.png', png, 'image/png')).json();
+        const link = async (token: string) => String((await t.request('GET', `/api/v1/files/${file.id}/content?redirect=1`, { token })).headers.location);
+        const aliceLink = await link(alice.token);
+        assert.equal((await fetchLocation(aliceLink)).status, 200);
+        assert.equal((await t.request('DELETE', `/api/v1/files/${file.id}`, { token: alice.token })).statusCode, 200);
+        const trashed = await fetchLocation(aliceLink);
+        assert.equal(trashed.status, 404);
+        assert.equal(trashed.json().success, false);
+        await t.request('POST', `/api/v1/files/${file.id}/restore`, { token: alice.token });
+        assert.equal((await fetchLocation(aliceLink)).status, 200, 'restored: the link works again');
+
+        const email = `leaver-${randomBytes(4).toString('hex')}@example.test`;
+        const inv = (await t.request('POST', '/api/v1/invites', { token: alice.token, body: { email, role: 'member' } })).json();
+        const joined = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } })).json();
+        const memberLink = await link(joined.access_token);
+        assert.equal((await fetchLocation(memberLink)).status, 200);
+        assert.equal((await t.request('DELETE', `/api/v1/members/${joined.user.id}`, { token: alice.token })).statusCode, 204);
+        assert.equal((await fetchLocation(memberLink)).status, 404, "a removed member's link stops at once");
+        assert.equal((await fetchLocation(aliceLink)).status, 200, "the owner's link still works");
+        const forged = new URL(memberLink, 'http://x');
+        forged.searchParams.delete('u');
+        assert.equal((await fetchLocation(forged.pathname + forged.search)).status, 403, 'the user is part of the signature');
+      });
+
+      it('has no signed upload route: writes go through the files API and its quota', async () => {
+        const res = await t.server.inject({ method: 'PUT', url: `/storage/signed?m=PUT&k=${alice.orgId}/x.bin&exp=99999999999&sig=x`, payload: 'bytes' });
+        assert.equal(res.statusCode, 404);
+      });
+
       it('refuses tampered and expired local signed URLs with a 403 envelope', async () => {
         const file = (await rawUpload(alice, '?key=share/tamper.png', png, 'image/png')).json();
         const location = String((await t.request('GET', `/api/v1/files/${file.id}/content?redirect=1`, { token: alice.token })).headers.location);

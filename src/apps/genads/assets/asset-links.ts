@@ -21,6 +21,6 @@ export class AssetLinks {
   async tryPresign(p: Principal, key: string): Promise<string | null> {
     const object = await findObjectAt(this.ctx, p, key);
     if (!object || object.trashedAt) return null;
-    return this.ctx.storage.driver.presignGet(object.storageKey, { expiresInSeconds: LINK_TTL_SECONDS, contentType: object.contentType, downloadName: downloadName(key) });
+    return this.ctx.storage.driver.presignGet(object.storageKey, { expiresInSeconds: LINK_TTL_SECONDS, contentType: object.contentType, downloadName: downloadName(key), forUserId: p.userId });
   }
 }

@@ -54,6 +54,9 @@ export async function prepareCapture(bytes: Buffer): Promise<PreparedCapture> {
   }
 }
 
+/** Every Visant image lives under this prefix; the app owns it (read-only in the generic files API). */
+export const DEVICES_PREFIX = 'devices/';
+
 /**
  * Tenant-relative keys; the platform's storage puts every tenant object under "{org_id}/",
  * which gives the seed's layout `{org_id}/devices/{device_id}/captures/{YYYY}/{MM}/{DD}/{record_id}.jpeg`.
@@ -62,6 +65,6 @@ export function captureKeys(deviceId: string, recordId: string, capturedAt: Date
   const y = capturedAt.getUTCFullYear();
   const m = String(capturedAt.getUTCMonth() + 1).padStart(2, '0');
   const d = String(capturedAt.getUTCDate()).padStart(2, '0');
-  const base = `devices/${deviceId}/captures/${y}/${m}/${d}/${recordId}`;
+  const base = `${DEVICES_PREFIX}${deviceId}/captures/${y}/${m}/${d}/${recordId}`;
   return { image: `${base}.jpeg`, thumbnail: `${base}_thumb.jpeg` };
 }

@@ -132,32 +132,42 @@ export class CapturesService {
     }
   }
 
-  /** POST /v1/captures/{id}/image: attach (or replace) the image of a capture, then evaluate it. */
+  /**
+   * POST /v1/captures/{id}/image: attach the image of a capture sent without one, then evaluate
+   * it. Once: a stored image is evidence with a verdict, never replaced (nor deleted before a
+   * replacement is safe); a capture that needs another image is uploaded again.
+   */
   async attachImage(p: Principal, recordId: string, image: Buffer) {
     const current = await visantDb.withTenant(this.ctx, p, (tx) => this.findRow(tx, p.orgId, recordId));
     await this.deviceForWrite(p, current.device_id);
+    const alreadyAttached = conflict('This capture already has an image, which is never replaced: upload a new capture instead', 'IMAGE_ALREADY_ATTACHED');
+    if (current.image_stored) throw alreadyAttached;
     const prepared = await prepareCapture(image);
-    // The new image goes to the same keys, so the old objects leave first; the row says so
-    // before they go, so a failure in between never leaves it pointing at missing images.
-    const old = await visantDb.withTenant(this.ctx, p, async (tx) => {
-      await tx.updateTable('visant_captures').set({ image_stored: false, thumbnail_stored: false }).where('org_id', '=', p.orgId).where('id', '=', current.id).execute();
-      return tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [current.image_key ?? '', current.thumbnail_key ?? '']).execute();
+    // The image keys are unique in the catalog, so of two attaches at once only one stores.
+    const stored = await this.storeImages(p, current.device_id, recordId, current.captured_at, prepared).catch((err) => {
+      throw (err as { code?: string }).code === 'KEY_EXISTS' ? alreadyAttached : err;
     });
-    if (old.length) await this.discard(p, old.map((o) => o.id));
-    const stored = await this.storeImages(p, current.device_id, recordId, current.captured_at, prepared);
-    const row = await visantDb.withTenant(this.ctx, p, async (tx) => {
-      await tx
-        .updateTable('visant_captures')
-        .set({
-          image_key: stored.image.key, thumbnail_key: stored.thumbnail.key, image_stored: true, thumbnail_stored: true,
-          fingerprint: prepared.fingerprint, evaluation_status: 'pending', state: null, score: null, reason: null, evaluated_at: null,
-        })
-        .where('org_id', '=', p.orgId)
-        .where('id', '=', current.id)
-        .execute();
-      await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: current.id }, { tx });
-      return this.findRow(tx, p.orgId, recordId);
-    });
+    const row = await visantDb
+      .withTenant(this.ctx, p, async (tx) => {
+        const attached = await tx
+          .updateTable('visant_captures')
+          .set({
+            image_key: stored.image.key, thumbnail_key: stored.thumbnail.key, image_stored: true, thumbnail_stored: true,
+            fingerprint: prepared.fingerprint, evaluation_status: 'pending', state: null, score: null, reason: null, evaluated_at: null,
+          })
+          .where('org_id', '=', p.orgId)
+          .where('id', '=', current.id)
+          .where('image_stored', '=', false)
+          .returning('id')
+          .executeTakeFirst();
+        if (!attached) throw alreadyAttached;
+        await this.ctx.jobs.enqueue(evaluateCaptureJob, { orgId: p.orgId, captureId: current.id }, { tx });
+        return this.findRow(tx, p.orgId, recordId);
+      })
+      .catch(async (err) => {
+        await this.discard(p, [stored.image.id, stored.thumbnail.id]);
+        throw err;
+      });
     return this.view(row);
   }
 

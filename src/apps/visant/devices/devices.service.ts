@@ -151,13 +151,17 @@ export class DevicesService {
     });
   }
 
+  /**
+   * Revoke every live key scoped to this device, not only the one registered with it: a key
+   * rotated through /api/v1/api-keys is a new row with the same scope, and must stop too.
+   */
   private async revokeKey(tx: Transaction<VisantTables>, orgId: string, deviceUuid: string) {
     await tx
       .updateTable('api_keys')
       .set({ revoked_at: new Date() })
       .where('org_id', '=', orgId)
       .where('revoked_at', 'is', null)
-      .where('id', '=', (eb) => eb.selectFrom('visant_devices').select('api_key_id').where('id', '=', deviceUuid).where('org_id', '=', orgId))
+      .where(sql<boolean>`${deviceScope(deviceUuid)} = any(scopes)`)
       .execute();
   }
 }

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../support/platform.js';
+import { tokenFromEmail } from '../support/outbox.js';
 import { assertError } from '../support/envelope.js';
 
 describe('API keys', () => {
@@ -83,8 +84,8 @@ describe('API keys', () => {
 
   it('needs an admin to manage keys, and a key can never outrank its creator', async () => {
     const email = uniqueEmail('key-editor');
-    const inv = (await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email, role: 'editor' } })).json();
-    const editor = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'editor password' } })).json();
+    await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email, role: 'editor' } });
+    const editor = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, email, 'inv_'), password: 'editor password' } })).json();
     assertError(await create(editor.access_token, { name: 'mine', role: 'viewer' }), 403, 'INSUFFICIENT_ROLE');
     assertError(await t.request('GET', '/api/v1/api-keys', { token: editor.access_token }), 403, 'INSUFFICIENT_ROLE');
     // No key is ever an owner: the role list stops at admin.

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../support/platform.js';
+import { tokenFromEmail } from '../support/outbox.js';
 import { assertError } from '../support/envelope.js';
 import { withSystem, withTenant } from '../../src/platform/db/tenant.js';
 import { recordAudit } from '../../src/platform/audit/audit.service.js';
@@ -31,8 +32,9 @@ describe('audit log', () => {
   let mark: string;
   before(async () => {
     owner = await t.signup('audit');
-    const inv = (await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email: uniqueEmail('audited-member'), role: 'member' } })).json();
-    const accepted = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password' } })).json();
+    const memberEmail = uniqueEmail('audited-member');
+    await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email: memberEmail, role: 'member' } });
+    const accepted = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, memberEmail, 'inv_'), password: 'member password' } })).json();
     member = { userId: accepted.user.id, token: accepted.access_token };
     for (const name of ['one', 'two', 'three']) await t.request('POST', '/api/v1/api-keys', { token: owner.token, body: { name } });
     await sleep(50);
@@ -118,8 +120,9 @@ describe('audit log', () => {
 
   it('is for admins: a member gets 403; another org sees none of these entries', async () => {
     const host = await t.signup('audit-host');
-    const inv = (await t.request('POST', '/api/v1/invites', { token: host.token, body: { email: uniqueEmail('plain'), role: 'member' } })).json();
-    const plain = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password' } })).json();
+    const plainEmail = uniqueEmail('plain');
+    await t.request('POST', '/api/v1/invites', { token: host.token, body: { email: plainEmail, role: 'member' } });
+    const plain = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, plainEmail, 'inv_'), password: 'member password' } })).json();
     assertError(await t.request('GET', '/api/v1/audit', { token: plain.access_token }), 403, 'INSUFFICIENT_ROLE');
     const theirs = (await audit('limit=100', host.token)).items;
     const ours = new Set((await audit('limit=100')).items.map((i) => i.id));
@@ -187,8 +190,9 @@ describe('usage', () => {
   });
 
   it('is for admins', async () => {
-    const inv = (await t.request('POST', '/api/v1/invites', { token: a.token, body: { email: uniqueEmail('usage-viewer'), role: 'viewer' } })).json();
-    const viewer = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'viewer password' } })).json();
+    const viewerEmail = uniqueEmail('usage-viewer');
+    await t.request('POST', '/api/v1/invites', { token: a.token, body: { email: viewerEmail, role: 'viewer' } });
+    const viewer = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, viewerEmail, 'inv_'), password: 'viewer password' } })).json();
     assertError(await t.request('GET', '/api/v1/usage', { token: viewer.access_token }), 403, 'INSUFFICIENT_ROLE');
   });
 

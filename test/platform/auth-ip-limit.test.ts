@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { startTestPlatform, uniqueEmail, type TestPlatform } from '../support/platform.js';
 import { assertError } from '../support/envelope.js';
 
@@ -42,6 +43,21 @@ describe('per-IP limit on credential endpoints (LOGIN_MAX_ATTEMPTS_PER_IP_PER_MI
       payload: JSON.stringify({ email: uniqueEmail(), password: 'correct horse battery' }),
     });
     assertError(signup, 429, 'RATE_LIMITED');
+  });
+
+  it('counts invitation acceptance against the same budget', async () => {
+    const ip = '203.0.113.11';
+    const accept = () =>
+      t.server.inject({
+        method: 'POST',
+        url: '/api/v1/invites/accept',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ token: `inv_guess-${randomBytes(8).toString('hex')}`, password: 'guess password 1' }),
+      });
+    for (let i = 0; i < LIMIT; i++) assertError(await accept(), 400, 'INVALID_INVITE');
+    assertError(await accept(), 429, 'RATE_LIMITED');
+    assertError(await attempt(ip), 429, 'RATE_LIMITED');
   });
 
   it('limits each address on its own', async () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../support/platform.js';
+import { tokenFromEmail } from '../support/outbox.js';
 import { assertTenantIsolation, type IsolationRoute } from '../support/isolation.js';
 
 interface BIds {
@@ -36,8 +37,9 @@ describe('tenant isolation matrix (platform routes)', () => {
   /** A fresh tenant B with one of each resource; fresh per run because the owner checks consume them. */
   async function tenantB(): Promise<{ b: TestUser; ids: BIds }> {
     const b = await t.signup('iso-b');
-    const memberInvite = (await t.request('POST', '/api/v1/invites', { token: b.token, body: { email: uniqueEmail('iso-member'), role: 'member' } })).json();
-    const member = (await t.request('POST', '/api/v1/invites/accept', { body: { token: memberInvite.token, password: 'member password' } })).json();
+    const memberEmail = uniqueEmail('iso-member');
+    await t.request('POST', '/api/v1/invites', { token: b.token, body: { email: memberEmail, role: 'member' } });
+    const member = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, memberEmail, 'inv_'), password: 'member password' } })).json();
     const invite = (await t.request('POST', '/api/v1/invites', { token: b.token, body: { email: uniqueEmail('iso-pending') } })).json();
     const rotateKey = (await t.request('POST', '/api/v1/api-keys', { token: b.token, body: { name: 'rotate-me' } })).json();
     const revokeKey = (await t.request('POST', '/api/v1/api-keys', { token: b.token, body: { name: 'revoke-me' } })).json();
@@ -62,8 +64,8 @@ describe('tenant isolation matrix (platform routes)', () => {
   it('a user who belongs to both orgs, acting in A, still gets 404 for B\u2019s ids', async () => {
     const { b, ids } = await tenantB();
     const both = await t.signup('iso-both');
-    const inv = (await t.request('POST', '/api/v1/invites', { token: b.token, body: { email: both.email, role: 'admin' } })).json();
-    assert.equal((await t.request('POST', '/api/v1/invites/accept', { token: both.token, body: { token: inv.token } })).statusCode, 200);
+    await t.request('POST', '/api/v1/invites', { token: b.token, body: { email: both.email, role: 'admin' } });
+    assert.equal((await t.request('POST', '/api/v1/invites/accept', { token: both.token, body: { token: await tokenFromEmail(t.db, both.email, 'inv_') } })).statusCode, 200);
     // Their token is bound to their own org: being an admin in B must not reach B's data from it.
     await assertTenantIsolation(t, { attackerToken: both.token, ownerToken: b.token, ids, routes: platformRoutes });
   });

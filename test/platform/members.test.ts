@@ -14,30 +14,38 @@ describe('members and invites', () => {
   after(() => t.close());
 
   const invite = (token: string, email: string, role: Role = 'member') => t.request('POST', '/api/v1/invites', { token, body: { email, role } });
+  /** The invitation token as the invitee gets it: from the email, the only place it travels. */
+  const invitedToken = (email: string) => tokenFromEmail(t.db, email, 'inv_', /invited/);
+  /** Invite `email` and return the invitation (as the admin sees it) with the emailed token. */
+  async function inviteWithToken(adminToken: string, email: string, role: Role = 'member') {
+    const res = await invite(adminToken, email, role);
+    assert.equal(res.statusCode, 201, res.body);
+    return { ...res.json(), token: await invitedToken(email) } as { id: string; token: string };
+  }
 
   /** Invite a brand-new person into `owner`'s org with `role` and return their session in that org. */
   async function addMember(owner: TestUser, role: Role, label: string = role) {
     const email = uniqueEmail(label);
-    const inv = await invite(owner.token, email, role);
-    assert.equal(inv.statusCode, 201, inv.body);
-    const res = await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.json().token, password: 'member password 1' } });
+    const inv = await inviteWithToken(owner.token, email, role);
+    const res = await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     return { userId: body.user.id as string, token: body.access_token as string, refreshToken: body.refresh_token as string, email };
   }
 
   describe('invites', () => {
-    it('shows the token once, emails it, and never lists it', async () => {
+    it('emails the token to the invitee only: the inviting admin never sees it, in the answer or the list', async () => {
       const owner = await t.signup('inv-owner');
       const email = uniqueEmail('invitee');
       const res = await invite(owner.token, email, 'editor');
       assert.equal(res.statusCode, 201, res.body);
       const created = res.json();
-      assert.match(created.token, /^inv_/);
+      assert.deepEqual(Object.keys(created).sort(), ['created_at', 'email', 'expires_at', 'id', 'role']);
       assert.equal(created.email, email);
       assert.equal(created.role, 'editor');
       assert.ok(Date.parse(created.expires_at) > Date.now() + 6 * 86_400_000, 'valid for about a week');
-      assert.equal(await tokenFromEmail(t.db, email, 'inv_'), created.token, 'the invitee receives the same token by email');
+      const token = await invitedToken(email);
+      assert.doesNotMatch(res.body, new RegExp(token), 'the token is nowhere in the answer');
 
       const list = await t.request('GET', '/api/v1/invites', { token: owner.token });
       assert.equal(list.statusCode, 200);
@@ -45,13 +53,39 @@ describe('members and invites', () => {
       assert.ok(listed);
       assert.equal(listed.token, undefined);
       assert.equal(listed.token_hash, undefined);
-      assert.doesNotMatch(list.body, new RegExp(created.token));
+      assert.doesNotMatch(list.body, new RegExp(token));
+    });
+
+    it('resend emails a new token that replaces the old one, for another full period; other orgs\' invites answer 404', async () => {
+      const owner = await t.signup('inv-resend');
+      const email = uniqueEmail('resent');
+      const first = await inviteWithToken(owner.token, email, 'member');
+      await t.db.updateTable('invites').set({ expires_at: new Date(Date.now() + 60_000) }).where('id', '=', first.id).execute();
+      const res = await t.request('POST', `/api/v1/invites/${first.id}/resend`, { token: owner.token });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().id, first.id);
+      assert.equal(res.json().token, undefined);
+      assert.ok(Date.parse(res.json().expires_at) > Date.now() + 6 * 86_400_000, 'the period starts again');
+      const second = await invitedToken(email);
+      assert.notEqual(second, first.token);
+      assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token: first.token, password: 'resent password 1' } }), 400, 'INVALID_INVITE');
+      assert.equal((await t.request('POST', '/api/v1/invites/accept', { body: { token: second, password: 'resent password 1' } })).statusCode, 200);
+      assertError(await t.request('POST', `/api/v1/invites/${first.id}/resend`, { token: owner.token }), 404, 'NOT_FOUND');
+
+      const pending = (await invite(owner.token, uniqueEmail('pending'))).json();
+      const stranger = await t.signup('inv-resend-stranger');
+      assertError(await t.request('POST', `/api/v1/invites/${pending.id}/resend`, { token: stranger.token }), 404, 'NOT_FOUND');
+      const member = await addMember(owner, 'member', 'resend-member');
+      assertError(await t.request('POST', `/api/v1/invites/${pending.id}/resend`, { token: member.token }), 403, 'INSUFFICIENT_ROLE');
+      const admin = await addMember(owner, 'admin', 'resend-admin');
+      const ownerInvite = (await invite(owner.token, uniqueEmail('future-owner'), 'owner')).json();
+      assertError(await t.request('POST', `/api/v1/invites/${ownerInvite.id}/resend`, { token: admin.token }), 403, 'INSUFFICIENT_ROLE');
     });
 
     it('accepting with a new email creates the user and membership and returns tokens', async () => {
       const owner = await t.signup('inv-new');
       const email = uniqueEmail('fresh');
-      const { token } = (await invite(owner.token, email, 'editor')).json();
+      const { token } = await inviteWithToken(owner.token, email, 'editor');
       assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token } }), 400, 'PASSWORD_REQUIRED');
       const res = await t.request('POST', '/api/v1/invites/accept', { body: { token, password: 'fresh password 1', display_name: 'Fresh' } });
       assert.equal(res.statusCode, 200, res.body);
@@ -71,7 +105,7 @@ describe('members and invites', () => {
       const owner = await t.signup('inv-existing');
       const invitee = await t.signup('existing');
       const someoneElse = await t.signup('someone-else');
-      const { token } = (await invite(owner.token, invitee.email.toUpperCase(), 'viewer')).json();
+      const { token } = await inviteWithToken(owner.token, invitee.email.toUpperCase(), 'viewer');
       assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token, password: 'attacker password' } }), 403, 'LOGIN_REQUIRED');
       assertError(await t.request('POST', '/api/v1/invites/accept', { token: someoneElse.token, body: { token } }), 403, 'LOGIN_REQUIRED');
       const res = await t.request('POST', '/api/v1/invites/accept', { token: invitee.token, body: { token } });
@@ -85,16 +119,16 @@ describe('members and invites', () => {
 
     it('refuses expired, revoked, reused and unknown invites with 400 INVALID_INVITE', async () => {
       const owner = await t.signup('inv-bad');
-      const expired = (await invite(owner.token, uniqueEmail('late'))).json();
+      const expired = await inviteWithToken(owner.token, uniqueEmail('late'));
       await t.db.updateTable('invites').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
       assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token: expired.token, password: 'late password 1' } }), 400, 'INVALID_INVITE');
 
-      const revoked = (await invite(owner.token, uniqueEmail('revoked'))).json();
+      const revoked = await inviteWithToken(owner.token, uniqueEmail('revoked'));
       assert.equal((await t.request('DELETE', `/api/v1/invites/${revoked.id}`, { token: owner.token })).statusCode, 204);
       assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token: revoked.token, password: 'revoked password 1' } }), 400, 'INVALID_INVITE');
       assertError(await t.request('DELETE', `/api/v1/invites/${revoked.id}`, { token: owner.token }), 404, 'NOT_FOUND');
 
-      const used = (await invite(owner.token, uniqueEmail('twice'))).json();
+      const used = await inviteWithToken(owner.token, uniqueEmail('twice'));
       assert.equal((await t.request('POST', '/api/v1/invites/accept', { body: { token: used.token, password: 'twice password 1' } })).statusCode, 200);
       assertError(await t.request('POST', '/api/v1/invites/accept', { body: { token: used.token, password: 'twice password 1' } }), 400, 'INVALID_INVITE');
       assertError(await t.request('DELETE', `/api/v1/invites/${used.id}`, { token: owner.token }), 404, 'NOT_FOUND');

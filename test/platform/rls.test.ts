@@ -163,7 +163,7 @@ describe('row-level security', () => {
   });
 
   it('system-only tables are closed to the application role', async () => {
-    for (const table of ['user_tokens', 'login_failures', 'email_outbox', 'tenantry_migrations']) {
+    for (const table of ['user_tokens', 'login_attempts', 'email_outbox', 'tenantry_migrations']) {
       await assert.rejects(withTenant(t.db, { orgId: a.orgId }, (tx) => sql`select * from ${sql.table(table)}`.execute(tx)), permissionDenied, table);
     }
   });

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuthService } from './auth.service.js';
+import { SupabaseIdentities } from './supabase-identity.js';
 import { requirePrincipal, requireUser } from './authenticate.js';
 import { email, password, requestMeta, uuid } from '../http/schemas.js';
-import { tooManyRequests } from '../errors.js';
+import { limitCredentialAttempts as credentialLimit } from './credential-attempts.js';
 
 const sessionUser = z.object({ id: z.string(), email: z.string(), org_id: z.string(), org_name: z.string(), role: z.string() });
 const authResult = z.object({
@@ -20,13 +21,11 @@ const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
 export async function authRoutes(root: FastifyInstance) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const auth = new AuthService(app.ctx);
+  const supabase = new SupabaseIdentities(app.ctx);
   const tags = ['auth'];
 
   // Credential endpoints get a tighter per-IP limit than the rest of the API.
-  const limitCredentialAttempts = async (request: { ip: string }) => {
-    const wait = await app.ctx.rateLimiter.check(`login-ip:${request.ip}`, app.ctx.config.rateLimits.loginPerIpPerMinute);
-    if (wait) throw tooManyRequests(wait, 'Too many attempts from this address');
-  };
+  const limitCredentialAttempts = credentialLimit(app.ctx);
 
   app.post('/signup', {
     schema: {
@@ -93,4 +92,13 @@ export async function authRoutes(root: FastifyInstance) {
     await auth.verifyEmail(request.body.token);
     return reply.status(204).send();
   });
+
+  // Proof that the Supabase identity and this platform account are one person: the caller holds both.
+  app.post('/supabase/link', {
+    schema: {
+      tags,
+      body: z.strictObject({ supabase_token: z.string().min(20).max(8192) }),
+      response: { 200: z.object({ user_id: z.string(), supabase_user_id: z.string() }) },
+    },
+  }, async (request) => supabase.link(requireUser(request), request.body.supabase_token, requestMeta(request)));
 }

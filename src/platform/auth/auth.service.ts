@@ -3,11 +3,12 @@ import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
-import { badRequest, conflict, forbidden, isUniqueViolation, notFound, tooManyRequests, unauthorized } from '../errors.js';
+import { badRequest, conflict, forbidden, isUniqueViolation, notFound, unauthorized } from '../errors.js';
 import type { Principal } from './principal.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets.js';
 import { issueSession, type SessionTokens } from './sessions.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export interface SessionUser {
   id: string;
@@ -19,14 +20,15 @@ export interface SessionUser {
 
 export type AuthResult = SessionTokens & { user: SessionUser };
 
-/** Failed logins per account before backoff starts, and its ceiling. */
-const FREE_FAILURES = 5;
-const MAX_LOCK_SECONDS = 15 * 60;
 const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export class AuthService {
-  constructor(private readonly ctx: PlatformContext) {}
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.throttle = new LoginThrottle(ctx.database.db);
+  }
 
   private get db() {
     return this.ctx.database.db;
@@ -68,22 +70,18 @@ export class AuthService {
 
   async login(input: { email: string; password: string; org_id?: string }, meta: RequestMeta): Promise<AuthResult> {
     const account = input.email.trim().toLowerCase();
-    const lock = await this.db.selectFrom('login_failures').select(['locked_until']).where('account', '=', account).executeTakeFirst();
-    if (lock?.locked_until && lock.locked_until.getTime() > Date.now()) {
-      throw tooManyRequests(Math.ceil((lock.locked_until.getTime() - Date.now()) / 1000), 'Too many failed logins for this account');
-    }
+    // Counted before the password is checked, so parallel guesses cannot outrun the count.
+    const address = meta.ip ?? 'unknown';
+    await this.throttle.admit(account, address);
     const user = await this.db
       .selectFrom('users')
       .select(['id', 'email', 'password_hash', 'status'])
       .where(sql`lower(email)`, '=', account)
       .executeTakeFirst();
     const ok = await verifyPassword(user?.password_hash ?? null, input.password);
-    if (!user || !ok) {
-      await this.recordLoginFailure(account);
-      throw unauthorized('Email or password is wrong', 'INVALID_CREDENTIALS');
-    }
+    if (!user || !ok) throw unauthorized('Email or password is wrong', 'INVALID_CREDENTIALS');
     if (user.status !== 'active') throw forbidden('This account is disabled: contact your administrator', 'ACCOUNT_DISABLED');
-    await this.db.deleteFrom('login_failures').where('account', '=', account).execute();
+    await this.throttle.succeeded(account, address);
 
     return withSystem(this.db, async (tx) => {
       let q = tx
@@ -238,7 +236,8 @@ export class AuthService {
       await tx.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', row.user_id).execute();
       // A reset ends every existing session of the account.
       await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('user_id', '=', row.user_id).where('revoked_at', 'is', null).execute();
-      await tx.deleteFrom('login_failures').where(sql`account`, 'in', tx.selectFrom('users').select(sql<string>`lower(email)`.as('e')).where('id', '=', row.user_id)).execute();
+      const { email } = await tx.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
+      await LoginThrottle.clear(tx, email.toLowerCase());
       const orgs = await tx.selectFrom('memberships').select('org_id').where('user_id', '=', row.user_id).execute();
       for (const o of orgs) {
         await recordAudit(tx, { kind: 'user', userId: row.user_id, isSuperadmin: false }, { orgId: o.org_id, action: 'auth.password_reset', targetType: 'user', targetId: row.user_id }, meta);
@@ -292,16 +291,5 @@ export class AuthService {
       .executeTakeFirst();
     if (!row) throw badRequest('This link is invalid, already used or expired: ask for a new one', undefined, 'INVALID_TOKEN');
     return row;
-  }
-
-  private async recordLoginFailure(account: string) {
-    await sql`
-      insert into login_failures (account, failures, last_failed_at) values (${account}, 1, now())
-      on conflict (account) do update set
-        failures = login_failures.failures + 1,
-        last_failed_at = now(),
-        locked_until = case when login_failures.failures + 1 >= ${FREE_FAILURES}
-          then now() + make_interval(secs => least(${MAX_LOCK_SECONDS}, power(2, login_failures.failures + 1 - ${FREE_FAILURES})::int))
-          else null end`.execute(this.db);
   }
 }

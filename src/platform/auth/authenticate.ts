@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
 import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { hasRole, type Principal } from './principal.js';
 import { hashSecret } from './secrets.js';
-import { withSystem } from '../db/tenant.js';
-import { createOrgWithOwner } from '../tenancy/orgs.service.js';
+import { SupabaseIdentities } from './supabase-identity.js';
+import type { SupabaseClaims } from './tokens.js';
 import { bearerFromWebSocketProtocol } from '../realtime/ws-protocol.js';
 
 export const API_KEY_PREFIX = 'tnt_';
@@ -34,7 +33,11 @@ export class Authenticator {
   private readonly cache = new Map<string, AccessState>();
   private readonly keyTouched = new Map<string, number>();
 
-  constructor(private readonly ctx: PlatformContext) {}
+  private readonly supabase: SupabaseIdentities;
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.supabase = new SupabaseIdentities(ctx);
+  }
 
   async resolve(request: FastifyRequest): Promise<Principal | null> {
     const header = request.headers.authorization;
@@ -86,30 +89,13 @@ export class Authenticator {
   }
 
   /**
-   * A Supabase session: link the Supabase user to a platform user (by id, then by email,
-   * else create one with their own org). The org is the x-org-id header or the first membership.
+   * A Supabase session, as the platform user its identity is linked to (supabase-identity.ts
+   * says when an identity may be linked or gets an account of its own). The org is the
+   * x-org-id header or the first membership.
    */
-  private async fromSupabase(claims: { sub: string; email?: string }, request: FastifyRequest): Promise<Principal> {
+  private async fromSupabase(claims: SupabaseClaims, request: FastifyRequest): Promise<Principal> {
     const db = this.ctx.database.db;
-    let user = await db.selectFrom('users').select(['id', 'status', 'is_superadmin']).where('supabase_user_id', '=', claims.sub).executeTakeFirst();
-    if (!user) {
-      if (!claims.email) throw unauthorized('Supabase token has no email to link an account with', 'INVALID_TOKEN');
-      const email = claims.email;
-      user = await withSystem(db, async (tx) => {
-        const existing = await tx.selectFrom('users').select(['id', 'status', 'is_superadmin']).where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
-        if (existing) {
-          await tx.updateTable('users').set({ supabase_user_id: claims.sub }).where('id', '=', existing.id).execute();
-          return existing;
-        }
-        const created = await tx
-          .insertInto('users')
-          .values({ email, password_hash: null, supabase_user_id: claims.sub, email_verified_at: new Date() })
-          .returning(['id', 'status', 'is_superadmin'])
-          .executeTakeFirstOrThrow();
-        await createOrgWithOwner(tx, { name: `${email.split('@')[0]}'s workspace`, ownerId: created.id, storageLimitBytes: this.ctx.config.defaultStorageLimitBytes });
-        return created;
-      });
-    }
+    const user = await this.supabase.userFor(claims);
     if (user.status !== 'active') throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
     const wanted = request.headers['x-org-id'];
     if (wanted !== undefined && (typeof wanted !== 'string' || !UUID.test(wanted))) {

@@ -13,6 +13,14 @@ export interface AccessClaims {
 export interface SupabaseClaims {
   sub: string;
   email?: string;
+  /**
+   * Supabase vouches that the user confirmed `email`. Supabase access tokens do not carry this by
+   * default: the project adds it with a Custom Access Token Hook, as a top-level `email_verified`
+   * claim or in `app_metadata` (which only the project's service role can write). The
+   * `user_metadata.email_verified` Supabase copies from identities is not read: users can edit
+   * user_metadata themselves.
+   */
+  emailVerified: boolean;
 }
 
 const ISSUER = 'tenantry';
@@ -75,6 +83,10 @@ export class TokenService {
     }
   }
 
+  get supabaseConfigured(): boolean {
+    return this.supabaseKey !== undefined;
+  }
+
   /** Supabase-issued access tokens (HS256 with the project's JWT secret), when configured. */
   async verifySupabase(token: string): Promise<SupabaseClaims | null> {
     if (!this.supabaseKey) return null;
@@ -83,7 +95,12 @@ export class TokenService {
       if (typeof payload.sub !== 'string') return null;
       // Signed by Supabase, yet its sub is looked up as a uuid: malformed means invalid, not a 500.
       if (!UUID.test(payload.sub)) throw unauthorized('Supabase token has an invalid subject', 'INVALID_TOKEN');
-      return { sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : undefined };
+      const appMetadata = payload.app_metadata as Record<string, unknown> | undefined;
+      return {
+        sub: payload.sub,
+        email: typeof payload.email === 'string' ? payload.email : undefined,
+        emailVerified: payload.email_verified === true || appMetadata?.email_verified === true,
+      };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired || err instanceof AppError) throw toAuthError(err);
       return null;

@@ -39,6 +39,9 @@ const envSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(10000),
   LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  // Prometheus /metrics: on by default except in production, where it needs METRICS_TOKEN or METRICS_ENABLED=true.
+  METRICS_ENABLED: bool.optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
   DEFAULT_STORAGE_LIMIT_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -91,6 +94,8 @@ export type Config = {
   corsOrigins: string[];
   bodyLimitBytes: number;
   rateLimits: { ipPerMinute: number; userPerMinute: number; orgPerMinute: number; loginPerIpPerMinute: number };
+  /** /metrics: served at all, and the bearer token scrapers must send (none: open to anyone who reaches it). */
+  metrics: { enabled: boolean; token: string | undefined };
   defaultStorageLimitBytes: number;
   trustProxy: boolean;
   logLevel: string;
@@ -200,6 +205,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
       orgPerMinute: e.RATE_LIMIT_ORG_PER_MINUTE,
       loginPerIpPerMinute: e.LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE,
+    },
+    metrics: {
+      enabled: e.METRICS_ENABLED ?? (e.NODE_ENV !== 'production' || e.METRICS_TOKEN !== undefined),
+      token: e.METRICS_TOKEN,
     },
     defaultStorageLimitBytes: e.DEFAULT_STORAGE_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,

@@ -121,11 +121,13 @@ export interface UsageEventsTable {
   created_at: Timestamp;
 }
 
-export interface LoginFailuresTable {
+export interface LoginAttemptsTable {
   account: string;
-  failures: number;
-  last_failed_at: Timestamp;
-  locked_until: NullableTimestamp;
+  /** The client address, or '*' for the account over every address. */
+  source: string;
+  /** Attempts, decaying by half every few minutes (login-throttle.ts). */
+  score: number;
+  updated_at: Timestamp;
 }
 
 export interface EmailOutboxTable {
@@ -228,7 +230,7 @@ export interface PlatformTables {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   usage_events: UsageEventsTable;
-  login_failures: LoginFailuresTable;
+  login_attempts: LoginAttemptsTable;
   email_outbox: EmailOutboxTable;
   storage_objects: StorageObjectsTable;
   share_links: ShareLinksTable;

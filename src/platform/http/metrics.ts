@@ -1,8 +1,18 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
+import { unauthorized } from '../errors.js';
+
+export interface MetricsOptions {
+  /** Off: no /metrics route and nothing collected (the default in production without a token). */
+  enabled: boolean;
+  /** When set, scrapers must send `Authorization: Bearer <token>`. */
+  token: string | undefined;
+}
 
 /** Prometheus metrics at /metrics: process defaults plus HTTP request counts and latency by route. */
-export const metricsPlugin = fp(async (app) => {
+export const metricsPlugin = fp<MetricsOptions>(async (app, options) => {
+  if (!options.enabled) return;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -27,8 +37,21 @@ export const metricsPlugin = fp(async (app) => {
     total.inc(labels);
   });
 
-  app.get('/metrics', { schema: { hide: true }, config: { skipRateLimit: true } }, async (_req, reply) => {
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  // skipAuth: the metrics token is not a platform credential, so the authenticator never sees it.
+  app.get('/metrics', { schema: { hide: true }, config: { skipAuth: true } }, async (request, reply) => {
+    if (expected) {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (!given || !timingSafeEqual(digest(given), expected)) {
+        throw unauthorized('Metrics need "Authorization: Bearer <METRICS_TOKEN>"', 'INVALID_METRICS_TOKEN');
+      }
+    }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
 }, { name: 'tenantry-metrics' });
+
+/** Equal-length digests, so the comparison takes the same time whatever the guess. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -39,8 +39,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Lets browsers pass ?access_token= where they cannot set headers (SSE, WebSocket). */
     allowQueryToken?: boolean;
-    /** Skips the per-principal limits (health checks, metrics). */
+    /** Skips every rate limit (the OpenAPI document). */
     skipRateLimit?: boolean;
+    /**
+     * Public routes that never look at credentials (health, readiness, metrics): an
+     * Authorization header is not even parsed, so it cannot cost a database query.
+     */
+    skipAuth?: boolean;
   }
   interface FastifyInstance {
     authenticator: Authenticator;
@@ -111,7 +116,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { enabled: ctx.config.metrics.enabled, token: ctx.config.metrics.token });
   // Once, at the root: it owns the server's 'upgrade' event for every WebSocket route.
   await app.register(websocket, websocketPluginOptions);
 
@@ -123,6 +128,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     if (wait) throw tooManyRequests(wait);
   });
   app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.skipAuth) return;
     request.principal = await app.authenticator.resolve(request);
     const p = request.principal;
     if (!p || request.routeOptions.config?.skipRateLimit) return;
@@ -138,7 +144,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   await app.register(signedUrlRoutes);
   const shareHandlers = new Map<string, ShareHandler>(apps.flatMap((a) => (a.share ? [[a.name, a.share] as const] : [])));
   await app.register(sharePublicRoutes, { handlers: shareHandlers });
-  app.get('/openapi.json', { schema: { hide: true }, config: { skipRateLimit: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { skipRateLimit: true, skipAuth: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth' });

@@ -5,6 +5,7 @@ import { MembersService } from './members.service.js';
 import { OrgService } from './org.service.js';
 import { orgSettingsSchema } from './org-settings.js';
 import { requirePrincipal, requireUser } from '../auth/authenticate.js';
+import { limitCredentialAttempts } from '../auth/credential-attempts.js';
 import { email, idParams, pageInfo, pageQuery, password, requestMeta, role, uuid } from '../http/schemas.js';
 
 const userParams = z.strictObject({ userId: uuid });
@@ -42,8 +43,15 @@ export async function membersRoutes(root: FastifyInstance) {
     return reply.status(204).send();
   });
 
-  app.post('/invites', { schema: { tags: ['invites'], body: z.strictObject({ email, role: role.default('member') }) } }, async (request, reply) =>
+  // The response never carries the invitation's token: it goes only to the invited address.
+  const invite = z.object({ id: z.string(), email: z.string(), role, created_at: z.date(), expires_at: z.date() });
+
+  app.post('/invites', { schema: { tags: ['invites'], body: z.strictObject({ email, role: role.default('member') }), response: { 201: invite } } }, async (request, reply) =>
     reply.status(201).send(await members.createInvite(requireUser(request, 'admin'), request.body, requestMeta(request))),
+  );
+
+  app.post('/invites/:id/resend', { schema: { tags: ['invites'], params: idParams, response: { 200: invite } } }, async (request) =>
+    members.resendInvite(requireUser(request, 'admin'), request.params.id, requestMeta(request)),
   );
 
   app.get('/invites', { schema: { tags: ['invites'] } }, async (request) => ({ items: await members.listInvites(requirePrincipal(request, 'admin')) }));
@@ -59,5 +67,6 @@ export async function membersRoutes(root: FastifyInstance) {
       security: [],
       body: z.strictObject({ token: z.string().min(10).max(200), password: password.optional(), display_name: z.string().trim().min(1).max(120).optional() }),
     },
+    preHandler: limitCredentialAttempts(app.ctx),
   }, async (request) => members.acceptInvite(request.body, request.principal, requestMeta(request)));
 }

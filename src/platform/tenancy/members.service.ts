@@ -96,13 +96,52 @@ export class MembersService {
       await recordAudit(tx, p, { orgId: p.orgId, action: 'invite.created', targetType: 'invite', targetId: row.id, metadata: { email, role: input.role } }, meta);
       return { ...row, org_name: org.name };
     });
+    await this.sendInvite(invite.email, invite.org_name, invite.role, token, invite.expires_at);
+    // The token goes only to the invited address: whoever accepts it has proved they read that
+    // inbox, which is why acceptance may mark the address verified. The admin never sees it.
+    return { id: invite.id, email: invite.email, role: invite.role, created_at: invite.created_at, expires_at: invite.expires_at };
+  }
+
+  /**
+   * Send a pending invitation again (lost email, or about to expire): a new token replaces the
+   * old one, which stops working, and the invitation runs for another full period.
+   */
+  async resendInvite(p: Principal, inviteId: string, meta: RequestMeta) {
+    const token = newSecret('inv_');
+    const invite = await withTenant(this.ctx.database.db, p, async (tx) => {
+      const pending = await tx
+        .selectFrom('invites')
+        .select(['role'])
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', inviteId)
+        .where('accepted_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!pending) throw notFound('Invite', 'NOT_FOUND', 'Invite not found, or already accepted or revoked: create a new one');
+      if (ROLE_RANK[pending.role] > ROLE_RANK[p.role]) throw forbidden('You cannot resend an invitation for a higher role than yours', 'INSUFFICIENT_ROLE');
+      const row = await tx
+        .updateTable('invites')
+        .set({ token_hash: hashSecret(token), expires_at: new Date(Date.now() + INVITE_TTL_MS) })
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', inviteId)
+        .returning(['id', 'email', 'role', 'created_at', 'expires_at'])
+        .executeTakeFirstOrThrow();
+      const org = await tx.selectFrom('orgs').select(['name']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'invite.resent', targetType: 'invite', targetId: row.id, metadata: { email: row.email } }, meta);
+      return { ...row, org_name: org.name };
+    });
+    await this.sendInvite(invite.email, invite.org_name, invite.role, token, invite.expires_at);
+    return { id: invite.id, email: invite.email, role: invite.role, created_at: invite.created_at, expires_at: invite.expires_at };
+  }
+
+  private async sendInvite(to: string, orgName: string, role: Role, token: string, expiresAt: Date) {
     const base = this.ctx.config.publicUrl ?? `http://localhost:${this.ctx.config.port}`;
     await this.ctx.mailer.send({
-      to: email,
-      subject: `You are invited to join ${invite.org_name}`,
-      text: `You have been invited to join ${invite.org_name} as ${invite.role}.\n\nAccept: ${base}/invite?token=${encodeURIComponent(token)}\n\nOr send this token to POST /api/v1/invites/accept:\n${token}\n\nThe invitation expires on ${invite.expires_at.toISOString()}.`,
+      to,
+      subject: `You are invited to join ${orgName}`,
+      text: `You have been invited to join ${orgName} as ${role}.\n\nAccept: ${base}/invite?token=${encodeURIComponent(token)}\n\nOr send this token to POST /api/v1/invites/accept:\n${token}\n\nThe invitation expires on ${expiresAt.toISOString()}.`,
     });
-    return { id: invite.id, email: invite.email, role: invite.role, created_at: invite.created_at, expires_at: invite.expires_at, token };
   }
 
   listInvites(p: Principal) {
@@ -144,9 +183,16 @@ export class MembersService {
     caller: Principal | null,
     meta: RequestMeta,
   ): Promise<AuthResult> {
+    const db = this.ctx.database.db;
     const tokenHash = hashSecret(input.token);
-    const newPasswordHash = input.password ? await hashPassword(input.password) : null;
-    return withSystem(this.ctx.database.db, async (tx) => {
+    // The token is looked up before any costly work: a wrong guess costs one indexed read, not an
+    // argon2 hash. The transaction below checks the invitation again, under lock.
+    const found = await db.selectFrom('invites').select(['email', 'expires_at', 'accepted_at', 'revoked_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (!found || !isOpen(found)) throw invalidInvite();
+    const accountExists = await db.selectFrom('users').select('id').where(sql`lower(email)`, '=', found.email.toLowerCase()).executeTakeFirst();
+    // Hashed outside the transaction: PGlite has one connection, and argon2 takes tens of milliseconds.
+    const newPasswordHash = !accountExists && input.password ? await hashPassword(input.password) : null;
+    return withSystem(db, async (tx) => {
       const invite = await tx
         .selectFrom('invites as i')
         .innerJoin('orgs as o', 'o.id', 'i.org_id')
@@ -154,9 +200,7 @@ export class MembersService {
         .where('i.token_hash', '=', tokenHash)
         .forUpdate()
         .executeTakeFirst();
-      if (!invite || invite.revoked_at || invite.accepted_at || invite.expires_at.getTime() <= Date.now()) {
-        throw badRequest('This invitation is invalid, already used or expired: ask for a new one', undefined, 'INVALID_INVITE');
-      }
+      if (!invite || !isOpen(invite)) throw invalidInvite();
       if (invite.org_status === 'suspended') throw forbidden('This organization is suspended', 'ORG_SUSPENDED');
       let user = await tx.selectFrom('users').select(['id', 'email', 'password_hash']).where(sql`lower(email)`, '=', invite.email.toLowerCase()).executeTakeFirst();
       if (user) {
@@ -168,7 +212,14 @@ export class MembersService {
         if (!newPasswordHash) throw badRequest('A password is required to create your account', undefined, 'PASSWORD_REQUIRED');
         user = await tx
           .insertInto('users')
-          .values({ email: invite.email, password_hash: newPasswordHash, display_name: input.display_name ?? null, email_verified_at: new Date() })
+          .values({
+            email: invite.email,
+            password_hash: newPasswordHash,
+            display_name: input.display_name ?? null,
+            // Verified because the token travelled only in the email sent to this address (the
+            // inviting admin never sees it): presenting it proves the invitee reads that inbox.
+            email_verified_at: new Date(),
+          })
           .returning(['id', 'email', 'password_hash'])
           .executeTakeFirstOrThrow();
       }
@@ -200,3 +251,9 @@ export class MembersService {
     if (owners.length <= 1) throw conflict('The last owner cannot leave, be removed or be demoted: make someone else owner first', 'LAST_OWNER');
   }
 }
+
+function isOpen(invite: { expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }): boolean {
+  return !invite.revoked_at && !invite.accepted_at && invite.expires_at.getTime() > Date.now();
+}
+
+const invalidInvite = () => badRequest('This invitation is invalid, already used or expired: ask for a new one', undefined, 'INVALID_INVITE');

@@ -13,6 +13,8 @@ import type { MigrationSource } from '../db/migrate.js';
 import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
+import { installTransportSecurity } from './transport-security.js';
+import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { healthRoutes } from './health.routes.js';
@@ -55,7 +57,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     // Accept a caller's x-request-id when it is sane, so a request can be traced across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -88,11 +90,14 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
         imgSrc: ["'self'", 'data:', 'blob:', ...storageImageOrigins(ctx)],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Added per request by transport-security.ts, only over HTTPS.
+        upgradeInsecureRequests: null,
       },
     },
     frameguard: { action: 'deny' },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    hsts: false,
   });
+  installTransportSecurity(app, ctx.config);
   await app.register(cors, {
     origin: ctx.config.corsOrigins.includes('*') ? true : ctx.config.corsOrigins,
     credentials: !ctx.config.corsOrigins.includes('*'),

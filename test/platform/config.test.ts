@@ -39,14 +39,14 @@ describe('config', () => {
       DATABASE_URL: 'postgresql://u:p@db:5432/app',
       JWT_SECRET: 'x'.repeat(32),
       CORS_ORIGINS: ' https://a.example , https://b.example ,',
-      TRUST_PROXY: 'yes',
+      TRUST_PROXY: '1',
       LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: '7',
       PUBLIC_URL: 'https://tenantry.example/',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgresql://u:p@db:5432/app');
     assert.deepEqual(config.corsOrigins, ['https://a.example', 'https://b.example']);
-    assert.equal(config.trustProxy, true);
+    assert.equal(config.trustProxy, 1, 'a hop count');
     assert.equal(config.rateLimits.loginPerIpPerMinute, 7);
     assert.equal(config.publicUrl, 'https://tenantry.example', 'trailing slash dropped');
   });
@@ -66,9 +66,22 @@ describe('config', () => {
     assertConfigError({ JWT_SECRET: 'too-short' }, 'JWT_SECRET', /32 characters/);
     assertConfigError({ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES');
     assertConfigError({ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY');
+    assertConfigError({ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY');
+    assertConfigError({ TRUST_PROXY: '11' }, 'TRUST_PROXY');
+    assertConfigError({ REALTIME_RECHECK_SECONDS: '0' }, 'REALTIME_RECHECK_SECONDS');
+    assertConfigError({ REALTIME_MAX_CONNECTIONS_PER_USER: '0' }, 'REALTIME_MAX_CONNECTIONS_PER_USER');
+    assertConfigError({ SHARE_PASSWORD_ATTEMPTS_PER_LINK: '0' }, 'SHARE_PASSWORD_ATTEMPTS_PER_LINK');
     assertConfigError({ NODE_ENV: 'staging' }, 'NODE_ENV');
     assertConfigError({ ACCESS_TOKEN_TTL_SECONDS: '5' }, 'ACCESS_TOKEN_TTL_SECONDS');
     assertConfigError({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
+  });
+
+  it('takes TRUST_PROXY as a hop count or proxy addresses, and refuses "true" (which trusts what clients send)', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback,::1,fd00::/8' }).trustProxy, ['10.0.0.0/8', '192.168.1.7', 'loopback', '::1', 'fd00::/8']);
+    for (const value of ['true', 'yes', 'on']) assertConfigError({ TRUST_PROXY: value }, 'TRUST_PROXY', /number of proxies/);
   });
 
   it('reports every bad variable at once', () => {

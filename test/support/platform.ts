@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/platform/config/config.js';
 import { startPlatform, type Platform } from '../../src/platform/runtime.js';
 import type { TenantryApp } from '../../src/platform/apps.js';
@@ -9,7 +10,7 @@ import type { TenantryApp } from '../../src/platform/apps.js';
  * (CI runs the suite both ways). Data from different test files may share one PostgreSQL
  * database, so tests create their own users and orgs with unique emails.
  */
-export async function startTestPlatform(options: { env?: Record<string, string>; apps?: TenantryApp[] } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { env?: Record<string, string>; apps?: TenantryApp[]; log?: Logger } = {}): Promise<TestPlatform> {
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
@@ -24,7 +25,7 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, JOB_SCHEMA: `pgboss_t${randomBytes(5).toString('hex')}` } : {}),
     ...options.env,
   });
-  const platform = await startPlatform({ config, apps: options.apps });
+  const platform = await startPlatform({ config, apps: options.apps, log: options.log });
   await platform.server.ready();
   return new TestPlatform(platform);
 }

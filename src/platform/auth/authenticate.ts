@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
-import { badRequest, forbidden, unauthorized } from '../errors.js';
+import { type AppError, badRequest, forbidden, unauthorized } from '../errors.js';
 import { hasRole, type Principal } from './principal.js';
 import { hashSecret } from './secrets.js';
 import { SupabaseIdentities } from './supabase-identity.js';
-import type { SupabaseClaims } from './tokens.js';
-import { bearerFromWebSocketProtocol } from '../realtime/ws-protocol.js';
+import { TICKET_TTL_SECONDS, type SupabaseClaims } from './tokens.js';
+import { credentialFromWebSocketProtocol } from '../realtime/ws-protocol.js';
 
 export const API_KEY_PREFIX = 'tnt_';
 
@@ -41,51 +41,97 @@ export class Authenticator {
 
   async resolve(request: FastifyRequest): Promise<Principal | null> {
     const header = request.headers.authorization;
-    const queryToken = (request.query as Record<string, unknown> | undefined)?.access_token;
-    let token: string | undefined;
     if (header) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m) throw unauthorized('Authorization header must be "Bearer <token>"', 'INVALID_TOKEN');
-      token = m[1];
-    } else if (typeof queryToken === 'string' && request.routeOptions.config?.allowQueryToken) {
-      // Browsers cannot set headers on EventSource/WebSocket: those routes opt in to ?access_token=.
-      token = queryToken;
-    } else if (request.routeOptions.config?.allowQueryToken) {
-      // WebSocket clients may offer the token as the subprotocol "bearer.<token>" instead.
-      token = bearerFromWebSocketProtocol(request.headers['sec-websocket-protocol']);
+      return this.fromToken(m[1], request);
     }
-    if (!token) return null;
-    if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token);
-    return this.fromJwt(token, request);
+    if (!request.routeOptions.config?.allowTicket) return null;
+    // Browsers cannot set headers on EventSource/WebSocket. Tokens in URLs end up in access
+    // logs, proxies and browser history, so those routes take a spent-on-use ticket instead.
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query?.access_token !== undefined) {
+      throw badRequest('Access tokens are not accepted in URLs: get a ticket from POST /api/v1/realtime/ticket and pass ?ticket=, or send an Authorization header', undefined, 'TOKEN_IN_URL');
+    }
+    if (typeof query?.ticket === 'string') return this.fromTicket(query.ticket);
+    const offered = credentialFromWebSocketProtocol(request.headers['sec-websocket-protocol']);
+    if (offered?.kind === 'ticket') return this.fromTicket(offered.value);
+    if (offered?.kind === 'bearer') return this.fromToken(offered.value, request);
+    return null;
+  }
+
+  private fromToken(token: string, request: FastifyRequest): Promise<Principal> {
+    return token.startsWith(API_KEY_PREFIX) ? this.fromApiKey(token) : this.fromJwt(token, request);
   }
 
   private async fromJwt(token: string, request: FastifyRequest): Promise<Principal> {
     const supa = await this.ctx.tokens.verifySupabase(token);
     if (supa) return this.fromSupabase(supa, request);
     const claims = await this.ctx.tokens.verifyAccess(token);
-    const state = await this.accessState(claims.org_id, claims.sub);
-    if (!state.userActive) throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
-    if (!state.role || !state.orgStatus) throw unauthorized('You are no longer a member of this organization: log in again', 'NOT_A_MEMBER');
-    if (state.orgStatus === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
-    return { kind: 'user', orgId: claims.org_id, userId: claims.sub, role: state.role, isSuperadmin: state.isSuperadmin, tokenId: claims.jti };
+    return this.userPrincipal(claims.org_id, claims.sub, { tokenId: claims.jti, expiresAt: claims.exp * 1000 });
+  }
+
+  /** A member of the org, as the membership says now (the token's role is not trusted). */
+  private async userPrincipal(orgId: string, userId: string, extra: Pick<Principal, 'tokenId' | 'expiresAt'>): Promise<Principal> {
+    const state = await this.accessState(orgId, userId);
+    const loss = userAccessLoss(state);
+    if (loss) throw loss;
+    return { kind: 'user', orgId, userId, role: state.role!, isSuperadmin: state.isSuperadmin, ...extra };
   }
 
   private async fromApiKey(key: string): Promise<Principal> {
-    const row = await this.ctx.database.db
+    const row = await this.apiKeyRow('key_hash', hashSecret(key));
+    const loss = apiKeyAccessLoss(row);
+    if (loss) throw loss;
+    const found = row!;
+    const now = Date.now();
+    const touched = this.keyTouched.get(found.id) ?? found.last_used_at?.getTime() ?? 0;
+    if (now - touched > KEY_TOUCH_MS) {
+      this.keyTouched.set(found.id, now);
+      await this.ctx.database.db.updateTable('api_keys').set({ last_used_at: new Date(now) }).where('id', '=', found.id).execute();
+    }
+    return { kind: 'api_key', orgId: found.org_id, userId: null, role: found.role, apiKeyId: found.id, scopes: found.scopes, isSuperadmin: false };
+  }
+
+  private apiKeyRow(by: 'key_hash' | 'id', value: string) {
+    return this.ctx.database.db
       .selectFrom('api_keys as k')
       .innerJoin('orgs as o', 'o.id', 'k.org_id')
       .select(['k.id', 'k.org_id', 'k.role', 'k.scopes', 'k.revoked_at', 'k.last_used_at', 'o.status'])
-      .where('k.key_hash', '=', hashSecret(key))
+      .where(`k.${by}`, '=', value)
       .executeTakeFirst();
-    if (!row || row.revoked_at) throw unauthorized('API key is invalid or revoked', 'INVALID_API_KEY');
-    if (row.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
-    const now = Date.now();
-    const touched = this.keyTouched.get(row.id) ?? row.last_used_at?.getTime() ?? 0;
-    if (now - touched > KEY_TOUCH_MS) {
-      this.keyTouched.set(row.id, now);
-      await this.ctx.database.db.updateTable('api_keys').set({ last_used_at: new Date(now) }).where('id', '=', row.id).execute();
+  }
+
+  /**
+   * A realtime ticket (POST /api/v1/realtime/ticket): valid for seconds and spent on first
+   * use, so one seen in a log or a proxy is worthless. Access is checked again on redemption.
+   */
+  private async fromTicket(ticket: string): Promise<Principal> {
+    const claims = await this.ctx.tokens.verifyTicket(ticket);
+    // The shared limiter store (Redis when REDIS_URL is set) remembers spent tickets for longer than they live.
+    const spent = await this.ctx.rateLimiter.check(`realtime-ticket:${claims.jti}`, 1, (TICKET_TTL_SECONDS + 30) * 1000);
+    if (spent) throw unauthorized('This realtime ticket was already used: get a new one from POST /api/v1/realtime/ticket for each connection', 'TICKET_USED');
+    if (claims.kind === 'user') {
+      return this.userPrincipal(claims.orgId, claims.userId!, { expiresAt: claims.sessionExp ? claims.sessionExp * 1000 : undefined });
     }
-    return { kind: 'api_key', orgId: row.org_id, userId: null, role: row.role, apiKeyId: row.id, scopes: row.scopes, isSuperadmin: false };
+    const row = await this.apiKeyRow('id', claims.apiKeyId!);
+    const loss = apiKeyAccessLoss(row);
+    if (loss) throw loss;
+    return { kind: 'api_key', orgId: row!.org_id, userId: null, role: row!.role, apiKeyId: row!.id, scopes: row!.scopes, isSuperadmin: false };
+  }
+
+  /**
+   * Whether a principal resolved earlier may still act: a long-lived stream asks this
+   * periodically. Returns the error the caller would get now (removed member, disabled
+   * account, revoked key, suspended org, expired token), or null.
+   */
+  async accessLoss(p: Principal): Promise<AppError | null> {
+    if (p.expiresAt !== undefined && p.expiresAt <= Date.now()) {
+      return unauthorized('Your session expired: refresh your access token, then reconnect', 'TOKEN_EXPIRED');
+    }
+    if (p.kind === 'api_key' && p.apiKeyId) return apiKeyAccessLoss(await this.apiKeyRow('id', p.apiKeyId));
+    if (p.kind === 'user' && p.userId) return userAccessLoss(await this.accessState(p.orgId, p.userId));
+    return null;
   }
 
   /**
@@ -106,7 +152,7 @@ export class Authenticator {
     const m = await q.executeTakeFirst();
     if (!m) throw forbidden('You are not a member of that organization', 'NOT_A_MEMBER');
     if (m.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
-    return { kind: 'user', orgId: m.org_id, userId: user.id, role: m.role, isSuperadmin: user.is_superadmin };
+    return { kind: 'user', orgId: m.org_id, userId: user.id, role: m.role, isSuperadmin: user.is_superadmin, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
   }
 
   private async accessState(orgId: string, userId: string): Promise<AccessState> {
@@ -139,7 +185,19 @@ export class Authenticator {
   }
 }
 
-/** Route guard: a principal is required, with at least `minRole` in its org. */
+function userAccessLoss(state: AccessState): AppError | null {
+  if (!state.userActive) return unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
+  if (!state.role || !state.orgStatus) return unauthorized('You are no longer a member of this organization: log in again', 'NOT_A_MEMBER');
+  if (state.orgStatus === 'suspended') return forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
+  return null;
+}
+
+function apiKeyAccessLoss(row: { revoked_at: Date | null; status: 'active' | 'suspended' } | undefined): AppError | null {
+  if (!row || row.revoked_at) return unauthorized('API key is invalid or revoked', 'INVALID_API_KEY');
+  if (row.status === 'suspended') return forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
+  return null;
+}
+
 /**
  * Route guard: a principal is required, with at least `minRole` in its org, and (for API keys)
  * a scope granting `scope`. Platform routes require "*"; an app's routes name the app

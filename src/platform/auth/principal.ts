@@ -11,6 +11,8 @@ export interface Principal {
   isSuperadmin: boolean;
   /** JWT id for user sessions; used in logs and audit. */
   tokenId?: string;
+  /** When the credential stops being valid (ms since epoch); long-lived streams close then. */
+  expiresAt?: number;
 }
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, member: 2, editor: 3, admin: 4, owner: 5 };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Role } from '../db/schema.js';
 import { AppError, unauthorized } from '../errors.js';
@@ -8,6 +8,8 @@ export interface AccessClaims {
   org_id: string;
   role: Role;
   jti: string;
+  /** Expiry, Unix seconds: a stream opened with the token closes then. */
+  exp: number;
 }
 
 export interface SupabaseClaims {
@@ -21,7 +23,26 @@ export interface SupabaseClaims {
    * user_metadata themselves.
    */
   emailVerified: boolean;
+  exp?: number;
 }
+
+/**
+ * What a realtime ticket stands for: a user session (until the session's own expiry) or an
+ * API key, in one org. The ticket itself lives seconds and is spent on first use.
+ */
+export interface TicketClaims {
+  kind: 'user' | 'api_key';
+  orgId: string;
+  userId?: string;
+  apiKeyId?: string;
+  /** Unix seconds when the session the ticket was issued from ends. */
+  sessionExp?: number;
+  jti: string;
+}
+
+const TICKET_AUDIENCE = 'tenantry:realtime-ticket';
+/** Long enough to open the stream right after asking; short enough that a leaked one is stale. */
+export const TICKET_TTL_SECONDS = 30;
 
 const ISSUER = 'tenantry';
 const VERIFIED_CACHE_SIZE = 10_000;
@@ -33,10 +54,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Its own key (derived with a purpose label), so a ticket can never pass as an access token or the reverse. */
+  private readonly ticketKey: Uint8Array;
   private readonly supabaseKey: Uint8Array | undefined;
 
   constructor(secret: string, private readonly ttlSeconds: number, supabaseSecret?: string) {
     this.key = new TextEncoder().encode(secret);
+    this.ticketKey = createHmac('sha256', secret).update('tenantry/realtime-ticket/v1').digest();
     this.supabaseKey = supabaseSecret ? new TextEncoder().encode(supabaseSecret) : undefined;
   }
 
@@ -44,7 +68,7 @@ export class TokenService {
     return this.ttlSeconds;
   }
 
-  async signAccess(claims: Omit<AccessClaims, 'jti'>): Promise<string> {
+  async signAccess(claims: Omit<AccessClaims, 'jti' | 'exp'>): Promise<string> {
     return new SignJWT({ org_id: claims.org_id, role: claims.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
@@ -74,7 +98,7 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof payload.org_id !== 'string' || typeof payload.role !== 'string' || !UUID.test(payload.sub) || !UUID.test(payload.org_id)) {
         throw unauthorized('Access token is missing required claims', 'INVALID_TOKEN');
       }
-      const claims: AccessClaims = { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? '') };
+      const claims: AccessClaims = { sub: payload.sub, org_id: payload.org_id, role: payload.role as Role, jti: String(payload.jti ?? ''), exp: payload.exp ?? 0 };
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
       this.verified.set(token, { claims, exp: payload.exp ?? 0 });
       return claims;
@@ -85,6 +109,34 @@ export class TokenService {
 
   get supabaseConfigured(): boolean {
     return this.supabaseKey !== undefined;
+  }
+
+  /** A short-lived realtime ticket (see realtime/ticket.routes.ts); single use is enforced by the caller. */
+  async signTicket(claims: Omit<TicketClaims, 'jti'>): Promise<string> {
+    return new SignJWT({ k: claims.kind, o: claims.orgId, u: claims.userId, a: claims.apiKeyId, sx: claims.sessionExp })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(TICKET_AUDIENCE)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${TICKET_TTL_SECONDS}s`)
+      .sign(this.ticketKey);
+  }
+
+  async verifyTicket(ticket: string): Promise<TicketClaims> {
+    const invalid = () => unauthorized('This realtime ticket is invalid or expired: get a new one from POST /api/v1/realtime/ticket and use it at once', 'INVALID_TICKET');
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(ticket, this.ticketKey, { algorithms: ['HS256'], issuer: ISSUER, audience: TICKET_AUDIENCE }));
+    } catch {
+      throw invalid();
+    }
+    const { k, o, u, a, sx, jti } = payload;
+    const isId = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+    if (typeof jti !== 'string' || !isId(o)) throw invalid();
+    if (k === 'user' && isId(u)) return { kind: 'user', orgId: o, userId: u, sessionExp: typeof sx === 'number' ? sx : undefined, jti };
+    if (k === 'api_key' && isId(a)) return { kind: 'api_key', orgId: o, apiKeyId: a, jti };
+    throw invalid();
   }
 
   /** Supabase-issued access tokens (HS256 with the project's JWT secret), when configured. */
@@ -100,6 +152,7 @@ export class TokenService {
         sub: payload.sub,
         email: typeof payload.email === 'string' ? payload.email : undefined,
         emailVerified: payload.email_verified === true || appMetadata?.email_verified === true,
+        exp: payload.exp,
       };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired || err instanceof AppError) throw toAuthError(err);

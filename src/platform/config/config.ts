@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 /**
  * All configuration comes from environment variables, validated once at start.
@@ -22,10 +23,13 @@ const envSchema = z.object({
   // Email: unset SMTP_URL keeps the embedded outbox (nothing leaves the machine).
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
   EMAIL_FROM: z.string().min(3).max(320).default('Tenantry <no-reply@localhost>'),
-  // Share links: default and longest lifetime, and password guesses allowed per link and IP per minute.
+  // Share links: default and longest lifetime, password guesses allowed per link and IP per minute,
+  // and per link (from any address) per lockout window.
   SHARE_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   SHARE_MAX_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  SHARE_PASSWORD_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  SHARE_PASSWORD_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
+  SHARE_PASSWORD_ATTEMPTS_PER_LINK: z.coerce.number().int().min(1).max(10_000).default(20),
+  SHARE_PASSWORD_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -43,7 +47,7 @@ const envSchema = z.object({
   METRICS_ENABLED: bool.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
   DEFAULT_STORAGE_LIMIT_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   APPS: csv.optional(),
@@ -72,6 +76,11 @@ const envSchema = z.object({
   // Realtime fan-out (src/platform/realtime): auto = Redis if REDIS_URL, else PostgreSQL LISTEN/NOTIFY if DATABASE_URL, else in-process.
   REALTIME_DRIVER: z.enum(['auto', 'memory', 'postgres', 'redis']).default('auto'),
   REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
+  // How often an open stream re-checks that its caller may still read the org (the token's expiry also closes it).
+  REALTIME_RECHECK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  REALTIME_MAX_CONNECTIONS_PER_ORG: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  REALTIME_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
 });
 
 export type Config = {
@@ -82,7 +91,15 @@ export type Config = {
   /** smtp(s):// URL; undefined means the embedded outbox mailer. */
   smtpUrl: string | undefined;
   emailFrom: string;
-  sharing: { defaultExpiryDays: number; maxExpiryDays: number; passwordAttemptsPerMinute: number };
+  sharing: {
+    defaultExpiryDays: number;
+    maxExpiryDays: number;
+    /** Wrong-password guesses per link and IP per minute. */
+    passwordAttemptsPerMinute: number;
+    /** Guesses per link from all addresses together per lockout window: rotating IPs does not help. */
+    passwordAttemptsPerLink: number;
+    passwordLockoutMinutes: number;
+  };
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -97,7 +114,8 @@ export type Config = {
   /** /metrics: served at all, and the bearer token scrapers must send (none: open to anyone who reaches it). */
   metrics: { enabled: boolean; token: string | undefined };
   defaultStorageLimitBytes: number;
-  trustProxy: boolean;
+  /** false, a hop count, or the proxies' addresses/CIDRs (never "trust any X-Forwarded-For"). */
+  trustProxy: TrustProxy;
   logLevel: string;
   redisUrl: string | undefined;
   apps: string[] | undefined;
@@ -144,6 +162,8 @@ export type Config = {
   realtime: {
     driver: 'auto' | 'memory' | 'postgres' | 'redis';
     heartbeatSeconds: number;
+    recheckSeconds: number;
+    maxConnections: { perUser: number; perOrg: number; perIp: number };
   };
 };
 
@@ -176,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REALTIME_DRIVER === 'postgres' && !e.DATABASE_URL) {
     throw new ConfigError(['REALTIME_DRIVER: "postgres" needs DATABASE_URL; the embedded database runs in one process, where "memory" is exact']);
   }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError(['S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credential chain']);
   }
@@ -190,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultExpiryDays: Math.min(e.SHARE_DEFAULT_EXPIRY_DAYS, e.SHARE_MAX_EXPIRY_DAYS),
       maxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS,
       passwordAttemptsPerMinute: e.SHARE_PASSWORD_ATTEMPTS_PER_MINUTE,
+      passwordAttemptsPerLink: e.SHARE_PASSWORD_ATTEMPTS_PER_LINK,
+      passwordLockoutMinutes: e.SHARE_PASSWORD_LOCKOUT_MINUTES,
     },
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
@@ -211,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: e.METRICS_TOKEN,
     },
     defaultStorageLimitBytes: e.DEFAULT_STORAGE_LIMIT_BYTES,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: trustProxy.value,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     apps: e.APPS,
@@ -245,6 +269,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     realtime: {
       driver: e.REALTIME_DRIVER,
       heartbeatSeconds: e.REALTIME_HEARTBEAT_SECONDS,
+      recheckSeconds: e.REALTIME_RECHECK_SECONDS,
+      maxConnections: {
+        perUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,
+        perOrg: e.REALTIME_MAX_CONNECTIONS_PER_ORG,
+        perIp: e.REALTIME_MAX_CONNECTIONS_PER_IP,
+      },
     },
   };
 }

@@ -13,6 +13,9 @@ import type { MigrationSource } from '../db/migrate.js';
 import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
+import { installTransportSecurity } from './transport-security.js';
+import { requestLogSerializer } from './request-log.js';
+import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { healthRoutes } from './health.routes.js';
@@ -23,8 +26,7 @@ import { adminRoutes } from '../admin/admin.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { usageRoutes } from '../usage/usage.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
-import { sseRoutes } from '../realtime/sse.routes.js';
-import { websocketRoutes } from '../realtime/websocket.routes.js';
+import { realtimeRoutes } from '../realtime/realtime.routes.js';
 import { websocketPluginOptions } from '../realtime/ws-protocol.js';
 import { filesRoutes } from '../storage/files.routes.js';
 import { signedUrlRoutes } from '../storage/signed-url.routes.js';
@@ -37,8 +39,11 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** Lets browsers pass ?access_token= where they cannot set headers (SSE, WebSocket). */
-    allowQueryToken?: boolean;
+    /**
+     * Lets browsers authenticate where they cannot set headers (SSE, WebSocket): ?ticket= or
+     * a WebSocket subprotocol credential. Access tokens in URLs are refused (they end up in logs).
+     */
+    allowTicket?: boolean;
     /** Skips every rate limit (the OpenAPI document). */
     skipRateLimit?: boolean;
     /**
@@ -58,9 +63,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log as FastifyBaseLogger,
+    // Request logs carry paths without query strings and with tokens masked (request-log.ts).
+    loggerInstance: ctx.log.child({}, { serializers: { req: requestLogSerializer } }) as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     // Accept a caller's x-request-id when it is sane, so a request can be traced across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -93,11 +99,14 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
         imgSrc: ["'self'", 'data:', 'blob:', ...storageImageOrigins(ctx)],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Added per request by transport-security.ts, only over HTTPS.
+        upgradeInsecureRequests: null,
       },
     },
     frameguard: { action: 'deny' },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    hsts: false,
   });
+  installTransportSecurity(app, ctx.config);
   await app.register(cors, {
     origin: ctx.config.corsOrigins.includes('*') ? true : ctx.config.corsOrigins,
     credentials: !ctx.config.corsOrigins.includes('*'),
@@ -153,8 +162,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
       await api.register(auditRoutes, { prefix: '/audit' });
       await api.register(usageRoutes, { prefix: '/usage' });
       await api.register(jobsRoutes, { prefix: '/jobs' });
-      await api.register(sseRoutes);
-      await api.register(websocketRoutes);
+      await api.register(realtimeRoutes);
       await api.register(filesRoutes, { prefix: '/files' });
       await api.register(shareLinksRoutes, { prefix: '/share-links', handlers: shareHandlers });
       await api.register(adminRoutes, { prefix: '/admin' });

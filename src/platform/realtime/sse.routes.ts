@@ -3,17 +3,22 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BusEvent } from './event-bus.js';
-import { MAX_BUFFERED_BYTES, requireSubscriber, splitTopics, topicListParam } from './subscriber.js';
+import { MAX_BUFFERED_BYTES, requireSubscriber, splitTopics, ticketParam, topicListParam } from './subscriber.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import { watchAccess } from './access-watch.js';
 
 /**
  * GET /events?topics=a,b — Server-Sent Events for the caller's org.
  *
  * Frames: first `event: ready` with the topics followed, then one default ("message")
  * event per bus event, data = {id, topic, payload, at}; a comment line as heartbeat.
- * EventSource reconnects by itself (retry: 3000); events missed meanwhile are not
- * replayed, so clients re-read the resource they display after a reconnect.
+ * When the caller loses access (token expired, member removed, key revoked, org
+ * suspended) a last `event: closed` with data {code, error} ends the stream. EventSource
+ * reconnects by itself (retry: 3000) with the same URL, whose ticket is spent, so it
+ * stops there; events missed meanwhile are not replayed, so clients re-read the
+ * resource they display after a reconnect.
  */
-export async function sseRoutes(root: FastifyInstance) {
+export async function sseRoutes(root: FastifyInstance, opts: { limits: ConnectionLimits }) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { events, config } = app.ctx;
   const open = new Set<ServerResponse>();
@@ -25,16 +30,17 @@ export async function sseRoutes(root: FastifyInstance) {
   });
 
   app.get('/events', {
-    config: { allowQueryToken: true },
+    config: { allowTicket: true },
     schema: {
       tags: ['realtime'],
       summary: 'Server-Sent Events stream of the org\'s events on the given topics',
-      description: 'Browsers may pass the token as ?access_token=. Each event: data = {id, topic, payload, at}.',
-      querystring: z.strictObject({ topics: topicListParam, access_token: z.string().optional() }),
+      description: 'Authorization header, or (EventSource cannot send headers) ?ticket= from POST /api/v1/realtime/ticket. Each event: data = {id, topic, payload, at}; `event: closed` with {code, error} when access ends.',
+      querystring: z.strictObject({ topics: topicListParam, ticket: ticketParam }),
     },
   }, async (request, reply) => {
     const principal = requireSubscriber(request);
     const topics = splitTopics(request.query.topics);
+    const release = opts.limits.acquire(principal, request.ip);
     const res = reply.raw;
     reply.hijack();
     res.writeHead(200, {
@@ -51,6 +57,8 @@ export async function sseRoutes(root: FastifyInstance) {
     const close = () => {
       if (closed) return;
       closed = true;
+      release();
+      stopWatching();
       unsubscribe();
       clearInterval(heartbeat);
       open.delete(res);
@@ -70,6 +78,16 @@ export async function sseRoutes(root: FastifyInstance) {
     });
     const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), config.realtime.heartbeatSeconds * 1000);
     heartbeat.unref();
+    const stopWatching = watchAccess({
+      principal,
+      authenticator: app.authenticator,
+      recheckSeconds: config.realtime.recheckSeconds,
+      log: request.log,
+      onLost: (reason) => {
+        write(`event: closed\ndata: ${JSON.stringify({ code: reason.code, error: reason.message })}\n\n`);
+        close();
+      },
+    });
     // The response's 'close' fires when the client goes away (the request's fires once its body is read).
     res.on('close', close);
     res.on('error', close);

@@ -19,6 +19,9 @@ export const topicListParam = z
     `a comma-separated list of 1-${MAX_TOPICS_PER_CONNECTION} topics of letters, digits and : . _ - (e.g. "job:<id>,jobs")`,
   );
 
+/** A realtime ticket (POST /api/v1/realtime/ticket): a short JWT, spent when the stream opens. */
+export const ticketParam = z.string().max(2048).optional().describe('A ticket from POST /api/v1/realtime/ticket (single use, 30 s)');
+
 export function splitTopics(list: string | undefined): string[] {
   return list ? [...new Set(list.split(','))] : [];
 }

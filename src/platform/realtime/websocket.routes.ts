@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BusEvent } from './event-bus.js';
-import { MAX_BUFFERED_BYTES, MAX_TOPICS_PER_CONNECTION, requireSubscriber, splitTopics, topicListParam, topicSchema } from './subscriber.js';
+import { MAX_BUFFERED_BYTES, MAX_TOPICS_PER_CONNECTION, requireSubscriber, splitTopics, ticketParam, topicListParam, topicSchema } from './subscriber.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import { closeCodeFor, watchAccess } from './access-watch.js';
 
 const topics = z.array(topicSchema).min(1).max(MAX_TOPICS_PER_CONNECTION);
 const clientMessage = z.discriminatedUnion('type', [
@@ -20,25 +22,29 @@ const TRY_AGAIN_LATER = 1013;
  *
  * Client → server: {type:"subscribe"|"unsubscribe", topics:[…]}, {type:"ping"}.
  * Server → client: {type:"ready", topics}, {type:"subscribed"|"unsubscribed", topics},
- * {type:"event", id, topic, payload, at}, {type:"pong"}, {type:"error", code, error}.
- * Authentication as for the API, or ?access_token=, or the subprotocol "bearer.<token>"
- * next to "tenantry.v1" (see ws-protocol.ts). The server pings every heartbeat interval
- * and drops a connection that did not answer the previous ping.
+ * {type:"event", id, topic, payload, at}, {type:"pong"}, {type:"error", code, error}, and
+ * {type:"closed", code, error} right before the server closes with 4001 (like 401: token
+ * expired, member removed, key revoked) or 4003 (like 403: org suspended), reason = code.
+ * Authentication as for the API, or the subprotocol "ticket.<ticket>" / "bearer.<token>"
+ * next to "tenantry.v1" (see ws-protocol.ts), or ?ticket=. The server pings every heartbeat
+ * interval and drops a connection that did not answer the previous ping.
  */
-export async function websocketRoutes(root: FastifyInstance) {
+export async function websocketRoutes(root: FastifyInstance, opts: { limits: ConnectionLimits }) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { events, config } = app.ctx;
 
   app.get('/ws', {
     websocket: true,
-    config: { allowQueryToken: true },
+    config: { allowTicket: true },
     schema: {
       tags: ['realtime'],
-      querystring: z.strictObject({ topics: topicListParam.optional(), access_token: z.string().optional() }),
+      querystring: z.strictObject({ topics: topicListParam.optional(), ticket: ticketParam }),
     },
-    // Refuse before the upgrade, so an unauthenticated client gets a plain HTTP 401/403.
+    // Refuse before the upgrade, so an unauthenticated (or over-cap) client gets a plain HTTP 401/403/429.
     preHandler: async (request) => {
-      requireSubscriber(request);
+      const release = opts.limits.acquire(requireSubscriber(request), request.ip);
+      // The TCP socket closes with the WebSocket, and also when the upgrade never completes.
+      request.raw.socket.once('close', release);
     },
   }, (socket: WebSocket, request) => {
     const principal = requireSubscriber(request);
@@ -111,8 +117,21 @@ export async function websocketRoutes(root: FastifyInstance) {
     }, config.realtime.heartbeatSeconds * 1000);
     heartbeat.unref();
 
+    const stopWatching = watchAccess({
+      principal,
+      authenticator: app.authenticator,
+      recheckSeconds: config.realtime.recheckSeconds,
+      log: request.log,
+      onLost: (reason) => {
+        send({ type: 'closed', code: reason.code, error: reason.message });
+        unsubscribe([...subscriptions.keys()]);
+        socket.close(closeCodeFor(reason), reason.code);
+      },
+    });
+
     socket.on('close', () => {
       clearInterval(heartbeat);
+      stopWatching();
       unsubscribe([...subscriptions.keys()]);
     });
 

@@ -6,6 +6,7 @@ import { forbidden } from '../errors.js';
 import { pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
 import type { ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';
+import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from './share-links.service.js';
 
 const appName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be an app name such as "visant"');
 const resourceType = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lower-case type such as "device" or "gallery"');
@@ -13,7 +14,7 @@ const filters = z
   .record(z.string().max(100), z.unknown())
   .refine((f) => Object.keys(f).length <= 50, 'at most 50 filters')
   .refine((f) => JSON.stringify(f).length <= 8192, 'filters must serialise to at most 8 KB');
-const sharePassword = z.string().min(4, 'must be at least 4 characters').max(256);
+const sharePassword = z.string().min(SHARE_PASSWORD_MIN_LENGTH, `must be at least ${SHARE_PASSWORD_MIN_LENGTH} characters`).max(SHARE_PASSWORD_MAX_LENGTH);
 const expiry = {
   expires_in_days: z.number().int().min(1).optional().describe('Lifetime in days (default SHARE_DEFAULT_EXPIRY_DAYS, at most SHARE_MAX_EXPIRY_DAYS)'),
   expires_at: z.iso.datetime({ offset: true }).optional().describe('Or an exact expiry (ISO 8601)'),

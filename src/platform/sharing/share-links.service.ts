@@ -16,6 +16,12 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /** Shown in lists so people can tell links apart; 8 of 43 characters leave 208 secret bits. */
 const PREFIX_LENGTH = 8;
 const DAY_MS = 86_400_000;
+/**
+ * Share passwords are guessed offline-style by anyone holding the link: 8 characters is the
+ * least that survives the per-link attempt cap for long (NIST SP 800-63B's minimum too).
+ */
+export const SHARE_PASSWORD_MIN_LENGTH = 8;
+export const SHARE_PASSWORD_MAX_LENGTH = 256;
 
 export type ShareStatus = 'active' | 'expired' | 'revoked' | 'exhausted';
 
@@ -177,6 +183,7 @@ export class ShareService {
 
   async update(p: Principal, ref: string, input: UpdateShareInput, meta?: RequestMeta): Promise<ShareLinkView> {
     const expiresAt = this.expiryFrom(input);
+    checkPassword(input.password);
     const passwordHash = input.password ? await hashPassword(input.password) : input.password === null ? null : undefined;
     return withTenant(this.db, p, async (tx) => {
       const current = await tx.selectFrom('share_links').select(['id', 'revoked_at', 'view_count']).where('org_id', '=', p.orgId).where(refCondition(ref)).forUpdate().executeTakeFirst();
@@ -233,9 +240,14 @@ export class ShareService {
     if (row.password_hash && !(options.unlock && isValidUnlock(row, options.unlock))) {
       if (!options.password) throw sharePasswordRequired();
       // Every guess counts (the limiter has no "peek"), so a correct password is never
-      // distinguishable from a wrong one once the limit is reached.
-      const wait = await this.deps.rateLimiter.check(`share-password:${row.id}:${options.ip}`, this.deps.config.sharing.passwordAttemptsPerMinute);
+      // distinguishable from a wrong one once the limit is reached. Per link and IP first,
+      // then per link alone: behind a proxy (or with many addresses) an attacker can rotate
+      // IPs, and the link-wide cap still locks guessing for the window.
+      const sharing = this.deps.config.sharing;
+      const wait = await this.deps.rateLimiter.check(`share-password:${row.id}:${options.ip}`, sharing.passwordAttemptsPerMinute);
       if (wait) throw tooManyRequests(wait, 'Too many password attempts for this share link');
+      const lockout = await this.deps.rateLimiter.check(`share-password-link:${row.id}`, sharing.passwordAttemptsPerLink, sharing.passwordLockoutMinutes * 60_000);
+      if (lockout) throw tooManyRequests(lockout, 'Too many password attempts for this share link: it is locked for a while; ask its owner if you cannot wait');
       if (!(await verifyPassword(row.password_hash, options.password))) throw sharePasswordWrong();
     }
     const counted = await withSystem(this.db, (tx) =>
@@ -331,6 +343,14 @@ function checkCreateInput(input: CreateShareInput) {
   if (input.title != null && input.title.length > 200) throw unprocessable('title must be at most 200 characters', 'INVALID_SHARE');
   if (input.filters != null && (typeof input.filters !== 'object' || Array.isArray(input.filters))) throw unprocessable('filters must be an object', 'INVALID_SHARE');
   if (input.maxViews != null && !(Number.isInteger(input.maxViews) && input.maxViews > 0)) throw unprocessable('maxViews must be a positive whole number', 'INVALID_SHARE');
+  checkPassword(input.password);
+}
+
+function checkPassword(password: string | null | undefined) {
+  if (password == null) return;
+  if (password.length < SHARE_PASSWORD_MIN_LENGTH || password.length > SHARE_PASSWORD_MAX_LENGTH) {
+    throw unprocessable(`password must be ${SHARE_PASSWORD_MIN_LENGTH} to ${SHARE_PASSWORD_MAX_LENGTH} characters: choose a longer one`, 'INVALID_SHARE');
+  }
 }
 
 export function shareUrl(baseUrl: string, token: string): string {

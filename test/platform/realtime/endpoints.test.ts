@@ -58,22 +58,55 @@ describe('realtime endpoints', () => {
     if (!closed) await t.close();
   });
 
+  /** A single-use realtime ticket, what a browser puts in an EventSource URL. */
+  const ticket = async (u: TestUser) => {
+    const res = await t.request('POST', '/api/v1/realtime/ticket', { token: u.token });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().expires_in, 30);
+    return res.json().ticket as string;
+  };
+
   it('refuses SSE without a token (401) and with bad topics (400), in the error envelope', async () => {
     const anon = await openSse(base, '/api/v1/events?topics=news');
     assert.equal(anon.status, 401);
     assert.equal(JSON.parse(anon.body).code, 'UNAUTHORIZED');
-    const bad = await openSse(base, `/api/v1/events?topics=${encodeURIComponent('ok,no spaces')}&access_token=${alice.token}`);
+    const bad = await openSse(base, `/api/v1/events?topics=${encodeURIComponent('ok,no spaces')}&ticket=${await ticket(alice)}`);
     assert.equal(bad.status, 400);
     assert.equal(JSON.parse(bad.body).code, 'VALIDATION_ERROR');
-    const none = await openSse(base, `/api/v1/events?access_token=${alice.token}`);
+    const none = await openSse(base, '/api/v1/events', { authorization: `Bearer ${alice.token}` });
     assert.equal(none.status, 400);
-    const badToken = await openSse(base, '/api/v1/events?topics=news&access_token=garbage');
-    assert.equal(badToken.status, 401);
+    const badTicket = await openSse(base, '/api/v1/events?topics=news&ticket=garbage');
+    assert.equal(badTicket.status, 401);
+    assert.equal(JSON.parse(badTicket.body).code, 'INVALID_TICKET');
+    // An access token is not a ticket, and a ticket is not an access token.
+    assert.equal(JSON.parse((await openSse(base, `/api/v1/events?topics=news&ticket=${alice.token}`)).body).code, 'INVALID_TICKET');
+    assert.equal((await t.request('GET', '/api/v1/auth/me', { token: await ticket(alice) })).statusCode, 401);
+  });
+
+  it('refuses access tokens in URLs, saying to use a ticket', async () => {
+    const inUrl = await openSse(base, `/api/v1/events?topics=news&access_token=${alice.token}`);
+    assert.equal(inUrl.status, 400);
+    assert.equal(JSON.parse(inUrl.body).code, 'TOKEN_IN_URL');
+    assert.match(JSON.parse(inUrl.body).error, /POST \/api\/v1\/realtime\/ticket/);
+    await assert.rejects(openWs(`${base.replace('http', 'ws')}/api/v1/ws?access_token=${alice.token}`), (err: { status?: number }) => err.status === 400);
+  });
+
+  it('spends a ticket on its first connection, and gives none to anonymous callers', async () => {
+    const once = await ticket(alice);
+    const first = await openSse(base, `/api/v1/events?topics=news&ticket=${once}`);
+    open.push(first);
+    assert.equal(first.status, 200);
+    const second = await openSse(base, `/api/v1/events?topics=news&ticket=${once}`);
+    assert.equal(second.status, 401);
+    assert.equal(JSON.parse(second.body).code, 'TICKET_USED');
+    await assert.rejects(openWs(`${base.replace('http', 'ws')}/api/v1/ws`, ['tenantry.v1', `ticket.${once}`]), (err: { status?: number }) => err.status === 401);
+    first.close();
+    assert.equal((await t.request('POST', '/api/v1/realtime/ticket')).statusCode, 401);
   });
 
   it('streams an org\'s events over SSE, never another org\'s, with heartbeats', async () => {
     const { events } = t.platform.ctx;
-    const a = await openSse(base, `/api/v1/events?topics=news,other&access_token=${alice.token}`);
+    const a = await openSse(base, `/api/v1/events?topics=news,other&ticket=${await ticket(alice)}`);
     const b = await openSse(base, '/api/v1/events?topics=news', { authorization: `Bearer ${bob.token}` });
     open.push(a, b);
     assert.equal(a.status, 200);
@@ -116,7 +149,7 @@ describe('realtime endpoints', () => {
   it('streams a job\'s progress on job:<id>', async () => {
     gateOpen = gate();
     const id = await t.platform.ctx.jobs.enqueue(gatedJob, { orgId: alice.orgId });
-    const s = await openSse(base, `/api/v1/events?topics=job:${id}&access_token=${alice.token}`);
+    const s = await openSse(base, `/api/v1/events?topics=job:${id}&ticket=${await ticket(alice)}`);
     open.push(s);
     await s.frames.next((f) => f.event === 'ready');
     releaseGate();
@@ -131,16 +164,18 @@ describe('realtime endpoints', () => {
     const wsBase = base.replace('http', 'ws');
     await assert.rejects(openWs(`${wsBase}/api/v1/ws`), (err: { status?: number }) => err.status === 401);
     await assert.rejects(openWs(`${wsBase}/api/v1/ws`, ['tenantry.v1', 'bearer.garbage']), (err: { status?: number }) => err.status === 401);
-    await assert.rejects(openWs(`${wsBase}/api/v1/ws?topics=${encodeURIComponent('bad topic')}&access_token=${alice.token}`), (err: { status?: number }) => err.status === 400);
+    await assert.rejects(openWs(`${wsBase}/api/v1/ws`, ['tenantry.v1', 'ticket.garbage']), (err: { status?: number }) => err.status === 401);
+    await assert.rejects(openWs(`${wsBase}/api/v1/ws?topics=${encodeURIComponent('bad topic')}&ticket=${await ticket(alice)}`), (err: { status?: number }) => err.status === 400);
   });
 
   it('carries events over a WebSocket authenticated by subprotocol, with subscribe and unsubscribe', async () => {
     const { events } = t.platform.ctx;
     const wsBase = base.replace('http', 'ws');
     const a = await openWs(`${wsBase}/api/v1/ws`, ['tenantry.v1', `bearer.${alice.token}`]);
-    const b = await openWs(`${wsBase}/api/v1/ws?topics=news&access_token=${bob.token}`);
+    const b = await openWs(`${wsBase}/api/v1/ws?topics=news`, ['tenantry.v1', `ticket.${await ticket(bob)}`]);
     open.push(a, b);
     assert.equal(a.socket.protocol, 'tenantry.v1', 'the server picks our protocol, never echoes the token');
+    assert.equal(b.socket.protocol, 'tenantry.v1', 'nor the ticket');
     assert.deepEqual((await a.messages.next((m) => m.type === 'ready')).topics, []);
     assert.deepEqual((await b.messages.next((m) => m.type === 'ready')).topics, ['news']);
 
@@ -176,7 +211,7 @@ describe('realtime endpoints', () => {
   });
 
   it('closes promptly with streams still open', async () => {
-    const s = await openSse(base, `/api/v1/events?topics=news&access_token=${alice.token}`);
+    const s = await openSse(base, `/api/v1/events?topics=news&ticket=${await ticket(alice)}`);
     const w = await openWs(`${base.replace('http', 'ws')}/api/v1/ws?topics=news`, ['tenantry.v1', `bearer.${alice.token}`]);
     await s.frames.next((f) => f.event === 'ready');
     const started = Date.now();

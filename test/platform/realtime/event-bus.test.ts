@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { MemoryEventBus } from '../../../src/platform/realtime/memory-bus.js';
 import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
-import { bearerFromWebSocketProtocol, selectWebSocketProtocol } from '../../../src/platform/realtime/ws-protocol.js';
+import { credentialFromWebSocketProtocol, selectWebSocketProtocol } from '../../../src/platform/realtime/ws-protocol.js';
 
 const ORG_A = '0b0c3b5e-1111-4111-8111-111111111111';
 const ORG_B = '0b0c3b5e-2222-4222-8222-222222222222';
@@ -62,13 +62,14 @@ describe('in-process event bus', () => {
   });
 });
 
-describe('WebSocket subprotocol token', () => {
-  it('reads "bearer.<token>" and never selects it as the protocol', () => {
-    assert.equal(bearerFromWebSocketProtocol('tenantry.v1, bearer.abc.def-ghi_'), 'abc.def-ghi_');
-    assert.equal(bearerFromWebSocketProtocol('tenantry.v1'), undefined);
-    assert.equal(bearerFromWebSocketProtocol('bearer.'), undefined);
-    assert.equal(bearerFromWebSocketProtocol(undefined), undefined);
+describe('WebSocket subprotocol credential', () => {
+  it('reads "bearer.<token>" or "ticket.<ticket>" and never selects either as the protocol', () => {
+    assert.deepEqual(credentialFromWebSocketProtocol('tenantry.v1, bearer.abc.def-ghi_'), { kind: 'bearer', value: 'abc.def-ghi_' });
+    assert.deepEqual(credentialFromWebSocketProtocol(['tenantry.v1', 'ticket.t1.t2']), { kind: 'ticket', value: 't1.t2' });
+    assert.equal(credentialFromWebSocketProtocol('tenantry.v1'), undefined);
+    assert.equal(credentialFromWebSocketProtocol('bearer.'), undefined);
+    assert.equal(credentialFromWebSocketProtocol(undefined), undefined);
     assert.equal(selectWebSocketProtocol(new Set(['bearer.secret', 'tenantry.v1']), {} as never), 'tenantry.v1');
-    assert.equal(selectWebSocketProtocol(new Set(['bearer.secret']), {} as never), false);
+    assert.equal(selectWebSocketProtocol(new Set(['ticket.secret']), {} as never), false);
   });
 });

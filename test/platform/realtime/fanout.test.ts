@@ -53,8 +53,8 @@ function fanoutSuite(label: string, env: Record<string, string>, expectKind: str
     });
 
     it('delivers an event from instance 1 to SSE and WebSocket clients of instance 2, and nothing to another org', async () => {
-      const sse = await openSse(baseTwo, `/api/v1/events?topics=news&access_token=${alice.token}`);
-      const bobSse = await openSse(baseTwo, `/api/v1/events?topics=news&access_token=${bob.token}`);
+      const sse = await openSse(baseTwo, '/api/v1/events?topics=news', { authorization: `Bearer ${alice.token}` });
+      const bobSse = await openSse(baseTwo, '/api/v1/events?topics=news', { authorization: `Bearer ${bob.token}` });
       const ws = await openWs(`${baseTwo.replace('http', 'ws')}/api/v1/ws?topics=news`, ['tenantry.v1', `bearer.${alice.token}`]);
       clients.push(sse, bobSse, ws);
       await sse.frames.next((f) => f.event === 'ready');
@@ -73,7 +73,7 @@ function fanoutSuite(label: string, env: Record<string, string>, expectKind: str
     });
 
     it('carries payloads larger than a NOTIFY can hold', async () => {
-      const sse = await openSse(baseTwo, `/api/v1/events?topics=big&access_token=${alice.token}`);
+      const sse = await openSse(baseTwo, '/api/v1/events?topics=big', { authorization: `Bearer ${alice.token}` });
       clients.push(sse);
       await sse.frames.next((f) => f.event === 'ready');
       const text = 'x'.repeat(20_000);

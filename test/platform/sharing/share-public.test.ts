@@ -10,7 +10,7 @@ describe('public share links', () => {
   let t: TestPlatform;
   let owner: TestUser;
   before(async () => {
-    t = await startTestPlatform({ env: { SHARE_PASSWORD_ATTEMPTS_PER_MINUTE: '3' } });
+    t = await startTestPlatform({ env: { SHARE_PASSWORD_ATTEMPTS_PER_MINUTE: '3', SHARE_PASSWORD_ATTEMPTS_PER_LINK: '6' } });
     owner = await t.signup('sharer');
   });
   after(() => t.close());
@@ -169,6 +169,41 @@ describe('public share links', () => {
     assert.equal((await fromIp('198.51.100.1', 'GET', `/api/s/${link.token}`, { 'x-share-password': 'right one' })).statusCode, 200);
     assert.equal((await fromIp(ip, 'GET', `/api/s/${other.token}`, { 'x-share-password': 'right one' })).statusCode, 200);
     assert.equal(await viewCount(link.id), 1, 'failed and limited attempts count no views');
+  });
+
+  it('locks a link after too many wrong passwords from any mix of addresses (rotating IPs does not help)', async () => {
+    const link = await share({ password: 'the right one' });
+    const other = await share({ password: 'the right one' });
+    for (let i = 0; i < 6; i++) {
+      const res = await fromIp(`198.51.100.${100 + i}`, 'GET', `/api/s/${link.token}`, { 'x-share-password': `guess ${i}` });
+      assert.equal(res.statusCode, 401, `guess ${i} from its own address is only wrong`);
+    }
+    const locked = await fromIp('198.51.100.200', 'GET', `/api/s/${link.token}`, { 'x-share-password': 'the right one' });
+    assert.equal(locked.statusCode, 429, 'a fresh address with the right password waits too');
+    assert.equal(locked.json().code, 'RATE_LIMITED');
+    assert.match(locked.json().error, /locked/);
+    assert.ok(Number(locked.headers['retry-after']) > 60, `locked for the lockout window, not a minute (${locked.headers['retry-after']})`);
+    const page = await fromIp('198.51.100.201', 'POST', `/s/${link.token}`, { 'content-type': 'application/x-www-form-urlencoded' }, 'password=the+right+one');
+    assert.equal(page.statusCode, 429);
+    assert.match(page.body, /Too many attempts/);
+    // Other links are not locked, and the link itself did not count a view.
+    assert.equal((await fromIp('198.51.100.200', 'GET', `/api/s/${other.token}`, { 'x-share-password': 'the right one' })).statusCode, 200);
+    assert.equal(await viewCount(link.id), 0);
+  });
+
+  it('refuses share passwords shorter than 8 characters, through the API and the service', async () => {
+    const res = await t.request('POST', '/api/v1/share-links', { token: owner.token, body: { app: 'demo', resource_type: 'gallery', resource_id: 'g-7', password: 'seven77' } });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().error, /at least 8/);
+    const link = await share();
+    const patch = await t.request('PATCH', `/api/v1/share-links/${link.id}`, { token: owner.token, body: { password: 'short' } });
+    assert.equal(patch.statusCode, 400);
+    const principal = { kind: 'user' as const, orgId: owner.orgId, userId: owner.userId, role: 'owner' as const, isSuperadmin: false };
+    await assert.rejects(
+      t.platform.ctx.shares.create(principal, { app: 'demo', resourceType: 'gallery', resourceId: 'g-8', password: '1234567' }),
+      (err: { status?: number; message?: string }) => err.status === 422 && /8 to 256/.test(err.message ?? ''),
+    );
+    await assert.rejects(t.platform.ctx.shares.update(principal, link.id, { password: 'abc' }), (err: { status?: number }) => err.status === 422);
   });
 
   it('renders user-written fields inert in the generic page', async () => {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageInfo, pageQuery, requestMeta } from '../../../platform/http/schemas.js';
 import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
+import { SHARE_PASSWORD_MIN_LENGTH } from '../../../platform/sharing/share-links.service.js';
 import { requireDashboard } from '../devices/device-principal.js';
 import { deviceIdSchema } from '../devices/devices.routes.js';
 import { VisantSharesService } from './visant-shares.service.js';
@@ -27,7 +28,7 @@ export async function sharesRoutes(root: FastifyInstance) {
         end_date: isoDate.optional(),
         expires_in_days: z.number().int().min(1).max(365).default(7),
         max_views: z.number().int().min(1).max(1_000_000).optional(),
-        password: z.string().min(4).max(200).optional(),
+        password: z.string().min(SHARE_PASSWORD_MIN_LENGTH, `must be at least ${SHARE_PASSWORD_MIN_LENGTH} characters`).max(200).optional(),
         title: z.string().trim().min(1).max(200).optional(),
       }),
     },
@@ -47,7 +48,7 @@ export async function sharesRoutes(root: FastifyInstance) {
       body: z.strictObject({
         expires_in_days: z.number().int().min(1).max(365).optional(),
         max_views: z.number().int().min(1).max(1_000_000).nullable().optional(),
-        password: z.string().min(4).max(200).nullable().optional(),
+        password: z.string().min(SHARE_PASSWORD_MIN_LENGTH, `must be at least ${SHARE_PASSWORD_MIN_LENGTH} characters`).max(200).nullable().optional(),
       }),
     },
   }, async (request) => shares.update(requireDashboard(request, 'member'), request.params.token, request.body, requestMeta(request)));

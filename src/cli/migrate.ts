@@ -1,16 +1,37 @@
 import { loadConfig } from '../platform/config/config.js';
 import { openDatabase } from '../platform/db/database.js';
-import { migrate } from '../platform/db/migrate.js';
+import { loadMigrations, migrate } from '../platform/db/migrate.js';
 import { migrationSourcesFor } from '../platform/db/sources.js';
+import { DataDirBusyError, describeHolder, liveLockHolder } from '../platform/db/data-dir-lock.js';
+import { runThroughServer } from '../platform/local-admin/admin-channel.js';
 import { installedApps } from '../apps/index.js';
 import { enabledApps } from '../platform/enabled-apps.js';
 
+/**
+ * `tenantry migrate`. While a server holds the embedded database it has applied every
+ * migration it knows at start; this asks it which of the migrations on disk are still
+ * missing (new code not yet restarted) instead of opening the database a second time.
+ */
 export async function migrateCommand() {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  const sources = migrationSourcesFor(enabledApps(installedApps, config));
+  const holder = !config.databaseUrl && !config.dataDir.startsWith('memory://') ? await liveLockHolder(config.dataDir) : undefined;
+  if (holder) {
+    const onDisk = (await loadMigrations(sources)).map((m) => `${m.module}/${m.name}`);
+    const answer = await runThroughServer(config.dataDir, holder.pid, 'pending-migrations', { migrations: onDisk });
+    if (!answer) throw new DataDirBusyError(holder, config.dataDir);
+    const { pending } = answer.result;
+    if (!pending.length) {
+      console.log(`${describeHolder(holder)} applied the migrations when it started: the database is up to date.`);
+      return;
+    }
+    console.error(`${describeHolder(holder)} runs older code: ${pending.length} migration(s) are not applied yet (${pending.join(', ')}). Restart it: the server applies migrations at start.`);
+    process.exitCode = 1;
+    return;
+  }
+  const database = await openDatabase(config, { holder: 'migrate' });
   try {
-    const apps = enabledApps(installedApps, config);
-    const applied = await migrate(database.pool, migrationSourcesFor(apps), (m) => console.log(m));
+    const applied = await migrate(database.pool, sources, (m) => console.log(m));
     console.log(applied.length ? `${applied.length} migration(s) applied` : 'database is up to date');
   } finally {
     await database.close();

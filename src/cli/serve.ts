@@ -4,7 +4,7 @@ import { closeOnSignals } from './shutdown.js';
 
 /** `tenantry serve`: migrate, listen, and drain in-flight requests on SIGTERM/SIGINT. */
 export async function serveCommand() {
-  const platform = await startPlatform({ apps: installedApps });
+  const platform = await startPlatform({ apps: installedApps, holder: 'serve', adminChannel: true });
   const { config } = platform.ctx;
   const address = await platform.server.listen({ host: config.host, port: config.port });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import pino from 'pino';
-import { startPlatform } from '../platform/runtime.js';
-import { installedApps } from '../apps/index.js';
+import { operate } from './operate.js';
 
 /**
  * `tenantry storage lifecycle-json`: the S3 bucket lifecycle configuration equivalent to the
@@ -14,13 +12,8 @@ export function storageCommand() {
     .command('lifecycle-json')
     .description('print the S3 bucket lifecycle configuration matching the registered lifecycle rules')
     .action(async () => {
-      // Logs go to stderr so stdout is exactly the JSON document.
-      const platform = await startPlatform({ apps: installedApps, log: pino({ level: 'warn' }, pino.destination(2)) });
-      try {
-        console.log(JSON.stringify(platform.ctx.storage.lifecycle.toS3LifecycleConfiguration(), null, 2));
-      } finally {
-        await platform.close();
-      }
+      // stdout is exactly the JSON document (operate logs to stderr).
+      console.log(JSON.stringify(await operate('lifecycle-json', {}), null, 2));
     });
   return storage;
 }

@@ -10,10 +10,11 @@ import { closeOnSignals } from './shutdown.js';
  * and exits 0; jobs it could not finish are retried by another worker.
  *
  * Embedded PGlite is one process: run a separate worker only against DATABASE_URL, or
- * alone on a data directory (for example to drain the queue while the API is stopped).
+ * alone on a data directory (for example to drain the queue while the API is stopped); the
+ * DATA_DIR lock refuses a worker next to a running server.
  */
 export async function runWorker(options: { apps?: TenantryApp[] } = {}): Promise<Platform> {
-  const platform = await startPlatform({ apps: options.apps ?? installedApps, workers: true });
+  const platform = await startPlatform({ apps: options.apps ?? installedApps, workers: true, holder: 'worker', adminChannel: true });
   const { log } = platform.ctx;
   log.info({ queues: platform.ctx.jobs.names }, 'worker started');
 

@@ -18,6 +18,7 @@ import { platformJobs } from './jobs/platform-jobs.js';
 import type { PlatformContext } from './context.js';
 import type { TenantryApp } from './apps.js';
 import { enabledApps } from './enabled-apps.js';
+import { startAdminChannel } from './local-admin/admin-channel.js';
 
 export interface Platform {
   ctx: PlatformContext;
@@ -39,6 +40,13 @@ export interface StartOptions {
    * (inline). `tenantry worker` forces them on; an API-only process sets WORKERS=off.
    */
   workers?: boolean;
+  /** What this process is ("serve", "worker"…), for the embedded database's DATA_DIR lock. */
+  holder?: string;
+  /**
+   * On the embedded database, answer operator commands from other processes (which may not
+   * open it) through the local admin channel: the long-running `serve` and `worker` do.
+   */
+  adminChannel?: boolean;
 }
 
 /** Open the database, apply migrations and build the platform's services and HTTP server. */
@@ -46,7 +54,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const config = options.config ?? loadConfig();
   const apps = enabledApps(options.apps ?? [], config);
   const log = options.log ?? createLogger(config);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { holder: options.holder });
   // What to close if start-up fails half-way, newest first.
   const opened: Array<() => unknown> = [() => database.close()];
   try {
@@ -71,6 +79,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     for (const a of apps) await a.setup?.(ctx);
     await jobService.start(ctx, { workers: options.workers ?? config.jobs.workers === 'inline' });
     const server = await buildServer(ctx, apps);
+    if (options.adminChannel && database.kind === 'pglite' && !config.dataDir.startsWith('memory://')) {
+      const channel = await startAdminChannel(ctx, config.dataDir);
+      opened.unshift(() => channel.close());
+    }
     return {
       ctx,
       server,

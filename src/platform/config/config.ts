@@ -23,6 +23,8 @@ const envSchema = z.object({
   // Email: unset SMTP_URL keeps the embedded outbox (nothing leaves the machine).
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
   EMAIL_FROM: z.string().min(3).max(320).default('Tenantry <no-reply@localhost>'),
+  // Delivered (and never-read embedded) messages are deleted after this many days.
+  EMAIL_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   // Share links: default and longest lifetime, password guesses allowed per link and IP per minute,
   // and per link (from any address) per lockout window.
   SHARE_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
@@ -91,6 +93,8 @@ export type Config = {
   /** smtp(s):// URL; undefined means the embedded outbox mailer. */
   smtpUrl: string | undefined;
   emailFrom: string;
+  /** Days a delivered outbox message is kept (masked) before the daily purge deletes it. */
+  emailOutboxRetentionDays: number;
   sharing: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -208,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
+    emailOutboxRetentionDays: e.EMAIL_OUTBOX_RETENTION_DAYS,
     sharing: {
       defaultExpiryDays: Math.min(e.SHARE_DEFAULT_EXPIRY_DAYS, e.SHARE_MAX_EXPIRY_DAYS),
       maxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS,

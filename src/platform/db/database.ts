@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { PlatformTables } from './schema.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -25,7 +26,15 @@ export interface Database {
 // platform stay far below 2^53, so parse them as numbers once, here.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+export interface OpenOptions {
+  /**
+   * What this process is ("serve", "worker", "migrate"…), written in the DATA_DIR lock so a
+   * second process can say who holds the embedded database. Default: the CLI command.
+   */
+  holder?: string;
+}
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>, options: OpenOptions = {}): Promise<Database> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
     pool.on('error', () => {
@@ -39,18 +48,37 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     import('@electric-sql/pglite-pgvector'),
     import('@electric-sql/pglite/node-postgres'),
   ]);
-  const dataDir = config.dataDir.startsWith('memory://') ? 'memory://' : path.join(config.dataDir, 'pglite');
-  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir, { extensions: { vector } });
-  const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 });
-  const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    kind: 'pglite',
-    pool,
-    db,
-    close: async () => {
-      await db.destroy();
-      await lite.close();
-    },
-  };
+  const inMemory = config.dataDir.startsWith('memory://');
+  const dataDir = inMemory ? 'memory://' : path.join(config.dataDir, 'pglite');
+  // One process per data directory (data-dir-lock.ts): a second one would write to its own
+  // copy of the database and lose it, or overwrite the first one's, when it closes.
+  const lock = inMemory ? undefined : await acquireDataDirLock(config.dataDir, options.holder ?? commandOfThisProcess());
+  try {
+    if (!inMemory) await mkdir(dataDir, { recursive: true });
+    const lite = await PGlite.create(dataDir, { extensions: { vector } });
+    const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 });
+    const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: 'pglite',
+      pool,
+      db,
+      close: async () => {
+        try {
+          await db.destroy();
+          await lite.close();
+        } finally {
+          await lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+/** "migrate", "admin create-superadmin"…: the command words only, never option values (a password). */
+function commandOfThisProcess(): string {
+  const words = process.argv.slice(2).filter((a) => /^[a-z][a-z-]*$/.test(a)).slice(0, 2);
+  return words.join(' ') || 'tenantry';
 }

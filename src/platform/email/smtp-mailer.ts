@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { PlatformTables } from '../db/schema.js';
 import type { EmailDelivery, EmailMessage, Mailer } from './mailer.js';
 import type { EmailTransport } from './transport.js';
+import { maskSecrets } from './mask-secrets.js';
 
 /** A "queued" row older than this was being sent by a process that died: retry picks it up. */
 const STALE_QUEUED_MS = 10 * 60_000;
@@ -21,6 +22,9 @@ export interface RetryResult {
  * contacted, so a refused message, an unreachable server or a crash mid-send never loses
  * it: it stays in the outbox ("failed" with the error, or a stale "queued") and
  * `retryFailed` (CLI: `tenantry email retry`) sends it again.
+ *
+ * Once delivered, the row keeps the message with its secrets masked (mask-secrets.ts); the
+ * purge job deletes it after EMAIL_OUTBOX_RETENTION_DAYS.
  *
  * A failed delivery does not throw: the caller's action (an invite, a password reset) has
  * already happened and the message is safe in the outbox; the failure is logged and returned.
@@ -106,7 +110,12 @@ export class SmtpMailer implements Mailer {
       this.log?.warn({ emailId: id, to: message.to, error }, 'email delivery failed; kept in the outbox for `tenantry email retry`');
       return { id, status: 'failed', error };
     }
-    await this.db.updateTable('email_outbox').set({ status: 'sent', error: null, sent_at: new Date() }).where('id', '=', id).execute();
+    // Delivered: the stored copy no longer needs the one-time links it carried, and must not keep them.
+    await this.db
+      .updateTable('email_outbox')
+      .set({ status: 'sent', error: null, sent_at: new Date(), text_body: maskSecrets(message.text), html_body: message.html === undefined ? null : maskSecrets(message.html) })
+      .where('id', '=', id)
+      .execute();
     return { id, status: 'sent' };
   }
 }

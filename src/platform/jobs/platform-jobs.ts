@@ -4,6 +4,7 @@ import { purgeExpiredTrash } from '../storage/trash.js';
 import { applyLifecycle } from '../storage/lifecycle.js';
 import { makeDerivatives } from '../storage/derivatives.js';
 import { deleteOrgFiles } from '../storage/org-files.js';
+import { purgeDeliveredEmail } from '../email/outbox.js';
 
 /**
  * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
@@ -33,6 +34,18 @@ export const lifecycleJob = defineJob({
   handler: async (ctx) => applyLifecycle(ctx),
 });
 
+/** Delivered email (masked already) is deleted after EMAIL_OUTBOX_RETENTION_DAYS. */
+export const purgeEmailOutboxJob = defineJob({
+  name: 'email.purge-outbox',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '27 3 * * *',
+  expireInSeconds: 3600,
+  retryLimit: 3,
+  retryDelaySeconds: 60,
+  handler: async (ctx) => purgeDeliveredEmail(ctx.database.db, ctx.config.emailOutboxRetentionDays),
+});
+
 /** Thumbnails and web-sized versions of an uploaded image (idempotent: existing variants are kept). */
 export const derivativesJob = defineJob({
   name: 'storage.derivatives',
@@ -58,4 +71,4 @@ export const deleteOrgFilesJob = defineJob({
   handler: async (ctx, job) => deleteOrgFiles(ctx, job.data.deletedOrgId, job.signal),
 });
 
-export const platformJobs = [purgeTrashJob, lifecycleJob, derivativesJob, deleteOrgFilesJob];
+export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, derivativesJob, deleteOrgFilesJob];

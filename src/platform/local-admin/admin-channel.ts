@@ -1,0 +1,156 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PlatformContext } from '../context.js';
+import { OperationRefused, isOperationName, operations, type OperationInput, type OperationName, type OperationResult } from './operations.js';
+
+/**
+ * The local admin channel: how `tenantry admin …`, `email …`, `migrate` and `storage …` reach
+ * the server that holds the embedded database (no second process may open it, see
+ * db/data-dir-lock.ts). An HTTP listener on 127.0.0.1 only, on a port the system picks,
+ * separate from the public server (which may listen on every interface). Each start makes a
+ * new random secret; the port and the secret go to DATA_DIR/admin-channel.json, readable by
+ * the server's user only (0600): being able to read it is the authorisation, as for the
+ * database files next to it. The secret is never logged; it is compared in constant time.
+ */
+export const CHANNEL_FILE = 'admin-channel.json';
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface ChannelFile {
+  pid: number;
+  port: number;
+  secret: string;
+}
+
+export interface AdminChannel {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startAdminChannel(ctx: PlatformContext, dataDir: string): Promise<AdminChannel> {
+  const secret = randomBytes(32).toString('base64url');
+  const expected = digest(`Bearer ${secret}`);
+  const server = http.createServer((req, res) => {
+    void handle(ctx, expected, req)
+      .then(({ status, body }) => reply(res, status, body))
+      .catch((err) => {
+        ctx.log.error({ err }, 'admin channel request failed');
+        reply(res, 500, { error: `The server could not run this command: ${(err as Error).message}` });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const file = path.join(dataDir, CHANNEL_FILE);
+  const record: ChannelFile = { pid: process.pid, port, secret };
+  // Written aside then renamed: a reader never sees half a file. Any older file (a server
+  // that crashed) is replaced; this process holds the data directory lock.
+  const draft = `${file}.${process.pid}`;
+  await writeFile(draft, JSON.stringify(record) + '\n', { mode: 0o600 });
+  await rename(draft, file);
+  const onExit = () => removeIfOurs(file);
+  process.on('exit', onExit);
+  return {
+    port,
+    async close() {
+      process.off('exit', onExit);
+      await unlink(file).catch(() => {});
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function handle(ctx: PlatformContext, expected: Buffer, req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
+  const presented = digest(req.headers.authorization ?? '');
+  if (!timingSafeEqual(presented, expected)) return { status: 401, body: { error: 'The admin channel secret is wrong: run the command as the user that runs the server.' } };
+  const name = /^\/v1\/([a-z-]+)$/.exec(req.url ?? '')?.[1];
+  if (req.method !== 'POST' || !name || !isOperationName(name)) return { status: 404, body: { error: `Unknown admin command ${req.method} ${req.url}` } };
+  const raw = await readBody(req);
+  if (raw === undefined) return { status: 413, body: { error: `The command's input is larger than ${MAX_BODY_BYTES} bytes.` } };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw || '{}');
+  } catch {
+    return { status: 400, body: { error: 'The command input is not JSON.' } };
+  }
+  const op = operations[name];
+  const input = op.input.safeParse(json);
+  if (!input.success) return { status: 400, body: { error: `Invalid input for ${name}: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` } };
+  try {
+    // The union of the operations' inputs narrows per name at run time; TypeScript cannot follow it.
+    const result = await (op.run as (c: PlatformContext, i: unknown) => Promise<unknown>)(ctx, input.data);
+    ctx.log.info({ command: name }, 'admin command run through the local admin channel');
+    return { status: 200, body: { result } };
+  } catch (err) {
+    if (err instanceof OperationRefused) return { status: 422, body: { error: err.message } };
+    throw err;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: http.ServerResponse, status: number, body: unknown) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Equal-length digests, so timingSafeEqual can compare any presented header. */
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function removeIfOurs(file: string) {
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as ChannelFile).pid === process.pid) unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Run an operation in the server process `pid` through its admin channel. Undefined when
+ * that process offers no channel (it is not a server, or it is still starting).
+ */
+export async function runThroughServer<N extends OperationName>(dataDir: string, pid: number, name: N, input: OperationInput<N>): Promise<{ result: OperationResult<N> } | undefined> {
+  let channel: ChannelFile;
+  try {
+    channel = JSON.parse(await readFile(path.join(dataDir, CHANNEL_FILE), 'utf8')) as ChannelFile;
+  } catch {
+    return undefined;
+  }
+  if (channel.pid !== pid) return undefined;
+  let res: Response;
+  try {
+    res = await fetch(`http://127.0.0.1:${channel.port}/v1/${name}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${channel.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+  } catch (err) {
+    throw new Error(`The server (pid ${pid}) holds ${dataDir} but its admin channel on 127.0.0.1:${channel.port} does not answer (${(err as Error).message}). Is it shutting down? Try again once it has stopped or restarted.`, { cause: err });
+  }
+  const body = (await res.json().catch(() => ({}))) as { result?: OperationResult<N>; error?: string };
+  if (!res.ok) throw new OperationRefused(body.error ?? `The server answered ${res.status}`);
+  return { result: body.result as OperationResult<N> };
+}

@@ -97,13 +97,15 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const collect = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size <= MAX_BODY_BYTES) return void chunks.push(c);
+      // Too large: answer now and discard the rest (the reply closes the connection).
+      req.off('data', collect);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -111,7 +113,7 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
 
 function reply(res: http.ServerResponse, status: number, body: unknown) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' });
   res.end(JSON.stringify(body));
 }
 

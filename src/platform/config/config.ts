@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+// Installs the process-wide validation messages before any setting is checked.
+import '../validation-messages.js';
 
 /**
  * All configuration comes from environment variables, validated once at start.

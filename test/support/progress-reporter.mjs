@@ -8,12 +8,10 @@ import path from 'node:path';
  * goes to stderr beside the spec reporter (npm test), whose output and closing summary stay
  * as they are.
  */
-const TEST_FILE = /\.test\.[cm]?[jt]s$/;
-
 /** @param {AsyncIterable<import('node:test/reporters').TestEvent>} source */
 export default async function* progressReporter(source) {
-  // The runner's own command line lists the files (npm test passes them all).
-  const total = process.argv.filter((arg) => TEST_FILE.test(arg)).length;
+  // The runner's command line, past node itself, is the list of files (npm test passes them all).
+  const total = process.argv.slice(1).filter((arg) => !arg.startsWith('-')).length;
   let finished = 0;
   let failed = 0;
   for await (const event of source) {

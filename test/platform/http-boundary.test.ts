@@ -27,13 +27,25 @@ describe('HTTP boundary: bad input, error envelope, headers', () => {
     const details = wrongType.details as { in: string; path: string; message: string }[];
     assert.equal(details[0].in, 'body');
     assert.equal(details[0].path, 'email');
-    assert.match(wrongType.error, /email/);
+    assert.equal(wrongType.error, 'Invalid body: email must be an email address');
+    const wrongTypes = assertError(await t.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 42 } }), 400, 'VALIDATION_ERROR');
+    assert.equal(wrongTypes.error, 'Invalid body: password must be a string, not a number');
 
     const missing = assertError(await t.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail() } }), 400, 'VALIDATION_ERROR');
     assert.ok((missing.details as { path: string }[]).some((d) => d.path === 'password'), 'names the missing field');
+    assert.equal(missing.error, 'Invalid body: password is required', 'says the field is required, not "expected string, received undefined"');
 
     const unknown = assertError(await t.request('POST', '/api/v1/api-keys', { token: u.token, body: { name: 'ci', is_admin: true } }), 400, 'VALIDATION_ERROR');
     assert.match(JSON.stringify(unknown.details), /is_admin/, 'names the unknown field');
+    assert.match(unknown.error, /unknown field "is_admin": remove it/);
+
+    const noBody = assertError(await t.request('POST', '/api/v1/auth/login', { raw: 'null', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_ERROR');
+    assert.equal(noBody.error, 'Invalid body: the body must be an object, not null');
+    const notANumber = assertError(await t.request('GET', '/api/v1/members?limit=ten', { token: u.token }), 400, 'VALIDATION_ERROR');
+    assert.equal(notANumber.error, 'Invalid querystring: limit must be a number');
+    const tooShort = assertError(await t.request('POST', '/api/v1/auth/signup', { body: { email: uniqueEmail(), password: 'short', org_name: 'x' } }), 400, 'VALIDATION_ERROR');
+    assert.match(tooShort.error, /^Invalid body: password must /);
+    assert.doesNotMatch(JSON.stringify([wrongType, wrongTypes, missing, unknown, noBody, notANumber, tooShort]), /expected|received|Invalid input/, 'no validator jargon');
 
     assertError(await t.request('POST', '/api/v1/api-keys', { token: u.token, body: ['not', 'an', 'object'] }), 400, 'VALIDATION_ERROR');
     assertError(await t.request('POST', '/api/v1/api-keys', { token: u.token, body: { name: 'x', scopes: ['Bad Scope'] } }), 400, 'VALIDATION_ERROR');
@@ -65,10 +77,32 @@ describe('HTTP boundary: bad input, error envelope, headers', () => {
     assertError(await t.request('POST', '/api/v1/api-keys/12345/rotate', { token: u.token }), 400, 'VALIDATION_ERROR');
   });
 
-  it('answers an unknown route with the 404 envelope', async () => {
+  it('answers an unknown route with the 404 envelope pointing to /docs', async () => {
     const body = assertError(await t.request('GET', '/api/v1/nothing-here?x=1', { token: u.token }), 404, 'ROUTE_NOT_FOUND');
-    assert.match(body.error, /GET \/api\/v1\/nothing-here$/, 'names the route, without the query string');
-    assertError(await t.request('PUT', '/api/v1/auth/login', { body: {} }), 404, 'ROUTE_NOT_FOUND');
+    assert.match(body.error, /GET \/api\/v1\/nothing-here:/, 'names the route, without the query string');
+    assert.match(body.error, /\/docs/, 'says where the API is described');
+    assertError(await t.request('POST', '/api/v1/auth/login/extra', { body: {} }), 404, 'ROUTE_NOT_FOUND');
+    assertError(await t.request('GET', '/docs/no-such-asset.js'), 404);
+  });
+
+  it('answers a known path with another method with 405 and Allow', async () => {
+    const login = await t.request('PUT', '/api/v1/auth/login', { body: {} });
+    const body = assertError(login, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(login.headers.allow, 'POST');
+    assert.deepEqual(body.details, { allow: ['POST'] });
+    assert.match(body.error, /^\/api\/v1\/auth\/login does not accept PUT: use POST/);
+
+    const health = await t.request('DELETE', '/healthz');
+    assertError(health, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(health.headers.allow, 'GET, HEAD');
+
+    // A path with a parameter: the same path template decides, whatever the id.
+    const key = await t.request('PATCH', '/api/v1/api-keys/00000000-0000-4000-8000-000000000000', { token: u.token, body: {} });
+    assertError(key, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(key.headers.allow, 'DELETE');
+    const keys = await t.request('PUT', '/api/v1/api-keys?x=1', { token: u.token, body: {} });
+    assertError(keys, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(keys.headers.allow, 'GET, HEAD, POST');
   });
 
   it('never answers 500 to hostile input', async () => {

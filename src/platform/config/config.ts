@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
+// Installs the process-wide validation messages before any setting is checked.
+import '../validation-messages.js';
 
 /**
  * All configuration comes from environment variables, validated once at start.

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
+import { describeValidationIssue } from '../validation-messages.js';
+import { trackRouteMethods } from './route-methods.js';
 
 /** Fastify's own error codes that are the client's fault, with the status and code we answer. */
 const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
@@ -17,9 +19,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
 /**
  * Every error leaves as the envelope {success:false, error, code, details?, requestId}.
  * Client mistakes keep their 4xx; anything unexpected is logged and answered with a
- * generic 500 that carries the request id for support.
+ * generic 500 that carries the request id for support. Installed before any route, so that
+ * an unknown path (404) can be told from a known path with another method (405 with Allow).
  */
-export function installErrorHandler(app: FastifyInstance) {
+export function installErrorHandler(app: FastifyInstance, routerOptions: { maxParamLength?: number } = {}) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const requestId = String(request.id);
     if (err instanceof AppError) {
@@ -33,8 +36,8 @@ export function installErrorHandler(app: FastifyInstance) {
         path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
         message: v.message,
       }));
-      const first = details[0];
-      const message = `Invalid ${where}${first ? `: ${first.path ? `${first.path} ` : ''}${first.message}` : ''}`;
+      const first = details[0]!;
+      const message = describeValidationIssue(where, first.path, first.message ?? 'is not valid');
       return reply.status(400).send({ success: false, error: message, code: 'VALIDATION_ERROR', details, requestId });
     }
     if (isResponseSerializationError(err)) {
@@ -55,7 +58,30 @@ export function installErrorHandler(app: FastifyInstance) {
     return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ success: false, error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND', requestId: String(request.id) }),
-  );
+  const allowedMethods = trackRouteMethods(app, routerOptions);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const requestId = String(request.id);
+    const allowed = allowedMethods(path);
+    // A route that exists for this very method sent the caller here itself (a static file that is
+    // not there): that is a plain "not found", not a wrong method.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          success: false,
+          error: `${path} does not accept ${request.method}: use ${allowed.join(', ')} (the API is described at /docs)`,
+          code: 'METHOD_NOT_ALLOWED',
+          details: { allow: allowed },
+          requestId,
+        });
+    }
+    return reply.status(404).send({
+      success: false,
+      error: `There is no route ${request.method} ${path}: check the path against the API description at /docs`,
+      code: 'ROUTE_NOT_FOUND',
+      requestId,
+    });
+  });
 }

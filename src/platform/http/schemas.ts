@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RequestMeta } from '../audit/audit.service.js';
 import { validationError } from '../errors.js';
+import { describeValidationIssue } from '../validation-messages.js';
 
 /** Shared boundary schemas and helpers used by every route file. */
 
@@ -42,5 +43,5 @@ export function parseInput<T>(schema: z.ZodType<T>, data: unknown, where = 'body
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
   const first = details[0]!;
-  throw validationError(`Invalid ${where}: ${first.path ? `${first.path} ` : ''}${first.message}`, details);
+  throw validationError(describeValidationIssue(where, first.path, first.message), details);
 }

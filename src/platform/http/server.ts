@@ -60,6 +60,7 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const ROUTER_OPTIONS = { maxParamLength: 200 };
 
 export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []): Promise<FastifyInstance> {
   const app = Fastify({
@@ -72,13 +73,13 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: ROUTER_OPTIONS,
     forceCloseConnections: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, ROUTER_OPTIONS);
   app.decorate('ctx', ctx);
   app.decorate('migrationSources', migrationSourcesFor(apps));
   app.decorate('authenticator', new Authenticator(ctx));

@@ -5,6 +5,7 @@ import { withTenant } from '../db/tenant.js';
 import { AppError, notFound, unprocessable } from '../errors.js';
 import { OBJECT_COLUMNS, toStoredObject, type StoredObject } from './catalog.js';
 import { IMAGE_TYPES } from './upload-kinds.js';
+import { isImageDecodingFailure, undecodableImageMessage } from './image-decoding.js';
 import { storeObject } from './uploads.js';
 
 /** Longest side in pixels of each derivative; images smaller than that are not enlarged. */
@@ -64,8 +65,8 @@ export async function makeDerivatives(ctx: PlatformContext, input: { orgId: stri
       });
     } catch (err) {
       if (err instanceof AppError) throw err;
-      if (/input|unsupported image|corrupt|vips/i.test((err as Error).message ?? '')) {
-        throw unprocessable(`The image could not be decoded: ${(err as Error).message}`, 'IMAGE_UNREADABLE');
+      if (isImageDecodingFailure(err)) {
+        throw unprocessable(`${undecodableImageMessage(err, original.content_type)}: upload the original file again`, 'IMAGE_UNREADABLE');
       }
       throw err;
     }

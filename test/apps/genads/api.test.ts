@@ -49,7 +49,8 @@ describe('genads API', () => {
       assertError(await ana.onboardForm(name, { guidelines: null }), 400, 'MISSING_FILE');
       assertError(await ana.onboardForm('X'), 400, 'VALIDATION_ERROR');
       const truncated = await ana.onboardForm(name, { logo: { field: 'logo', filename: 'cut.png', type: 'image/png', data: (await logoPng()).subarray(0, 200) } });
-      assertError(truncated, 400, 'INVALID_IMAGE');
+      const damaged = assertError(truncated, 400, 'INVALID_IMAGE');
+      assert.equal(damaged.error, '"logo" is damaged or not a complete PNG: export it again and upload the new file');
       // Nothing was created or stored by the failed attempts.
       assertError(await ana.get('/genads/api/brands/me'), 404, 'NOT_FOUND');
       const objects = await withSystem(t.db, (tx) => tx.selectFrom('storage_objects').select('key').where('org_id', '=', ana.user.orgId).execute());

@@ -67,7 +67,7 @@ describe('image derivatives', () => {
     assert.deepEqual({ used: after.used, rows: after.rows.length, stored: after.stored }, { used: 0, rows: 0, stored: [] });
   });
 
-  it('does not enlarge small images, and refuses non-images and other tenants', async () => {
+  it('does not enlarge small images, and refuses non-images, damaged images and other tenants', async () => {
     const small = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#00ff00' } }).png().toBuffer();
     const img = (await t.request('POST', '/api/v1/files?kind=image', { token: u.token, raw: small, headers: { 'content-type': 'image/png' } })).json();
     const made = await makeDerivatives(t.platform.ctx, { orgId: u.orgId, objectId: img.id });
@@ -76,6 +76,13 @@ describe('image derivatives', () => {
 
     const text = (await t.request('POST', '/api/v1/files', { token: u.token, raw: Buffer.from('hello'), headers: { 'content-type': 'text/plain' } })).json();
     await assert.rejects(makeDerivatives(t.platform.ctx, { orgId: u.orgId, objectId: text.id }), (err: { code?: string }) => err.code === 'NOT_AN_IMAGE');
+    const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const cut = (await t.request('POST', '/api/v1/files?kind=image', { token: u.token, raw: jpeg.subarray(0, jpeg.length >> 1), headers: { 'content-type': 'image/jpeg' } })).json();
+    await assert.rejects(makeDerivatives(t.platform.ctx, { orgId: u.orgId, objectId: cut.id }), (err: { code?: string; message?: string }) => {
+      assert.equal(err.code, 'IMAGE_UNREADABLE');
+      assert.equal(err.message, 'The image is damaged or not a complete JPEG: upload the original file again', 'no image-library internals');
+      return true;
+    });
     const other = await t.signup('other-derivatives');
     await assert.rejects(makeDerivatives(t.platform.ctx, { orgId: other.orgId, objectId: img.id }), (err: { status?: number }) => err.status === 404);
   });

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { undecodableImageMessage } from '../../../platform/storage/image-decoding.js';
 import { ProductImageError } from './errors.js';
 
 /**
@@ -30,9 +31,7 @@ export async function loadProductImage(bytes: Buffer, maxSide = MAX_PRODUCT_SIDE
     if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels`);
     return { data, width: info.width, height: info.height };
   } catch (err) {
-    // libvips repeats its decoder warnings line after line: the first line says it.
-    const reason = ((err as Error)?.message ?? String(err)).split('\n')[0].slice(0, 160);
-    throw new ProductImageError(`The product image could not be decoded (${reason}): upload the perfume photo again as PNG, JPEG or WebP`, { cause: err });
+    throw new ProductImageError(`${undecodableImageMessage(err, bytes, 'The product image')}: upload the perfume photo again as PNG, JPEG or WebP`, { cause: err });
   }
 }
 

@@ -1,6 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { badRequest } from '../../../platform/errors.js';
+import { undecodableImageMessage } from '../../../platform/storage/image-decoding.js';
 import { GUIDELINES_TYPES, type GuidelinesType } from '../storage-layout.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -25,8 +26,8 @@ export async function imageAsPng(bytes: Buffer, field: string): Promise<{ png: B
       .png({ compressionLevel: 6 })
       .toBuffer({ resolveWithObject: true });
     return { png: data, width: info.width, height: info.height };
-  } catch {
-    throw badRequest(`"${field}" could not be read as an image: the file may be damaged`, { field }, 'INVALID_IMAGE');
+  } catch (err) {
+    throw badRequest(`${undecodableImageMessage(err, bytes, `"${field}"`)}: export it again and upload the new file`, { field }, 'INVALID_IMAGE');
   }
 }
 

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { fileTypeFromBuffer } from 'file-type';
 import { payloadTooLarge, unprocessable, unsupportedMediaType, badRequest } from '../../../platform/errors.js';
+import { undecodableImageMessage } from '../../../platform/storage/image-decoding.js';
 import { fingerprint } from '../evaluation/fingerprint.js';
 
 export const MAX_CAPTURE_BYTES = 10 * 1024 * 1024;
@@ -50,7 +51,7 @@ export async function prepareCapture(bytes: Buffer): Promise<PreparedCapture> {
     ]);
     return { jpeg, thumbnail, fingerprint: fp, width: meta.width ?? 0, height: meta.height ?? 0, sourceType: type.mime };
   } catch (err) {
-    throw unprocessable(`The image could not be decoded: ${(err as Error).message}`, 'CORRUPT_IMAGE');
+    throw unprocessable(`${undecodableImageMessage(err, bytes)}: send the camera's original file again`, 'CORRUPT_IMAGE');
   }
 }
 

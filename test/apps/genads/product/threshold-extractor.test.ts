@@ -90,11 +90,15 @@ describe('ThresholdProductExtractor', () => {
 
   it('rejects a corrupt image with a clear error', async () => {
     const shot = await bottleShot({ format: 'jpeg' });
-    for (const bytes of [Buffer.from('definitely not an image'), shot.photo.subarray(0, 300)]) {
+    const cases: [Buffer, string][] = [
+      [Buffer.from('definitely not an image'), 'The product image is damaged or not a complete image'],
+      [shot.photo.subarray(0, 300), 'The product image is damaged or not a complete JPEG'],
+    ];
+    for (const [bytes, says] of cases) {
       await assert.rejects(extractor.extract(bytes), (err: unknown) => {
         assert.ok(err instanceof ProductImageError, String(err));
         assert.equal(err.code, 'PRODUCT_IMAGE_UNREADABLE');
-        assert.match(err.message, /^The product image could not be decoded \(.+\): upload the perfume photo again as PNG, JPEG or WebP$/);
+        assert.equal(err.message, `${says}: upload the perfume photo again as PNG, JPEG or WebP`, 'no image-library internals');
         return true;
       });
     }

@@ -1,0 +1,29 @@
+// Plain JavaScript: node's test runner loads reporters without the TypeScript loader.
+import path from 'node:path';
+
+/**
+ * A line per finished test file, as it finishes: "[12/63] ✔ test/platform/auth.test.ts (8.2 s)".
+ * The spec reporter prints a file's results in file order, so a slow file early in the list
+ * keeps the terminal quiet for minutes while the others run; this shows the run moving. It
+ * goes to stderr beside the spec reporter (npm test), whose output and closing summary stay
+ * as they are.
+ */
+/** @param {AsyncIterable<import('node:test/reporters').TestEvent>} source */
+export default async function* progressReporter(source) {
+  // The runner's command line, past node itself, is the list of files (npm test passes them all).
+  const total = process.argv.slice(1).filter((arg) => !arg.startsWith('-')).length;
+  let finished = 0;
+  let failed = 0;
+  for await (const event of source) {
+    if (event.type !== 'test:complete') continue;
+    const { name, file, nesting, details } = event.data;
+    // A file's own entry: the runner names it after the file's path.
+    if (nesting !== 0 || !file || name !== file) continue;
+    finished++;
+    if (!details.passed) failed++;
+    const count = total ? `${finished}/${total}` : String(finished);
+    const seconds = (details.duration_ms / 1000).toFixed(1);
+    const failures = failed ? `, ${failed} file${failed > 1 ? 's' : ''} failing so far` : '';
+    yield `[${count}] ${details.passed ? '✔' : '✖'} ${path.relative(process.cwd(), file)} (${seconds} s${failures})\n`;
+  }
+}

@@ -1,0 +1,47 @@
+// `npm test`: node's test runner with the project's flags, inside a temporary folder of its own.
+// Plain JavaScript: it starts before any TypeScript loader.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Tests, and the code they run, make temporary folders (mkdtemp for data directories,
+ * ephemeral storage, render work folders, servers started as child processes). Their own
+ * cleanup runs in after() hooks, which an interrupted run (Ctrl-C, SIGTERM) or a crashed test
+ * process never reaches. So the whole run gets one folder, given to every process below
+ * through TMPDIR (os.tmpdir() reads it), and this launcher removes it once the runner has
+ * ended, however it ended. Only killing this launcher itself (SIGKILL) leaves it behind.
+ *
+ * Progress: the spec reporter (stdout, with node's closing summary that CI reads) prints a
+ * file's results in file order, which leaves the terminal quiet while an early slow file
+ * runs; the progress reporter adds a line on stderr as each file finishes.
+ */
+const files = process.argv.slice(2);
+const root = mkdtempSync(path.join(os.tmpdir(), 'tenantry-test-'));
+const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+process.on('exit', removeRoot);
+
+const runner = spawn(
+  process.execPath,
+  [
+    '--import', 'tsx',
+    '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./test/support/progress-reporter.mjs', '--test-reporter-destination=stderr',
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, TMPDIR: root } },
+);
+
+// Ctrl-C reaches the runner and its test processes too (one process group): wait for them to
+// stop rather than leaving them to write into a folder removed under them. SIGTERM is sent
+// to this process alone: pass it on.
+process.on('SIGINT', () => {});
+process.on('SIGHUP', () => runner.kill('SIGHUP'));
+process.on('SIGTERM', () => runner.kill('SIGTERM'));
+
+runner.on('exit', (code, signal) => {
+  removeRoot();
+  process.exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
+});

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 
@@ -19,7 +19,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
  * Client mistakes keep their 4xx; anything unexpected is logged and answered with a
  * generic 500 that carries the request id for support.
  */
-export function installErrorHandler(app: FastifyInstance) {
+/** Answers an unmatched request with a page of the web app when it is one (web-app.ts); false otherwise. */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function installErrorHandler(app: FastifyInstance, pageFallback: PageFallback = () => false) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const requestId = String(request.id);
     if (err instanceof AppError) {
@@ -55,7 +58,8 @@ export function installErrorHandler(app: FastifyInstance) {
     return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ success: false, error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND', requestId: String(request.id) }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (pageFallback(request, reply)) return reply;
+    return reply.status(404).send({ success: false, error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND', requestId: String(request.id) });
+  });
 }

@@ -13,6 +13,7 @@ import type { MigrationSource } from '../db/migrate.js';
 import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
+import { serveWebApp, type WebApp } from './web-app.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { healthRoutes } from './health.routes.js';
@@ -67,7 +68,9 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  // The web app is registered last; until then (and without a build) nothing is a page.
+  const web: { app?: WebApp } = {};
+  installErrorHandler(app, (request, reply) => web.app?.servePage(request, reply) ?? false);
   app.decorate('ctx', ctx);
   app.decorate('migrationSources', migrationSourcesFor(apps));
   app.decorate('authenticator', new Authenticator(ctx));
@@ -88,6 +91,9 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
         imgSrc: ["'self'", 'data:', 'blob:', ...storageImageOrigins(ctx)],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // An embedded install is opened over plain HTTP at a LAN address: upgrading its asset
+        // requests to https would leave the web app blank.
+        upgradeInsecureRequests: null,
       },
     },
     frameguard: { action: 'deny' },
@@ -158,6 +164,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   for (const a of apps) {
     if (a.routes) await app.register(async (scope) => a.routes!(scope, ctx), { prefix: a.prefix });
   }
+  web.app = await serveWebApp(app, ctx.config, apps.map((a) => a.prefix));
   return app;
 }
 

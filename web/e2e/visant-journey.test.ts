@@ -1,0 +1,105 @@
+/**
+ * The Visant journey in a real browser, at desktop and phone width: sign up → register a
+ * camera → the camera posts a capture with its key → it appears live → share → the public
+ * page opens logged out. Every page visited is scanned for accessibility and photographed.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { startServer, type RunningServer } from './support/server';
+import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
+import { sceneJpeg } from '../../test/support/images';
+
+describe('Visant in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const viewport of Object.keys(viewports) as ViewportName[]) {
+    test(`sign up, register a camera, see its capture live, share it (${viewport})`, async () => {
+      const context = await browser.newContext({ viewport: viewports[viewport] });
+      context.setDefaultTimeout(60_000);
+      const page = await openPage(context);
+      const email = `e2e-${randomBytes(4).toString('hex')}@example.test`;
+
+      await page.goto(`${server.url}/`);
+      await page.getByRole('heading', { name: /cameras, ads and team/ }).waitFor();
+      await checkPage(page, 'landing', viewport);
+      await page.getByRole('link', { name: 'Create an account' }).click();
+
+      // The form checks itself before sending anything.
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByText('Accept the terms to continue').waitFor();
+      await checkPage(page, 'signup-invalid', viewport);
+      await page.getByLabel('Studio or company').fill('Atelier Nord');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('a long password');
+      await page.getByLabel('I accept the terms of service').check();
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL(/\/home$/);
+      await page.getByRole('heading', { name: 'Atelier Nord' }).waitFor();
+      await checkPage(page, 'home', viewport);
+
+      await page.getByRole('link', { name: 'Open Visant' }).click();
+      await page.getByText('No cameras yet').waitFor();
+      await checkPage(page, 'cameras-empty', viewport);
+      await page.getByRole('button', { name: 'Register a camera' }).click();
+      await page.getByLabel('Name').fill('Front door');
+      await page.getByLabel('Device id').fill('front-door');
+      await page.getByRole('button', { name: 'Register' }).click();
+      const deviceKey = (await page.getByTestId('secret').textContent())!.trim();
+      assert.match(deviceKey, /^tnt_/);
+      await checkPage(page, 'camera-registered', viewport);
+      await page.getByRole('link', { name: 'Open the camera' }).click();
+      await page.getByTestId('live-status').filter({ hasText: 'live' }).waitFor();
+      await page.getByText('No captures yet').waitFor();
+      await checkPage(page, 'camera-empty', viewport);
+
+      // The camera posts a capture with its own key, over plain HTTP like a real one.
+      const res = await fetch(`${server.url}/visant/v1/captures`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${deviceKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ device_id: 'front-door', image_base64: (await sceneJpeg()).toString('base64'), trigger_label: 'motion' }),
+      });
+      assert.equal(res.status, 201, await res.text());
+      // It appears without a reload, then its evaluation arrives on the same stream.
+      const card = page.getByTestId('capture-card').first();
+      await card.waitFor();
+      await card.getByText(/uncertain|normal|abnormal/).waitFor();
+      await checkPage(page, 'camera-live', viewport);
+
+      await card.click();
+      await page.getByTestId('capture-reason').waitFor();
+      await page.getByRole('button', { name: 'Mark as normal' }).click();
+      await page.getByText("Marked normal: part of this camera's baseline.").waitFor();
+      await checkPage(page, 'capture', viewport);
+      await page.getByRole('link', { name: '← front-door' }).click();
+
+      await page.getByRole('button', { name: 'Share' }).click();
+      await page.getByRole('button', { name: 'Create link' }).click();
+      const shareUrl = (await page.getByTestId('secret').textContent())!.trim();
+      assert.match(shareUrl, /\/s\//);
+      await checkPage(page, 'share-created', viewport);
+      assert.deepEqual(page.consoleErrors, [], 'no console errors in the signed-in pages');
+
+      // Someone without an account opens the link.
+      const visitor = await browser.newContext({ viewport: viewports[viewport] });
+      const publicPage = await openPage(visitor);
+      await publicPage.goto(shareUrl);
+      await publicPage.getByText('Front door').first().waitFor();
+      assert.ok((await publicPage.locator('img').count()) >= 1, 'the public gallery shows the capture');
+      await checkPage(publicPage, 'public-gallery', viewport);
+      assert.deepEqual(publicPage.consoleErrors, [], 'no console errors on the public page');
+      await visitor.close();
+      await context.close();
+    });
+  }
+});

@@ -6,10 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from './support/server';
 import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
 import { sceneJpeg } from '../../test/support/images';
+
+/** A text field by its label, whether or not the label carries the required-field asterisk. */
+const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
 
 describe('Visant in the browser', () => {
   let server: RunningServer;
@@ -26,7 +29,7 @@ describe('Visant in the browser', () => {
   for (const viewport of Object.keys(viewports) as ViewportName[]) {
     test(`sign up, register a camera, see its capture live, share it (${viewport})`, async () => {
       const context = await browser.newContext({ viewport: viewports[viewport] });
-      context.setDefaultTimeout(60_000);
+      context.setDefaultTimeout(30_000);
       const page = await openPage(context);
       const email = `e2e-${randomBytes(4).toString('hex')}@example.test`;
 
@@ -39,10 +42,10 @@ describe('Visant in the browser', () => {
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByText('Accept the terms to continue').waitFor();
       await checkPage(page, 'signup-invalid', viewport);
-      await page.getByLabel('Studio or company').fill('Atelier Nord');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill('a long password');
-      await page.getByLabel('I accept the terms of service').check();
+      await field(page, 'Studio or company').fill('Atelier Nord');
+      await field(page, 'Email').fill(email);
+      await field(page, 'Password').fill('a long password');
+      await page.getByRole('checkbox', { name: 'I accept the terms of service' }).check();
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.waitForURL(/\/home$/);
       await page.getByRole('heading', { name: 'Atelier Nord' }).waitFor();
@@ -52,9 +55,9 @@ describe('Visant in the browser', () => {
       await page.getByText('No cameras yet').waitFor();
       await checkPage(page, 'cameras-empty', viewport);
       await page.getByRole('button', { name: 'Register a camera' }).click();
-      await page.getByLabel('Name').fill('Front door');
-      await page.getByLabel('Device id').fill('front-door');
-      await page.getByRole('button', { name: 'Register' }).click();
+      await field(page, 'Name').fill('Front door');
+      await field(page, 'Device id').fill('front-door');
+      await page.getByRole('button', { name: 'Register', exact: true }).click();
       const deviceKey = (await page.getByTestId('secret').textContent())!.trim();
       assert.match(deviceKey, /^tnt_/);
       await checkPage(page, 'camera-registered', viewport);
@@ -83,7 +86,7 @@ describe('Visant in the browser', () => {
       await checkPage(page, 'capture', viewport);
       await page.getByRole('link', { name: '← front-door' }).click();
 
-      await page.getByRole('button', { name: 'Share' }).click();
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
       await page.getByRole('button', { name: 'Create link' }).click();
       const shareUrl = (await page.getByTestId('secret').textContent())!.trim();
       assert.match(shareUrl, /\/s\//);
@@ -99,6 +102,53 @@ describe('Visant in the browser', () => {
       await checkPage(publicPage, 'public-gallery', viewport);
       assert.deepEqual(publicPage.consoleErrors, [], 'no console errors on the public page');
       await visitor.close();
+
+      if (viewport === 'desktop') {
+        // API keys: the secret is shown once, then the key can be revoked.
+        await page.goto(`${server.url}/settings/api-keys`);
+        await page.getByText('No API keys yet').waitFor();
+        await field(page, 'Name').fill('Backup script');
+        await page.getByRole('button', { name: 'Create key' }).click();
+        assert.match((await page.getByTestId('secret').textContent())!, /^tnt_/);
+        await page.getByRole('cell', { name: 'Backup script' }).waitFor();
+        await checkPage(page, 'api-keys', viewport);
+        page.once('dialog', (dialog) => void dialog.accept());
+        await page.getByRole('button', { name: 'Revoke' }).click();
+        await page.getByText('No API keys yet').waitFor();
+
+        // An access token the server refuses is renewed silently with the refresh token…
+        const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('tenantry.session') ?? 'null') as { access_token: string; refresh_token: string } | null);
+        const before = (await stored())!;
+        await page.evaluate(() => {
+          const s = JSON.parse(localStorage.getItem('tenantry.session')!);
+          localStorage.setItem('tenantry.session', JSON.stringify({ ...s, access_token: 'expired.access.token' }));
+        });
+        await page.goto(`${server.url}/settings/members`);
+        await page.getByRole('cell', { name: email }).waitFor();
+        const after = (await stored())!;
+        assert.notEqual(after.refresh_token, before.refresh_token, 'the refresh token was rotated');
+        // …and when the refresh token is refused too, the login page says the session ended.
+        await page.evaluate(() => {
+          const s = JSON.parse(localStorage.getItem('tenantry.session')!);
+          localStorage.setItem('tenantry.session', JSON.stringify({ ...s, access_token: 'expired.access.token', refresh_token: 'rt_not_a_real_refresh_token' }));
+        });
+        await page.goto(`${server.url}/settings/members`);
+        await page.waitForURL(/\/login/);
+        await page.getByText('Your session has ended: log in again.').waitFor();
+        await checkPage(page, 'session-ended', viewport);
+        // The failed renewal's 401s are expected console noise from the browser itself.
+        page.consoleErrors.length = 0;
+
+        // Logging in again with a wrong password shows the server's words.
+        await field(page, 'Email').fill(email);
+        await field(page, 'Password').fill('not the password');
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByText('Email or password is wrong').waitFor();
+        await field(page, 'Password').fill('a long password');
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByRole('cell', { name: email }).waitFor();
+        assert.deepEqual(page.consoleErrors.filter((e) => !/status of 401/.test(e)), []);
+      }
       await context.close();
     });
   }

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Anchor, Modal, MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@mantine/core/styles.css';
 import './global.css';
@@ -19,8 +19,22 @@ const queryClient = new QueryClient({
 });
 
 // Shade 8 and a darker "dimmed" grey keep text at WCAG AA contrast (4.5:1) on white.
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 6 }, defaultRadius: 'md', autoContrast: true });
-const contrastVariables: CSSVariablesResolver = (t) => ({ variables: {}, light: { '--mantine-color-dimmed': t.colors.gray[7] }, dark: {} });
+// Links are underlined (colour alone does not tell them from text); icon buttons are named.
+const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: { light: 8, dark: 6 },
+  defaultRadius: 'md',
+  autoContrast: true,
+  components: {
+    Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
+});
+const contrastVariables: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': t.colors.gray[7], '--mantine-color-error': t.colors.red[8] },
+  dark: {},
+});
 const router = createBrowserRouter(routes);
 
 createRoot(document.getElementById('root')!).render(

@@ -64,7 +64,8 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 /** A secret shown once (API key, device key): copy it now, it will not be shown again. */
 export function SecretOnce({ label, secret }: { label: string; secret: string }) {
   return (
-    <Alert color="yellow" title={label}>
+    // Yellow draws the eye; the title stays dark, yellow text on yellow is unreadable.
+    <Alert color="yellow" title={label} styles={{ title: { color: 'var(--mantine-color-dark-8)' } }}>
       <Stack gap="xs">
         <Text size="sm">Copy it now: it is shown only once and cannot be retrieved later.</Text>
         <Code block data-testid="secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>

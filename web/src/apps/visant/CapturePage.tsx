@@ -72,7 +72,7 @@ export function CapturePage() {
                     </Button>
                   )}
                 </Group>
-                {c.marked_normal && <Text size="sm" c="teal">Marked normal: part of this camera's baseline.</Text>}
+                {c.marked_normal && <Text size="sm" c="teal.9">Marked normal: part of this camera's baseline.</Text>}
                 <ErrorMessage error={markNormal.error} />
               </Stack>
             </Grid.Col>

@@ -37,10 +37,10 @@ function Gallery({ deviceId }: { deviceId: string }) {
                       <Text h={120} ta="center" pt={48} c="dimmed" size="sm">No image</Text>
                     )}
                   </Card.Section>
-                  <Group justify="space-between" mt="xs" wrap="nowrap">
-                    <Text size="xs" truncate>{formatDate(c.captured_at)}</Text>
+                  <Stack gap={4} mt="xs" align="flex-start">
+                    <Text size="xs">{formatDate(c.captured_at)}</Text>
                     <CaptureStateBadge capture={c} />
-                  </Group>
+                  </Stack>
                 </Card>
               ))}
             </SimpleGrid>

@@ -36,6 +36,8 @@ export function useLiveCaptures(deviceId: string) {
     const subscription = subscribe<CaptureEvent>([`visant:device:${deviceId}`], {
       onEvent: (event) => {
         if (event.payload?.capture) apply(event.payload.capture);
+        // A capture means the camera was just seen: its online state and last-seen time changed.
+        if (event.payload?.type === 'visant.capture.created') void queryClient.invalidateQueries({ queryKey: ['visant', 'device', deviceId] });
       },
       onReady: () => void queryClient.invalidateQueries({ queryKey: key }),
       onStatus: setLive,

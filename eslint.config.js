@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import layering from './tools/eslint-layering.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'web/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,6 +22,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  // The built web app (web/dist) the server serves at /; unset means the repository's web/dist.
+  WEB_DIST_DIR: z.string().min(1).optional(),
   // Email: unset SMTP_URL keeps the embedded outbox (nothing leaves the machine).
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
   EMAIL_FROM: z.string().min(3).max(320).default('Tenantry <no-reply@localhost>'),
@@ -92,6 +94,8 @@ export type Config = {
   host: string;
   port: number;
   publicUrl: string | undefined;
+  /** Folder of the built web app; undefined means the repository's web/dist. */
+  webDistDir: string | undefined;
   /** smtp(s):// URL; undefined means the embedded outbox mailer. */
   smtpUrl: string | undefined;
   emailFrom: string;
@@ -212,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    webDistDir: e.WEB_DIST_DIR ? path.resolve(e.WEB_DIST_DIR) : undefined,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     emailOutboxRetentionDays: e.EMAIL_OUTBOX_RETENTION_DAYS,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 import { describeValidationIssue } from '../validation-messages.js';
@@ -22,7 +22,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
  * generic 500 that carries the request id for support. Installed before any route, so that
  * an unknown path (404) can be told from a known path with another method (405 with Allow).
  */
-export function installErrorHandler(app: FastifyInstance, routerOptions: { maxParamLength?: number } = {}) {
+/** Answers an unmatched request with a page of the web app when it is one (web-app.ts); false otherwise. */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function installErrorHandler(app: FastifyInstance, options: { maxParamLength?: number; pageFallback?: PageFallback } = {}) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const requestId = String(request.id);
     if (err instanceof AppError) {
@@ -58,8 +61,9 @@ export function installErrorHandler(app: FastifyInstance, routerOptions: { maxPa
     return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });
   });
 
-  const allowedMethods = trackRouteMethods(app, routerOptions);
+  const allowedMethods = trackRouteMethods(app, { maxParamLength: options.maxParamLength });
   app.setNotFoundHandler((request, reply) => {
+    if (options.pageFallback?.(request, reply)) return reply;
     const path = request.url.split('?')[0]!;
     const requestId = String(request.id);
     const allowed = allowedMethods(path);

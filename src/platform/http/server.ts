@@ -16,6 +16,7 @@ import { installErrorHandler } from './error-handler.js';
 import { installTransportSecurity } from './transport-security.js';
 import { requestLogSerializer } from './request-log.js';
 import { fastifyTrustProxy } from '../config/trust-proxy.js';
+import { serveWebApp, type WebApp } from './web-app.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { healthRoutes } from './health.routes.js';
@@ -79,7 +80,9 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, ROUTER_OPTIONS);
+  // The web app is registered last; until then (and without a build) nothing is a page.
+  const web: { app?: WebApp } = {};
+  installErrorHandler(app, { ...ROUTER_OPTIONS, pageFallback: (request, reply) => web.app?.servePage(request, reply) ?? false });
   app.decorate('ctx', ctx);
   app.decorate('migrationSources', migrationSourcesFor(apps));
   app.decorate('authenticator', new Authenticator(ctx));
@@ -173,6 +176,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   for (const a of apps) {
     if (a.routes) await app.register(async (scope) => a.routes!(scope, ctx), { prefix: a.prefix });
   }
+  web.app = await serveWebApp(app, ctx.config, apps.map((a) => a.prefix));
   return app;
 }
 

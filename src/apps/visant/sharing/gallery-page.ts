@@ -40,7 +40,7 @@ h1{font-size:1.4rem;margin:.2rem 0;word-break:break-word}
 .noimg{aspect-ratio:4/3;display:grid;place-items:center;opacity:.6}
 .meta{display:flex;justify-content:space-between;gap:.5rem;padding:.5rem .7rem 0;font-size:.9rem}
 .reason{margin:.3rem .7rem .7rem;font-size:.9rem;word-break:break-word}
-.badge{font-weight:600}.badge.normal{color:#1a7f37}.badge.abnormal{color:#cf222e}.badge.uncertain{color:#9a6700}
+.badge{font-weight:600}.badge.normal{color:#116329}.badge.abnormal{color:#a40e26}.badge.uncertain{color:#7d4e00}
 .cta{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:1rem;padding:1rem;border-radius:.6rem;background:rgba(9,105,218,.12);margin-top:1.5rem}
 .cta a.button{padding:.6rem 1.1rem;border-radius:.4rem;background:#0969da;color:#fff;text-decoration:none;font-weight:600}
 footer{opacity:.7;font-size:.85rem;display:flex;justify-content:space-between}

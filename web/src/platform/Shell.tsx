@@ -1,0 +1,111 @@
+import { AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { api, call } from './api';
+import { session } from './session';
+import { useSession } from './useSession';
+import type { Me } from './types';
+import { webApps } from '../apps';
+
+export function useMe() {
+  const signedIn = useSession();
+  return useQuery({
+    queryKey: ['me', signedIn?.user.org_id],
+    queryFn: () => call<Me>(api.GET('/api/v1/auth/me')),
+    enabled: Boolean(signedIn),
+  });
+}
+
+function OrgSwitcher() {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const switchOrg = useMutation({
+    mutationFn: (orgId: string) => call(api.POST('/api/v1/auth/switch-org', { body: { org_id: orgId } })),
+    onSuccess: (result) => {
+      session.start(result);
+      // Everything cached belonged to the previous organization.
+      queryClient.clear();
+      navigate('/home');
+    },
+  });
+  const orgs = me.data?.organizations ?? [];
+  if (orgs.length < 2) return <Text fw={600} size="sm" data-testid="org-name">{me.data?.org.name ?? session.get()?.user.org_name}</Text>;
+  return (
+    <Select
+      aria-label="Organization"
+      size="xs"
+      w={200}
+      data={orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.role})` }))}
+      value={me.data?.org.id ?? null}
+      onChange={(id) => id && id !== me.data?.org.id && switchOrg.mutate(id)}
+      allowDeselect={false}
+      disabled={switchOrg.isPending}
+    />
+  );
+}
+
+export function Shell() {
+  const signedIn = useSession();
+  const location = useLocation();
+  const [opened, { toggle, close }] = useDisclosure();
+  const logout = useMutation({
+    mutationFn: async () => {
+      const refresh = session.get()?.refresh_token;
+      if (refresh) await api.POST('/api/v1/auth/logout', { body: { refresh_token: refresh } }).catch(() => undefined);
+    },
+    onSettled: () => session.end('You are logged out.'),
+  });
+  if (!signedIn) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  const isAdmin = ['owner', 'admin'].includes(signedIn.user.role);
+  const nav = [
+    { to: '/home', label: 'Home' },
+    ...webApps.flatMap((app) => app.nav.map((item) => ({ ...item, label: `${app.title}: ${item.label}` }))),
+    { to: '/settings/members', label: 'Members' },
+    ...(isAdmin ? [{ to: '/settings/api-keys', label: 'API keys' }] : []),
+  ];
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Text component={Link} to="/home" fw={800} size="lg" c="blue.8" td="none">
+              Tenantry
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <OrgSwitcher />
+            <Button size="xs" variant="default" onClick={() => logout.mutate()} loading={logout.isPending}>
+              Log out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <VisuallyHidden>
+          <h2>Navigation</h2>
+        </VisuallyHidden>
+        <Stack gap={2}>
+          {nav.map((item) => (
+            <NavLink
+              key={item.to}
+              component={Link}
+              to={item.to}
+              label={item.label}
+              active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
+              onClick={close}
+            />
+          ))}
+        </Stack>
+        <Text size="xs" c="dimmed" mt="auto" pt="md">
+          {signedIn.user.email} · {signedIn.user.role}
+        </Text>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/platform/config/config.js';
 import { startPlatform, type Platform } from '../../src/platform/runtime.js';
 import type { TenantryApp } from '../../src/platform/apps.js';
+import { tokenFromEmail } from './outbox.js';
 
 /**
  * Test platform: embedded PGlite in memory by default, or the PostgreSQL in DATABASE_URL
@@ -66,6 +67,22 @@ export class TestPlatform {
       headers,
       payload: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
+  }
+
+  /**
+   * Invite a new person into `owner`'s org with `role` and accept as they would: the token
+   * comes from the invitation email (the API never shows it to the inviting admin).
+   */
+  async addMember(owner: TestUser, role: 'viewer' | 'member' | 'editor' | 'admin', label: string = role): Promise<TestUser> {
+    const email = uniqueEmail(label);
+    const password = 'member password 1';
+    const invite = await this.request('POST', '/api/v1/invites', { token: owner.token, body: { email, role } });
+    if (invite.statusCode !== 201) throw new Error(`invite failed: ${invite.statusCode} ${invite.body}`);
+    const token = await tokenFromEmail(this.db, email, 'inv_');
+    const res = await this.request('POST', '/api/v1/invites/accept', { body: { token, password } });
+    if (res.statusCode !== 200) throw new Error(`invite acceptance failed: ${res.statusCode} ${res.body}`);
+    const body = res.json();
+    return { userId: body.user.id, orgId: owner.orgId, email, password, token: body.access_token, refreshToken: body.refresh_token };
   }
 
   async signup(label = 'user', extra: Record<string, unknown> = {}): Promise<TestUser> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startTestPlatform, uniqueEmail, type TestPlatform } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { assertError } from '../../support/envelope.js';
 import { genadsApp } from '../../../src/apps/genads/index.js';
 import { GenAdsClient } from './support/genads-client.js';
@@ -19,8 +19,7 @@ describe('genads files in /api/v1/files', () => {
   after(() => t.close());
 
   it('lets a member read a logo but not trash or overwrite it, and the app still updates it', async () => {
-    const inv = (await t.request('POST', '/api/v1/invites', { token: ana.user.token, body: { email: uniqueEmail('genads-member'), role: 'member' } })).json();
-    const member = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } })).json().access_token;
+    const member = (await t.addMember(ana.user, 'member', 'genads-member')).token;
     const files = (await t.request('GET', '/api/v1/files?prefix=brands/', { token: member })).json().items as Array<{ id: string; key: string; sha256: string }>;
     const logo = files.find((f) => f.key.endsWith('/brand_logo.png'))!;
     assert.ok(logo, 'the logo is listed');

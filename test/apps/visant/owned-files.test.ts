@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { assertError } from '../../support/envelope.js';
 import { visantApp } from '../../../src/apps/visant/index.js';
 import { sceneJpeg } from '../../support/images.js';
@@ -23,8 +23,7 @@ describe('visant capture images', () => {
   it("does not let a member trash a capture's image through /api/v1/files; Visant's own delete still works", async () => {
     const img = await sceneJpeg();
     assert.equal((await t.request('POST', '/visant/v1/captures', { token: deviceKey, body: { device_id: 'dock', record_id: 'ev-1', image_base64: img.toString('base64') } })).statusCode, 201);
-    const inv = (await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email: uniqueEmail('visant-member'), role: 'member' } })).json();
-    const member = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } })).json().access_token;
+    const member = (await t.addMember(owner, 'member', 'visant-member')).token;
     const objects = await imageObjects();
     assert.equal(objects.length, 2, 'image and thumbnail');
     for (const o of objects) {

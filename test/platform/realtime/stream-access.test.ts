@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { ConnectionLimits } from '../../../src/platform/realtime/connection-limits.js';
 import type { Principal } from '../../../src/platform/auth/principal.js';
 import { openSse, openWs, type SseClient, type WsClient } from './clients.js';
@@ -64,15 +64,7 @@ describe('realtime streams end with access', () => {
       });
     });
 
-  async function addMember(owner: TestUser): Promise<TestUser> {
-    const email = uniqueEmail('rt-member');
-    const inv = await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email, role: 'member' } });
-    assert.equal(inv.statusCode, 201, inv.body);
-    const res = await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.json().token, password: 'member password 1' } });
-    assert.equal(res.statusCode, 200, res.body);
-    const body = res.json();
-    return { userId: body.user.id, orgId: owner.orgId, email, password: 'member password 1', token: body.access_token, refreshToken: body.refresh_token };
-  }
+  const addMember = (owner: TestUser) => t.addMember(owner, 'member', 'rt-member');
 
   it('closes SSE and WebSocket streams of a removed member (NOT_A_MEMBER, close code 4001), and not the owner\'s', async () => {
     const owner = await t.signup('rt-owner');

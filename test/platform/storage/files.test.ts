@@ -327,12 +327,10 @@ function filesSuite(driverName: 'local' | 's3') {
         await t.request('POST', `/api/v1/files/${file.id}/restore`, { token: alice.token });
         assert.equal((await fetchLocation(aliceLink)).status, 200, 'restored: the link works again');
 
-        const email = `leaver-${randomBytes(4).toString('hex')}@example.test`;
-        const inv = (await t.request('POST', '/api/v1/invites', { token: alice.token, body: { email, role: 'member' } })).json();
-        const joined = (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } })).json();
-        const memberLink = await link(joined.access_token);
+        const joined = await t.addMember(alice, 'member', 'leaver');
+        const memberLink = await link(joined.token);
         assert.equal((await fetchLocation(memberLink)).status, 200);
-        assert.equal((await t.request('DELETE', `/api/v1/members/${joined.user.id}`, { token: alice.token })).statusCode, 204);
+        assert.equal((await t.request('DELETE', `/api/v1/members/${joined.userId}`, { token: alice.token })).statusCode, 204);
         assert.equal((await fetchLocation(memberLink)).status, 404, "a removed member's link stops at once");
         assert.equal((await fetchLocation(aliceLink)).status, 200, "the owner's link still works");
         const forged = new URL(memberLink, 'http://x');

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { assertError } from '../../support/envelope.js';
 import { storeUpload } from '../../../src/platform/storage/uploads.js';
 import { StorageOwnership } from '../../../src/platform/storage/ownership.js';
@@ -19,10 +19,7 @@ describe('app-owned storage prefixes', () => {
     t.platform.ctx.storage.ownership.register({ app: 'team', prefix: 'team/', modify: 'editor' });
     owner = await t.signup('owned-owner');
     other = await t.signup('owned-other');
-    const join = async (role: string) => {
-      const inv = (await t.request('POST', '/api/v1/invites', { token: owner.token, body: { email: uniqueEmail(role), role } })).json();
-      return (await t.request('POST', '/api/v1/invites/accept', { body: { token: inv.token, password: 'member password 1' } })).json().access_token as string;
-    };
+    const join = async (role: 'member' | 'editor') => (await t.addMember(owner, role)).token;
     member = await join('member');
     editor = await join('editor');
   });

@@ -7,7 +7,9 @@ type Json<T = Record<string, unknown>> = ColumnType<T, string | undefined, strin
 
 export type DeviceStatus = 'active' | 'inactive' | 'transferred';
 export type CaptureState = 'normal' | 'abnormal' | 'uncertain';
-export type EvaluationStatus = 'pending' | 'processing' | 'completed' | 'failed';
+/** 'awaiting_image': created without its image, which the client said it would attach later. */
+export type EvaluationStatus = 'awaiting_image' | 'pending' | 'processing' | 'completed' | 'failed';
+export const EVALUATION_STATUSES = ['awaiting_image', 'pending', 'processing', 'completed', 'failed'] as const satisfies readonly EvaluationStatus[];
 
 export interface DeviceConfig {
   normal_description?: string;

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AdminService } from './admin.service.js';
 import { requireSuperadmin } from '../auth/authenticate.js';
-import { email, idParams, pageInfo, pageQuery, password, requestMeta } from '../http/schemas.js';
+import { email, idParams, password, requestMeta } from '../http/schemas.js';
+import { pageQuery } from '../db/page.js';
 
 const plan = z.enum(['free', 'pro', 'enterprise']);
 
@@ -16,8 +17,7 @@ export async function adminRoutes(root: FastifyInstance) {
     schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'suspended']).optional(), search: z.string().max(100).optional() }) },
   }, async (request) => {
     requireSuperadmin(request);
-    const { items, total } = await admin.listOrgs(request.query);
-    return { items, ...pageInfo(total, request.query) };
+    return admin.listOrgs(request.query);
   });
 
   app.post('/orgs', {

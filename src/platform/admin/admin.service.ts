@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Plan } from '../db/schema.js';
 import { withSystem } from '../db/tenant.js';
+import { fetchPage } from '../db/page.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { notFound } from '../errors.js';
@@ -26,19 +27,14 @@ export class AdminService {
     let base = this.db.selectFrom('orgs as o');
     if (q.status) base = base.where('o.status', '=', q.status);
     if (q.search) base = base.where((eb) => eb.or([eb('o.name', 'ilike', `%${q.search}%`), eb('o.slug', 'ilike', `%${q.search}%`)]));
-    const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-    const items = await base
+    return fetchPage(base, q, (filtered) => filtered
       .select([
         ...ORG_FIELDS,
         (eb) => eb.selectFrom('memberships as m').whereRef('m.org_id', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('members'),
         (eb) => eb.selectFrom('usage_events as u').whereRef('u.org_id', '=', 'o.id').where('u.created_at', '>', sql<Date>`now() - interval '30 days'`).select(sql<number>`count(*)::int`.as('n')).as('usage_events_30d'),
       ])
       .orderBy('o.created_at', 'desc')
-      .orderBy('o.id')
-      .limit(q.limit)
-      .offset((q.page - 1) * q.limit)
-      .execute();
-    return { items, total };
+      .orderBy('o.id'));
   }
 
   async createOrg(admin: Principal, input: { name: string; slug?: string; plan: Plan; storage_limit_bytes?: number; owner_email?: string; owner_password?: string }, meta: RequestMeta) {

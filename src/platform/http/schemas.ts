@@ -9,14 +9,8 @@ import { describeValidationIssue } from '../validation-messages.js';
 export const uuid = z.uuid({ message: 'must be a UUID' });
 export const idParams = z.strictObject({ id: uuid });
 
-export const pageQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-export function pageInfo(total: number, page: { page: number; limit: number }) {
-  return { total, page: page.page, limit: page.limit, pages: Math.ceil(total / page.limit) };
-}
+/** Paging lives in db/page.ts; these names stay importable from here for route files. */
+export { pageQuery, pageInfo } from '../db/page.js';
 
 export const errorEnvelope = z.object({
   success: z.literal(false),

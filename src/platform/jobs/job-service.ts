@@ -8,6 +8,7 @@ import type { PlatformContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import type { JobRunState } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../db/page.js';
 import { conflict, unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { BossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
@@ -268,20 +269,13 @@ export class JobService {
     return updated;
   }
 
-  async list(orgId: string, page: { page: number; limit: number; state?: JobRunState; name?: string }): Promise<{ items: JobView[]; total: number }> {
+  async list(orgId: string, page: PageRequest & { state?: JobRunState; name?: string }): Promise<Page<JobView>> {
     return withTenant(this.deps.database.db, { orgId }, async (tx) => {
       let q = tx.selectFrom('job_runs').where('org_id', '=', orgId);
       if (page.state) q = q.where('state', '=', page.state);
       if (page.name) q = q.where('name', '=', page.name);
-      const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      const items = await q
-        .select(JOB_VIEW_FIELDS)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(page.limit)
-        .offset((page.page - 1) * page.limit)
-        .execute();
-      return { items: items as JobView[], total: Number(total) };
+      const found = await fetchPage(q, page, (filtered) => filtered.select(JOB_VIEW_FIELDS).orderBy('created_at', 'desc').orderBy('id', 'desc'));
+      return found as Page<JobView>;
     });
   }
 

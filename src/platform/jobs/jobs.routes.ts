@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { notFound } from '../errors.js';
-import { idParams, pageInfo, pageQuery } from '../http/schemas.js';
+import { idParams } from '../http/schemas.js';
+import { pageQuery, pageSchema } from '../db/page.js';
 
 const jobState = z.enum(['queued', 'active', 'retry', 'completed', 'failed', 'cancelled']);
 const jobView = z.object({
@@ -40,11 +41,10 @@ export async function jobsRoutes(root: FastifyInstance) {
       tags,
       summary: 'The org\'s jobs, newest first',
       querystring: pageQuery.extend({ state: jobState.optional(), name: z.string().max(100).optional() }),
-      response: { 200: z.object({ items: z.array(jobView), total: z.number(), page: z.number(), limit: z.number(), pages: z.number() }) },
+      response: { 200: pageSchema(jobView) },
     },
   }, async (request) => {
     const p = requirePrincipal(request, 'viewer');
-    const { items, total } = await jobs.list(p.orgId, request.query);
-    return { items, ...pageInfo(total, request.query) };
+    return jobs.list(p.orgId, request.query);
   });
 }

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { forbidden } from '../errors.js';
-import { pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
+import { requestMeta } from '../http/schemas.js';
+import { pageQuery } from '../db/page.js';
 import type { ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';
 import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from './share-links.service.js';
@@ -105,10 +106,9 @@ export async function shareLinksRoutes(root: FastifyInstance, opts: { handlers: 
     },
   }, async (request) => {
     const q = request.query;
-    const { items, total } = await shares.list(requirePrincipal(request, 'viewer'), {
+    return shares.list(requirePrincipal(request, 'viewer'), {
       app: q.app, resourceType: q.resource_type, resourceId: q.resource_id, status: q.status, page: q.page, limit: q.limit,
     });
-    return { items, ...pageInfo(total, q) };
   });
 
   app.get('/:ref', { schema: { tags, params: refParams, response: { 200: linkView } } }, async (request) =>

@@ -3,6 +3,7 @@ import { sql, type Expression, type ExpressionBuilder, type Selectable, type Sql
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables, ShareLinksTable } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
+import { fetchPage, mapPage, pageRequest, type Page } from '../db/page.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { hashPassword, hashSecret, newSecret, secretsEqual, verifyPassword } from '../auth/secrets.js';
@@ -154,9 +155,7 @@ export class ShareService {
     return { link: toView(row), token, url: shareUrl(this.baseUrl(options.baseUrl), token) };
   }
 
-  async list(p: Principal, filter: ShareListFilter = {}): Promise<{ items: ShareLinkView[]; total: number }> {
-    const page = Math.max(1, filter.page ?? 1);
-    const limit = Math.max(1, Math.min(100, filter.limit ?? 20));
+  async list(p: Principal, filter: ShareListFilter = {}): Promise<Page<ShareLinkView>> {
     return withTenant(this.db, p, async (tx) => {
       let q = tx.selectFrom('share_links').where('org_id', '=', p.orgId);
       if (filter.app) q = q.where('app', '=', filter.app);
@@ -166,9 +165,8 @@ export class ShareService {
         const status = filter.status;
         q = q.where((eb) => statusCondition(eb, status));
       }
-      const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      const rows = await q.select(VIEW_FIELDS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute();
-      return { items: rows.map(toView), total: Number(total) };
+      const found = await fetchPage(q, pageRequest(filter), (filtered) => filtered.select(VIEW_FIELDS).orderBy('created_at', 'desc').orderBy('id', 'desc'));
+      return mapPage(found, toView);
     });
   }
 

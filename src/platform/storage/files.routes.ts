@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { idParams, pageInfo, pageQuery, requestMeta } from '../http/schemas.js';
+import { idParams, requestMeta } from '../http/schemas.js';
+import { mapPage, pageQuery, pageSchema } from '../db/page.js';
 import { badRequest, unsupportedMediaType, validationError } from '../errors.js';
 import { storeUpload, tagsSchema } from './uploads.js';
 import { ObjectsService, type CatalogEntry } from './objects.service.js';
@@ -159,12 +160,11 @@ export async function filesRoutes(root: FastifyInstance) {
         prefix: z.string().max(512).optional(),
         trashed: z.enum(['true', 'false']).default('false').describe('true lists the trash'),
       }),
-      response: { 200: z.object({ items: z.array(fileView), total: z.number(), page: z.number(), limit: z.number(), pages: z.number() }) },
+      response: { 200: pageSchema(fileView) },
     },
   }, async (request) => {
     const q = request.query;
-    const { items, total } = await objects.list(requirePrincipal(request), { page: q.page, limit: q.limit, prefix: q.prefix, trashed: q.trashed === 'true' });
-    return { items: items.map(view), ...pageInfo(total, q) };
+    return mapPage(await objects.list(requirePrincipal(request), { page: q.page, limit: q.limit, prefix: q.prefix, trashed: q.trashed === 'true' }), view);
   });
 
   app.get('/:id', { schema: { tags, params: idParams, response: { 200: fileView } } }, async (request) =>

@@ -1,8 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { type Transaction } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
 import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { withTenant } from '../db/tenant.js';
+import { fetchPage, mapPage, type Page } from '../db/page.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { conflict, gone, notFound } from '../errors.js';
 import { assertValidPrefix } from './keys.js';
@@ -29,23 +30,16 @@ export class ObjectsService {
   constructor(private readonly ctx: PlatformContext) {}
 
 
-  list(p: Principal, filter: ListFilter): Promise<{ items: CatalogEntry[]; total: number }> {
+  list(p: Principal, filter: ListFilter): Promise<Page<CatalogEntry>> {
     if (filter.prefix) assertValidPrefix(filter.prefix);
     return withTenant(this.ctx.database.db, p, async (tx) => {
       let q = tx.selectFrom('storage_objects').where('org_id', '=', p.orgId).where('status', '=', 'active');
       q = filter.trashed ? q.where('trashed_at', 'is not', null) : q.where('trashed_at', 'is', null);
       // LIKE with escaped wildcards, so a "_" or "%" in a prefix matches only itself.
       if (filter.prefix) q = q.where('key', 'like', `${filter.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const { total } = await q.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-      const rows = await q
-        .select(OBJECT_COLUMNS)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(filter.limit)
-        .offset((filter.page - 1) * filter.limit)
-        .execute();
+      const found = await fetchPage(q, filter, (filtered) => filtered.select(OBJECT_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc'));
       const retention = filter.trashed ? await retentionDaysFor(tx, p.orgId, this.ctx.config.storage.trashRetentionDays) : 0;
-      return { items: rows.map((r) => withRestoreUntil(toStoredObject(r), retention)), total };
+      return mapPage(found, (r) => withRestoreUntil(toStoredObject(r), retention));
     });
   }
 

@@ -6,7 +6,8 @@ import { OrgService } from './org.service.js';
 import { orgSettingsSchema } from './org-settings.js';
 import { requirePrincipal, requireUser } from '../auth/authenticate.js';
 import { limitCredentialAttempts } from '../auth/credential-attempts.js';
-import { email, idParams, pageInfo, pageQuery, password, requestMeta, role, uuid } from '../http/schemas.js';
+import { email, idParams, password, requestMeta, role, uuid } from '../http/schemas.js';
+import { pageQuery } from '../db/page.js';
 
 const userParams = z.strictObject({ userId: uuid });
 
@@ -30,8 +31,7 @@ export async function membersRoutes(root: FastifyInstance) {
   });
 
   app.get('/members', { schema: { tags: ['members'], querystring: pageQuery } }, async (request) => {
-    const { items, total } = await members.listMembers(requirePrincipal(request), request.query);
-    return { items, ...pageInfo(total, request.query) };
+    return members.listMembers(requirePrincipal(request), request.query);
   });
 
   app.patch('/members/:userId', { schema: { tags: ['members'], params: userParams, body: z.strictObject({ role }) } }, async (request) =>

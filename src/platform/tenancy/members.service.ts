@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Role } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
+import { fetchPage, type PageRequest } from '../db/page.js';
 import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { ROLE_RANK, hasRole, type Principal } from '../auth/principal.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -17,20 +18,15 @@ export class MembersService {
   constructor(private readonly ctx: PlatformContext, private readonly onAccessChanged: () => void = () => {}) {}
 
 
-  listMembers(p: Principal, page: { page: number; limit: number }) {
-    return withTenant(this.ctx.database.db, p, async (tx) => {
-      const base = tx.selectFrom('memberships as m').where('m.org_id', '=', p.orgId);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      const items = await base
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select(['u.id as user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at as joined_at'])
-        .orderBy('m.created_at', 'asc')
-        .orderBy('u.id', 'asc')
-        .limit(page.limit)
-        .offset((page.page - 1) * page.limit)
-        .execute();
-      return { items, total: Number(total) };
-    });
+  listMembers(p: Principal, page: PageRequest) {
+    return withTenant(this.ctx.database.db, p, (tx) =>
+      fetchPage(tx.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').where('m.org_id', '=', p.orgId), page, (filtered) =>
+        filtered
+          .select(['u.id as user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at as joined_at'])
+          .orderBy('m.created_at', 'asc')
+          .orderBy('u.id', 'asc'),
+      ),
+    );
   }
 
   /**

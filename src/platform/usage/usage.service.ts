@@ -1,6 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
 import { platformView, type Executor } from '../db/executor.js';
+import { withTenant } from '../db/tenant.js';
+import type { Principal } from '../auth/principal.js';
+import { badRequest } from '../errors.js';
 
 
 /** Metered actions (uploads, renders, AI calls…), recorded in the caller's transaction. */
@@ -26,4 +29,20 @@ export async function usageSummary(tx: Executor<PlatformTables>, orgId: string, 
     .groupBy('action')
     .orderBy('action')
     .execute();
+}
+
+const DEFAULT_REPORT_DAYS = 30;
+
+/**
+ * The org's storage and per-action usage over [from, to) (by default the 30 days before now),
+ * for GET /api/v1/usage.
+ */
+export async function usageReport(db: Kysely<PlatformTables>, p: Principal, period: { from?: string; to?: string }) {
+  const to = period.to ? new Date(period.to) : new Date();
+  const from = period.from ? new Date(period.from) : new Date(to.getTime() - DEFAULT_REPORT_DAYS * 86_400_000);
+  if (from >= to) throw badRequest('"from" must be before "to"', undefined, 'INVALID_RANGE');
+  return withTenant(db, p, async (tx) => {
+    const storage = await tx.selectFrom('orgs').select(['storage_used_bytes', 'storage_limit_bytes']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
+    return { from, to, storage, actions: await usageSummary(tx, p.orgId, from, to) };
+  });
 }

@@ -285,3 +285,30 @@ describe('genads API', () => {
     });
   });
 });
+
+describe('genads OpenAPI description', () => {
+  let t: TestPlatform;
+  before(async () => {
+    t = await startTestPlatform({ apps: [genadsApp], env: { WORKERS: 'off' } });
+  });
+  after(() => t.close());
+
+  it('describes the multipart bodies of brands and perfumes, files as binary parts', async () => {
+    const doc = (await t.request('GET', '/openapi.json')).json();
+    const forms: Array<[string, string, string[], string[]]> = [
+      ['/genads/api/brands/onboard', 'post', ['brand_name'], ['logo', 'guidelines']],
+      ['/genads/api/brands/me', 'put', [], ['logo', 'guidelines']],
+      ['/genads/api/perfumes', 'post', ['perfume_name', 'perfume_gender'], ['front_image', 'back_image', 'top_image', 'left_image', 'right_image']],
+      ['/genads/api/perfumes/{perfumeId}', 'put', [], ['front_image', 'back_image', 'top_image', 'left_image', 'right_image']],
+    ];
+    for (const [path, method, required, files] of forms) {
+      const body = doc.paths[path]?.[method]?.requestBody;
+      assert.ok(body, `${method} ${path} declares its body`);
+      const schema = body.content['multipart/form-data']?.schema;
+      assert.ok(schema, `${method} ${path} is multipart/form-data`);
+      for (const file of files) assert.deepEqual([schema.properties[file]?.type, schema.properties[file]?.format], ['string', 'binary'], `${path} ${file}`);
+      assert.deepEqual([...(schema.required ?? [])].sort(), [...required].sort(), `${path} required fields`);
+    }
+    assert.deepEqual(doc.paths['/genads/api/perfumes'].post.requestBody.content['multipart/form-data'].schema.properties.perfume_gender.enum, ['masculine', 'feminine', 'unisex']);
+  });
+});

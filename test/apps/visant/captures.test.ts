@@ -82,6 +82,9 @@ describe('visant captures and evaluation', () => {
     const ids = [...page1.items, ...page2.items].map((c: { record_id: string }) => c.record_id);
     assert.equal(new Set(ids).size, 4);
     assert.ok(page1.items[0].thumbnail_url);
+    const tampered = await t.request('GET', `/visant/v1/captures?device_id=yard&limit=2&cursor=${page1.next_cursor.slice(0, -4)}`, { token: owner.token });
+    assert.equal(tampered.statusCode, 400, tampered.body);
+    assert.equal(tampered.json().code, 'INVALID_CURSOR');
     const abnormal = (await t.request('GET', '/visant/v1/captures?state=abnormal', { token: owner.token })).json();
     assert.deepEqual(abnormal.items.map((c: { record_id: string }) => c.record_id).sort(), ['rec-003', 'rec-004']);
     const one = (await t.request('GET', '/visant/v1/captures/rec-001', { token: owner.token })).json();
@@ -123,13 +126,42 @@ describe('visant captures and evaluation', () => {
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(res.json().image_stored, true);
 
-    const bare = await upload(secondKey, { device_id: 'gate', record_id: 'later-1' });
+    const bare = await upload(secondKey, { device_id: 'gate', record_id: 'later-1', image_to_follow: true });
     assert.equal(bare.statusCode, 201);
     assert.equal(bare.json().image_stored, false);
+    assert.equal(bare.json().evaluation_status, 'awaiting_image');
+    const waiting = (await t.request('GET', '/visant/v1/captures/later-1/status', { token: secondKey })).json();
+    assert.equal(waiting.evaluation_status, 'awaiting_image', 'the status says the capture waits for its image, not "pending"');
+    const listed = (await t.request('GET', '/visant/v1/captures?evaluation_status=awaiting_image', { token: owner.token })).json();
+    assert.deepEqual(listed.items.map((c: { record_id: string }) => c.record_id), ['later-1']);
     const attach = await t.request('POST', '/visant/v1/captures/later-1/image', { token: secondKey, raw: img, headers: { 'content-type': 'image/jpeg' } });
     assert.equal(attach.statusCode, 200, attach.body);
     assert.equal(attach.json().image_stored, true);
     assert.equal((await waitForEvaluation(t, secondKey, 'later-1')).evaluation_status, 'completed');
+  });
+
+  it('refuses a capture without its image unless the client says the image follows', async () => {
+    const json = await upload(secondKey, { device_id: 'gate', record_id: 'no-image' });
+    assert.equal(json.statusCode, 400, json.body);
+    assert.equal(json.json().code, 'IMAGE_REQUIRED');
+    assert.match(json.json().error, /image_to_follow/);
+    assert.equal((await upload(secondKey, { device_id: 'gate', record_id: 'no-image', image_to_follow: false })).json().code, 'IMAGE_REQUIRED');
+    assert.equal((await upload(secondKey, { device_id: 'gate', record_id: 'no-image', image_to_follow: 'yes' })).json().code, 'VALIDATION_ERROR');
+    assert.equal((await t.request('GET', '/visant/v1/captures/no-image', { token: owner.token })).statusCode, 404, 'nothing was stored');
+
+    const boundary = '----visant-follow';
+    const form = (fields: Record<string, string>) => Buffer.from(
+      Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`,
+    );
+    const multipart = (fields: Record<string, string>) =>
+      t.request('POST', '/visant/v1/captures', { token: secondKey, raw: form(fields), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const refused = await multipart({ device_id: 'gate', record_id: 'mp-no-image' });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.equal(refused.json().code, 'IMAGE_REQUIRED');
+    const taken = await multipart({ device_id: 'gate', record_id: 'mp-no-image', image_to_follow: 'true' });
+    assert.equal(taken.statusCode, 201, taken.body);
+    assert.equal(taken.json().evaluation_status, 'awaiting_image');
+    assert.equal((await t.request('POST', '/visant/v1/captures/mp-no-image/evaluate', { token: owner.token })).json().code, 'IMAGE_MISSING');
   });
 
   it("hides other orgs' captures (404) and deletes captures with their images", async () => {
@@ -146,7 +178,7 @@ describe('visant captures and evaluation', () => {
   });
 
   it('shares a device publicly: gallery shows completed captures only, escapes names, counts views', async () => {
-    await upload(deviceKey, { device_id: 'yard', record_id: 'no-image-yet' });
+    assert.equal((await upload(deviceKey, { device_id: 'yard', record_id: 'no-image-yet', image_to_follow: true })).statusCode, 201);
     const created = await t.request('POST', '/visant/v1/devices/yard/share', { token: owner.token, body: { share_type: 'device', max_views: 3 } });
     assert.equal(created.statusCode, 201, created.body);
     const { token } = created.json();

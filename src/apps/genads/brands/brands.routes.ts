@@ -1,17 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
+import { requestMeta } from '../../../platform/http/schemas.js';
 import { badRequest } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
-import { readForm } from '../uploads/read-form.js';
-import { guidelinesType, imageAsPng, MAX_GUIDELINES_BYTES, MAX_IMAGE_BYTES } from '../uploads/validate-files.js';
+import { multipartRouteValidator } from '../uploads/read-form.js';
+import { guidelinesType, imageAsPng } from '../uploads/validate-files.js';
+import { onboardBrandForm, updateBrandForm } from './brand-form.js';
 import { BrandsService, brandView } from './brands.service.js';
 import { brandOf } from '../onboarding-guard.js';
 import { AssetLinks } from '../assets/asset-links.js';
-
-const brandName = z.string().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters');
-const BRAND_FILES = { logo: MAX_IMAGE_BYTES, guidelines: MAX_GUIDELINES_BYTES };
 
 export async function brandsRoutes(root: FastifyInstance) {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -21,15 +18,16 @@ export async function brandsRoutes(root: FastifyInstance) {
 
   app.post('/brands/onboard', {
     config: { genadsBeforeOnboarding: true },
+    validatorCompiler: multipartRouteValidator,
     schema: {
       tags,
       consumes: ['multipart/form-data'],
+      body: onboardBrandForm.body,
       description: 'Complete onboarding (once per organisation): multipart with `brand_name` (2-100 characters, unique across all brands), `logo` (PNG/JPG/WebP, ≤ 5 MB) and `guidelines` (PDF/DOCX, ≤ 10 MB). Answers 201 with the brand.',
     },
   }, async (request, reply) => {
     const p = requireGenAds(request, GENADS_ROLES.brand);
-    const { fields, files } = await readForm(request, { files: BRAND_FILES });
-    const { brand_name } = parseInput(z.object({ brand_name: brandName }), fields);
+    const { fields: { brand_name }, files } = await onboardBrandForm.read(request);
     const logo = files.get('logo');
     const guidelines = files.get('guidelines');
     if (!logo || !guidelines) throw badRequest(`Missing ${!logo ? '"logo"' : '"guidelines"'}: onboarding needs the brand logo and guidelines`, undefined, 'MISSING_FILE');
@@ -45,15 +43,16 @@ export async function brandsRoutes(root: FastifyInstance) {
   );
 
   app.put('/brands/me', {
+    validatorCompiler: multipartRouteValidator,
     schema: {
       tags,
       consumes: ['multipart/form-data'],
+      body: updateBrandForm.body,
       description: 'Update the brand: multipart with any of `brand_name`, `logo`, `guidelines`. New guidelines are analysed again at the next generation.',
     },
   }, async (request) => {
     const p = requireGenAds(request, GENADS_ROLES.brand);
-    const { fields, files } = await readForm(request, { files: BRAND_FILES });
-    const { brand_name } = parseInput(z.object({ brand_name: brandName.optional() }), fields);
+    const { fields: { brand_name }, files } = await updateBrandForm.read(request);
     const logo = files.get('logo');
     const guidelines = files.get('guidelines');
     if (!brand_name && !logo && !guidelines) throw badRequest('Nothing to update: send brand_name, logo or guidelines', undefined, 'EMPTY_UPDATE');

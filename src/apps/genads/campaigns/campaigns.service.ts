@@ -1,11 +1,11 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { genadsDb } from '../db.js';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
 import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { deleteObjectsUnder } from '../../../platform/storage/replace.js';
-import { pageInfo } from '../../../platform/http/schemas.js';
+import { fetchPage } from '../../../platform/db/page.js';
 import type { CampaignStatus, GenAdsCampaignsTable } from '../schema.js';
 import type { AdStyle } from '../pipeline/types.js';
 import type { BrandRow } from '../brands/brands.service.js';
@@ -86,17 +86,13 @@ export class CampaignsService {
       let base = tx.selectFrom('genads_campaigns').where('org_id', '=', p.orgId).where('brand_id', '=', brand.brand_id);
       if (q.perfume_id) base = base.where('perfume_id', '=', q.perfume_id);
       if (q.status) base = base.where('status', '=', q.status);
-      const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-      const rows = await base
+      const { items, ...page } = await fetchPage(base, q, (filtered) => filtered
         .selectAll()
         .orderBy(q.sort, q.order)
         .orderBy('created_at', q.order)
-        .orderBy('campaign_id', q.order)
-        .limit(q.limit)
-        .offset((q.page - 1) * q.limit)
-        .execute();
+        .orderBy('campaign_id', q.order));
       return {
-        campaigns: rows.map((c) => ({
+        campaigns: items.map((c) => ({
           campaign_id: c.campaign_id,
           perfume_id: c.perfume_id,
           brand_id: c.brand_id,
@@ -109,7 +105,7 @@ export class CampaignsService {
           selected_variation_index: c.selected_variation_index ?? undefined,
           created_at: c.created_at.toISOString(),
         })),
-        ...pageInfo(total, q),
+        ...page,
       };
     });
   }

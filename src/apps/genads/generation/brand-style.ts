@@ -7,6 +7,7 @@ import type { BrandRow } from '../brands/brands.service.js';
 import { GUIDELINES_TYPES, type GuidelinesType } from '../storage-layout.js';
 import type { PipelineKit } from './pipeline-kit.js';
 import { genadsDb } from '../db.js';
+import { costOfFailure } from '../pipeline/paid-failure.js';
 
 export interface BrandStyleResult {
   style: BrandStyle;
@@ -44,8 +45,7 @@ export async function brandStyleFor(ctx: PlatformContext, kit: PipelineKit, orgI
     ctx.log.warn({ err, brandId: brand.brand_id }, 'guidelines analysis by the LLM failed; using the rules');
     const fallback = await kit.fallbackAnalyzer.analyze(text, signal);
     // What the failed LLM calls already cost still counts.
-    const spent = typeof (err as { cost?: unknown }).cost === 'number' ? (err as { cost: number }).cost : 0;
-    result = { style: fallback.style, cost: fallback.cost + spent };
+    result = { style: fallback.style, cost: fallback.cost + costOfFailure(err) };
   }
   await genadsDb.withTenant(ctx, scope, (tx) =>
     tx

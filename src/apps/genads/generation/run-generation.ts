@@ -17,6 +17,7 @@ import { brandStyleFor } from './brand-style.js';
 import type { CampaignProgress } from './campaign-progress.js';
 import type { PipelineKit } from './pipeline-kit.js';
 import type { MediaInfo } from '../media/ffmpeg.js';
+import { costOfFailure } from '../pipeline/paid-failure.js';
 
 /** Where the job's progress goes, stage by stage (percent of the whole run). */
 const STAGES = { guidelines: 2, planning: 6, product: 10, variations: 12, variationsEnd: 97 } as const;
@@ -158,8 +159,7 @@ async function planWithFallback(ctx: PlatformContext, kit: PipelineKit, planInpu
     ctx.log.warn({ err }, 'scene planning by the LLM failed; using the rule planner');
     const planned = await kit.fallbackPlanner.plan(planInput, signal);
     // What the failed LLM calls already cost still counts.
-    const spent = typeof (err as { cost?: unknown }).cost === 'number' ? (err as { cost: number }).cost : 0;
-    return { ...planned, cost: planned.cost + spent, planner: `rules (llm failed: ${(err as Error).message.slice(0, 200)})` };
+    return { ...planned, cost: planned.cost + costOfFailure(err), planner: `rules (llm failed: ${(err as Error).message.slice(0, 200)})` };
   }
 }
 

@@ -1,22 +1,7 @@
 /**
- * Colour values as the rest of GenAds stores them: "#rrggbb", lower case. Guidelines write
- * them every which way (#C9A227, #fff, C9A227, rgb(201, 162, 39)); these functions are the one
- * place that turns them into that form, for both the rule and the LLM analyzers.
+ * Colour words of brand books and the shade each means. Hex codes and rgb() values are read by
+ * the colour module (../color.ts).
  */
-
-/** "#abc", "abc", "#aabbcc", "#aabbccdd" (alpha dropped) → "#aabbcc"; anything else → null. */
-export function normaliseHex(value: string): string | null {
-  const m = /^#?([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.exec(value.trim());
-  if (!m) return null;
-  let hex = m[1].toLowerCase();
-  if (hex.length <= 4) hex = [...hex.slice(0, 3)].map((c) => c + c).join('');
-  return `#${hex.slice(0, 6)}`;
-}
-
-export function rgbToHex(r: number, g: number, b: number): string | null {
-  if (![r, g, b].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return null;
-  return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-}
 
 /**
  * What luxury brand books usually mean by a colour word, as "#rrggbb". Values are the shade

@@ -1,4 +1,5 @@
-import { NAMED_COLOR_PATTERN, namedColorHex, normaliseHex, rgbToHex } from './color-codes.js';
+import { NAMED_COLOR_PATTERN, namedColorHex } from './color-codes.js';
+import { readHex, rgbToHex } from '../color.js';
 import { negatedAt, type GuidelineLine } from './guideline-lines.js';
 
 /**
@@ -102,11 +103,11 @@ function mentionsIn(text: string): Mention[] {
   const add = (hex: string | null, start: number, end: number, named: string | null = null) => {
     if (hex && !overlaps(start, end)) mentions.push({ hex, start, end, named });
   };
-  for (const m of text.matchAll(HEX_LABELLED)) add(normaliseHex(m[1]), m.index, m.index + m[0].length);
+  for (const m of text.matchAll(HEX_LABELLED)) add(readHex(m[1]), m.index, m.index + m[0].length);
   for (const m of text.matchAll(HEX)) {
     // "#123" is as often an item number as a colour: short all-digit codes only count when the line talks colour.
     if (m[1].length <= 4 && /^\d+$/.test(m[1]) && !COLOR_CONTEXT.test(text)) continue;
-    add(normaliseHex(m[1]), m.index, m.index + m[0].length);
+    add(readHex(m[1]), m.index, m.index + m[0].length);
   }
   for (const re of [RGB, RGB_LETTERS]) {
     for (const m of text.matchAll(re)) add(rgbToHex(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m.index + m[0].length);

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { OpenAiCompatibleChat, type ChatMessage } from '../../../platform/ai/openai-chat.js';
 import { LLM_SETTINGS, type GenAdsConfig } from '../config.js';
 import type { BrandStyle, GuidelinesAnalyzer } from '../pipeline/types.js';
-import { normaliseHex } from './color-codes.js';
+import { readHex } from '../color.js';
 import { MAX_BRAND_COLORS } from './find-colors.js';
 import { tidyRules } from './find-rules.js';
 import { MAX_GUIDELINES_CHARS } from './extract-text.js';
+import { PaidFailure } from '../pipeline/paid-failure.js';
 
 /**
  * The seed's analyzer: GPT-4o-mini (any OpenAI-compatible model) reads the guidelines and
@@ -23,19 +24,9 @@ export interface LlmGuidelinesAnalyzerOptions {
   maxChars?: number;
 }
 
-export class GuidelinesAnalysisError extends Error {
-  constructor(
-    message: string,
-    /** USD already spent on the failed attempts, so the caller can still account for it. */
-    public readonly cost: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'GuidelinesAnalysisError';
-  }
-}
+export class GuidelinesAnalysisError extends PaidFailure {}
 
-const hexColor = z.string().trim().refine((s) => normaliseHex(s) !== null, { message: 'must be a hex colour such as "#c9a227"' });
+const hexColor = z.string().trim().refine((s) => readHex(s) !== null, { message: 'must be a hex colour such as "#c9a227"' });
 const rule = z.string().trim().min(2).max(400);
 
 const answerSchema = z.object({
@@ -96,7 +87,7 @@ export function checkAnswer(content: string): JsonAnswer<BrandStyle> {
   const parsed = parseJsonAnswer(content, answerSchema);
   if (!parsed.ok) return parsed;
   const a = parsed.value;
-  const colors = [...new Set(a.colors.map((c) => normaliseHex(c)!))].slice(0, MAX_BRAND_COLORS);
+  const colors = [...new Set(a.colors.map((c) => readHex(c)!))].slice(0, MAX_BRAND_COLORS);
   const tone = (Array.isArray(a.tone) ? a.tone : a.tone.split(/\s*[,;/]\s*|\s+and\s+/))
     .map((w) => w.trim().toLowerCase())
     .filter(Boolean)

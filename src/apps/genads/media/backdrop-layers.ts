@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { ParticleKind, SceneBackground } from '../pipeline/types.js';
-import { luminance, mix, paletteOf, toHex, type Rgb } from './color.js';
+import { luminance, mix, toHex, type Rgb } from '../color.js';
+import { paletteOf } from './layer-palette.js';
 import { between, fork, seededRandom, type Random } from './random.js';
 
 /**

@@ -1,6 +1,6 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import type { ProductMotion } from '../pipeline/types.js';
-import { toHex, type Rgb } from './color.js';
+import { toHex, type Rgb } from '../color.js';
 import type { ImageLayer } from './text-layer.js';
 
 /**

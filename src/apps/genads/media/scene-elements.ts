@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type ScenePlan, type SceneOverlay } from '../pipeline/types.js';
 import type { LumaGrid } from './backdrop-sampling.js';
-import { mix, paletteOf, toHex, type Rgb } from './color.js';
+import { mix, toHex, type Rgb } from '../color.js';
+import { paletteOf } from './layer-palette.js';
 import { easeOut, lerp, num, progress } from './expressions.js';
 import { animateProduct } from './product-motion.js';
 import { renderProductSprite } from './product-sprite.js';

@@ -1,20 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseInput, requestMeta, uuid } from '../../../platform/http/schemas.js';
+import { requestMeta, uuid } from '../../../platform/http/schemas.js';
 import { badRequest, notFound, unprocessable } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
-import { readForm, type FormFile } from '../uploads/read-form.js';
-import { imageAsPng, MAX_IMAGE_BYTES } from '../uploads/validate-files.js';
+import { multipartRouteValidator, type FormFile } from '../uploads/read-form.js';
+import { imageAsPng } from '../uploads/validate-files.js';
 import { AssetLinks } from '../assets/asset-links.js';
 import type { ProductAngle } from '../pipeline/types.js';
-import { ANGLES, OPTIONAL_ANGLES, PerfumesService, perfumeView } from './perfumes.service.js';
+import { ANGLES, PerfumesService, perfumeView } from './perfumes.service.js';
+import { createPerfumeForm, perfumeGender as gender, updatePerfumeForm } from './perfume-form.js';
 
-const perfumeName = z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters');
-const gender = z.enum(['masculine', 'feminine', 'unisex']);
 const perfumeParams = z.strictObject({ perfumeId: uuid });
-const IMAGE_FILES = Object.fromEntries(ANGLES.map((a) => [`${a}_image`, MAX_IMAGE_BYTES]));
 
 /** Every image of the form, checked and converted to PNG. */
 async function imagesOf(files: Map<string, FormFile>): Promise<Partial<Record<ProductAngle, Buffer>>> {
@@ -33,15 +31,16 @@ export async function perfumesRoutes(root: FastifyInstance) {
   const tags = ['genads: perfumes'];
 
   app.post('/perfumes', {
+    validatorCompiler: multipartRouteValidator,
     schema: {
       tags,
       consumes: ['multipart/form-data'],
+      body: createPerfumeForm.body,
       description: 'Create a perfume: multipart with `perfume_name` (2-200, unique in the brand), `perfume_gender` (masculine|feminine|unisex), `front_image` (required) and optional `back_image`, `top_image`, `left_image`, `right_image` (PNG/JPG/WebP, ≤ 5 MB each). 422 MISSING_FRONT_IMAGE without a front image.',
     },
   }, async (request, reply) => {
     const p = requireGenAds(request, GENADS_ROLES.create);
-    const { fields, files } = await readForm(request, { files: IMAGE_FILES });
-    const input = parseInput(z.object({ perfume_name: perfumeName, perfume_gender: gender }), fields);
+    const { fields: input, files } = await createPerfumeForm.read(request);
     if (!files.has('front_image')) throw unprocessable('A front image is required: send it as "front_image"', 'MISSING_FRONT_IMAGE');
     const images = await imagesOf(files);
     const row = await perfumes.create(p, brandOf(request), { name: input.perfume_name, gender: input.perfume_gender, images: { ...images, front: images.front! } }, requestMeta(request));
@@ -67,30 +66,19 @@ export async function perfumesRoutes(root: FastifyInstance) {
   );
 
   app.put('/perfumes/:perfumeId', {
+    validatorCompiler: multipartRouteValidator,
     schema: {
       tags,
       params: perfumeParams,
       consumes: ['multipart/form-data'],
+      body: updatePerfumeForm.body,
       description: 'Update a perfume: multipart with any of `perfume_name`, `perfume_gender`, the five `*_image` files (replacing the stored image), and `remove_images` (comma-separated optional angles: back,top,left,right).',
     },
   }, async (request) => {
     const p = requireGenAds(request, GENADS_ROLES.create);
     // Another brand's id answers 404 whatever the body holds.
     const current = await perfumes.get(p, brandOf(request), request.params.perfumeId);
-    const { fields, files } = await readForm(request, { files: IMAGE_FILES });
-    const input = parseInput(
-      z.object({
-        perfume_name: perfumeName.optional(),
-        perfume_gender: gender.optional(),
-        remove_images: z.string().optional().transform((s, c) => {
-          const list = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-          const bad = list.find((a) => !(OPTIONAL_ANGLES as readonly string[]).includes(a));
-          if (bad) c.addIssue({ code: 'custom', message: `"${bad}" cannot be removed: use back, top, left or right (the front image is required)` });
-          return list as (typeof OPTIONAL_ANGLES)[number][];
-        }),
-      }),
-      fields,
-    );
+    const { fields: input, files } = await updatePerfumeForm.read(request);
     if (!input.perfume_name && !input.perfume_gender && files.size === 0 && input.remove_images.length === 0) {
       throw badRequest('Nothing to update: send perfume_name, perfume_gender, images or remove_images', undefined, 'EMPTY_UPDATE');
     }

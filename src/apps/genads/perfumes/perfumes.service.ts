@@ -7,7 +7,7 @@ import type { Principal } from '../../../platform/auth/principal.js';
 import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.service.js';
 import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { deleteObjectsAt, deleteObjectsUnder, storeReplacing } from '../../../platform/storage/replace.js';
-import { pageInfo } from '../../../platform/http/schemas.js';
+import { fetchPage } from '../../../platform/db/page.js';
 import type { GenAdsPerfumesTable } from '../schema.js';
 import type { PerfumeGender, ProductAngle } from '../pipeline/types.js';
 import type { BrandRow } from '../brands/brands.service.js';
@@ -97,23 +97,19 @@ export class PerfumesService {
     return genadsDb.withTenant(this.ctx, p, async (tx) => {
       let base = tx.selectFrom('genads_perfumes as pf').where('pf.org_id', '=', p.orgId).where('pf.brand_id', '=', brand.brand_id);
       if (q.gender) base = base.where('pf.perfume_gender', '=', q.gender);
-      const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-      const rows = await base
+      const { items, ...page } = await fetchPage(base, q, (filtered) => filtered
         .selectAll('pf')
         .select((eb) =>
           eb.selectFrom('genads_campaigns as c').select(sql<number>`count(*)::int`.as('n')).whereRef('c.perfume_id', '=', 'pf.perfume_id').where('c.org_id', '=', p.orgId).as('campaigns_count'),
         )
         .orderBy(q.sort === 'name' ? 'pf.perfume_name' : 'pf.created_at', q.order)
-        .orderBy('pf.perfume_id', q.order)
-        .limit(q.limit)
-        .offset((q.page - 1) * q.limit)
-        .execute();
+        .orderBy('pf.perfume_id', q.order));
       return {
-        perfumes: rows.map((r) => {
+        perfumes: items.map((r) => {
           const v = perfumeView(r, r.campaigns_count ?? 0);
           return { perfume_id: v.perfume_id, perfume_name: v.perfume_name, perfume_gender: v.perfume_gender, front_image_url: v.front_image_url, images_count: v.images_count, campaigns_count: v.campaigns_count, created_at: v.created_at };
         }),
-        ...pageInfo(total, q),
+        ...page,
       };
     });
   }

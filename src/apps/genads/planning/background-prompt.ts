@@ -1,6 +1,6 @@
 import type { BackgroundMotion, ParticleKind, PerfumeGender, SceneRole } from '../pipeline/types.js';
 import type { BrandGuidance } from './brand-guidance.js';
-import { describeColor } from './color.js';
+import { describeColor } from '../color.js';
 import type { CreativeConcept } from './concepts.js';
 import type { ThemeMatch } from './prompt-themes.js';
 import { GENDER_MOODS, type StyleDefinition } from './styles.js';

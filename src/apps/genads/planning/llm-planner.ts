@@ -8,6 +8,7 @@ import { findPeople } from './prompt-themes.js';
 import { RulePlanner } from './rule-planner.js';
 import { OVERLAY_MAX_CHARS, SHOT_GRAMMAR } from './shot-grammar.js';
 import { STYLES } from './styles.js';
+import { PaidFailure } from '../pipeline/paid-failure.js';
 
 /**
  * The LLM scene planner: asks an OpenAI-compatible model for the creative parts only (concept,
@@ -26,17 +27,7 @@ export interface LlmPlannerOptions {
   temperature?: number;
 }
 
-export class ScenePlanningError extends Error {
-  constructor(
-    message: string,
-    /** USD already spent on the failed attempts, so the caller can still account for it. */
-    public readonly cost: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ScenePlanningError';
-  }
-}
+export class ScenePlanningError extends PaidFailure {}
 
 const sceneAnswer = z.object({
   role: z.enum(['hook', 'product_reveal', 'mood', 'call_to_action']),

@@ -1,6 +1,6 @@
 import type { BrandStyle } from '../pipeline/types.js';
 import type { BrandGuidance } from './brand-guidance.js';
-import { isHexColor, lift, luminance, mix, normalizeHex, soften } from './color.js';
+import { isHexColor, lift, luminance, mixHex, normalizeHex, soften } from '../color.js';
 import type { CreativeConcept } from './concepts.js';
 import type { ThemeMatch } from './prompt-themes.js';
 import type { StyleDefinition } from './styles.js';
@@ -15,14 +15,14 @@ const CONCEPT_TINT = [0.18, 0.28, 0.32, 0.2];
  * second blended in. Always 2-4 distinct "#rrggbb", darkest first.
  */
 export function buildPalette(style: StyleDefinition, concept: CreativeConcept, themes: readonly ThemeMatch[], brand: BrandStyle, guidance: BrandGuidance): string[] {
-  let palette = style.palette.map((c, i) => mix(c, concept.tint, CONCEPT_TINT[i] ?? 0.25));
+  let palette = style.palette.map((c, i) => mixHex(c, concept.tint, CONCEPT_TINT[i] ?? 0.25));
 
   // Themes the concept does not itself answer still colour the mid tones, so every variation shows the prompt.
   themes
     .filter((t) => !concept.themes.includes(t.theme.id))
     .slice(0, 2)
     .forEach((t, k) => {
-      palette[1 + k] = mix(palette[1 + k], t.theme.tint, 0.22);
+      palette[1 + k] = mixHex(palette[1 + k], t.theme.tint, 0.22);
     });
 
   if (guidance.softenColors) palette = palette.map((c) => soften(c));
@@ -43,7 +43,7 @@ export function buildPalette(style: StyleDefinition, concept: CreativeConcept, t
   if (brandColors[0]) palette[closestSlot(brandColors[0])] = brandColors[0];
   if (brandColors[1]) {
     const i = closestSlot(brandColors[1]);
-    palette[i] = mix(palette[i], brandColors[1], 0.45);
+    palette[i] = mixHex(palette[i], brandColors[1], 0.45);
   }
 
   const distinct = [...new Set(palette)];

@@ -3,12 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
+import { cursorQuery } from '../../../platform/db/cursor.js';
 import { badRequest, payloadTooLarge } from '../../../platform/errors.js';
 import { CapturesService } from './captures.service.js';
 import { decodeBase64Image, MAX_CAPTURE_BYTES } from './capture-image.js';
 import { requireCaptureClient, requireDashboard } from '../devices/device-principal.js';
 import { deviceIdSchema } from '../devices/devices.routes.js';
 import type { VisantConfig } from '../config.js';
+import { EVALUATION_STATUSES } from '../schema.js';
 
 const recordIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/, 'letters, digits and . _ : -, up to 255 characters');
 const recordParams = z.strictObject({ id: recordIdSchema });
@@ -20,6 +22,7 @@ const captureFields = z.strictObject({
   captured_at: isoDate.optional(),
   trigger_label: z.string().trim().max(100).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  image_to_follow: z.boolean().optional().describe('true: the image is not in this request but will be attached with POST /captures/{record_id}/image; the capture waits as evaluation_status "awaiting_image"'),
 });
 const jsonCapture = captureFields.extend({ image_base64: z.string().max(Math.ceil((MAX_CAPTURE_BYTES * 4) / 3) + 1024).optional() });
 
@@ -39,7 +42,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
     bodyLimit: JSON_BODY_LIMIT,
     schema: {
       tags,
-      description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending".',
+      description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image.',
     },
   }, async (request, reply) => {
     const p = requireCaptureClient(request);
@@ -50,14 +53,12 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
   app.get('/captures', {
     schema: {
       tags,
-      querystring: z.strictObject({
+      querystring: cursorQuery.extend({
         device_id: deviceIdSchema.optional(),
         state: z.enum(['normal', 'abnormal', 'uncertain']).optional(),
-        evaluation_status: z.enum(['pending', 'processing', 'completed', 'failed']).optional(),
+        evaluation_status: z.enum(EVALUATION_STATUSES).optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),
-        limit: z.coerce.number().int().min(1).max(100).default(20),
-        cursor: z.string().max(200).optional(),
       }),
     },
   }, async (request) => captures.list(requireDashboard(request), request.query));
@@ -117,6 +118,8 @@ async function readCapture(request: FastifyRequest): Promise<{ fields: z.infer<t
         } catch {
           throw badRequest('metadata must be a JSON object', undefined, 'VALIDATION_ERROR');
         }
+      } else if (part.fieldname === 'image_to_follow') {
+        raw.image_to_follow = value === 'true' ? true : value === 'false' ? false : value;
       } else raw[part.fieldname] = value;
     }
   }

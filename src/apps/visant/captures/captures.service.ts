@@ -9,6 +9,7 @@ import { storeUpload } from '../../../platform/storage/uploads.js';
 import { removeObjects, deleteStoredBytes } from '../../../platform/storage/removal.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
 import type { PlatformTables } from '../../../platform/db/schema.js';
+import { fetchCursorPage, type CursorRequest } from '../../../platform/db/cursor.js';
 import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/errors.js';
 import type { VisantTables, CaptureState, EvaluationStatus } from '../schema.js';
 import { deviceUuidOf } from '../devices/device-principal.js';
@@ -33,16 +34,16 @@ export interface CaptureInput {
   captured_at?: string;
   trigger_label?: string;
   metadata?: Record<string, unknown>;
+  /** The client will attach the image later (POST /v1/captures/{id}/image); without it a capture needs its image now. */
+  image_to_follow?: boolean;
 }
 
-export interface ListCapturesQuery {
+export interface ListCapturesQuery extends CursorRequest {
   device_id?: string;
   state?: CaptureState;
   evaluation_status?: EvaluationStatus;
   from?: string;
   to?: string;
-  limit: number;
-  cursor?: string;
 }
 
 type CaptureRow = Awaited<ReturnType<CapturesService['findRow']>>;
@@ -55,15 +56,25 @@ export class CapturesService {
 
   /**
    * POST /v1/captures. A device key may only write its own device; people with the editor
-   * role may upload for any device of their org. The image, when given, is checked by its
-   * bytes, stored at the seed's key with a thumbnail, and the capture queued for evaluation.
+   * role may upload for any device of their org. The image is checked by its bytes, stored at
+   * the seed's key with a thumbnail, and the capture queued for evaluation. A capture without
+   * its image is taken only when the client says the image follows; it then waits as
+   * 'awaiting_image' (a capture nobody will ever complete would otherwise sit 'pending' forever).
    */
   async ingest(p: Principal, input: CaptureInput, image: Buffer | null, meta: RequestMeta) {
+    if (!image && !input.image_to_follow) {
+      throw badRequest(
+        'A capture needs its image: send image_base64 (JSON) or a file part "image" (multipart), or set image_to_follow to true and attach it with POST /visant/v1/captures/{record_id}/image',
+        undefined,
+        'IMAGE_REQUIRED',
+      );
+    }
     const device = await this.deviceForWrite(p, input.device_id);
     const wait = await this.ctx.rateLimiter.check(`visant-device:${device.id}`, this.config.deviceUploadsPerMinute);
     if (wait) throw tooManyRequests(wait, 'This device is uploading too fast');
     const prepared = image ? await prepareCapture(image) : null;
-    const capture = await this.storeCapture(p, device, input, prepared, { seenFromIp: p.kind === 'api_key' ? (meta.ip ?? null) : null });
+    const { image_to_follow: _imageToFollow, ...fields } = input;
+    const capture = await this.storeCapture(p, device, fields, prepared, { seenFromIp: p.kind === 'api_key' ? (meta.ip ?? null) : null });
     const view = await this.view(capture);
     await publishCapture(this.ctx, p.orgId, 'visant.capture.created', view);
     return view;
@@ -78,7 +89,7 @@ export class CapturesService {
   async storeCapture(
     p: Principal,
     device: { id: string; device_id: string },
-    input: Omit<CaptureInput, 'device_id'>,
+    input: Omit<CaptureInput, 'device_id' | 'image_to_follow'>,
     prepared: PreparedCapture | null,
     options: { seenFromIp?: string | null; verdict?: { state: CaptureState; score: number | null; reason: string | null } } = {},
   ) {
@@ -109,7 +120,7 @@ export class CapturesService {
             fingerprint: prepared?.fingerprint ?? null,
             ...(verdict
               ? { evaluation_status: 'completed' as const, state: verdict.state, score: verdict.score, reason: verdict.reason, evaluated_at: capturedAt, agent_details: JSON.stringify({ evaluator: 'legacy-edge' }) }
-              : {}),
+              : { evaluation_status: stored ? ('pending' as const) : ('awaiting_image' as const) }),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
@@ -182,10 +193,9 @@ export class CapturesService {
     return { record_id: c.record_id, device_id: c.device_id, evaluation_status: c.evaluation_status, state: c.state, score: c.score, reason: c.reason, evaluated_at: c.evaluated_at };
   }
 
-  /** Cursor pages, newest capture first; the cursor is the (captured_at, id) of the last row. */
+  /** Cursor pages, newest capture first (by captured_at, then id). */
   async list(p: Principal, q: ListCapturesQuery) {
-    const after = q.cursor ? decodeCursor(q.cursor) : null;
-    const rows = await visantDb.withTenant(this.ctx, p, async (tx) => {
+    const found = await visantDb.withTenant(this.ctx, p, async (tx) => {
       let query = tx
         .selectFrom('visant_captures as c')
         .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
@@ -196,15 +206,9 @@ export class CapturesService {
       if (q.evaluation_status) query = query.where('c.evaluation_status', '=', q.evaluation_status);
       if (q.from) query = query.where('c.captured_at', '>=', new Date(q.from));
       if (q.to) query = query.where('c.captured_at', '<', new Date(q.to));
-      if (after) query = query.where((eb) => eb.or([eb('c.captured_at', '<', after.at), eb.and([eb('c.captured_at', '=', after.at), eb('c.id', '<', after.id)])]));
-      return query.orderBy('c.captured_at', 'desc').orderBy('c.id', 'desc').limit(q.limit + 1).execute();
+      return fetchCursorPage(query, { time: 'c.captured_at', id: 'c.id' }, q);
     });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      items: await Promise.all(page.map((r) => this.view(r))),
-      next_cursor: rows.length > q.limit && last ? Buffer.from(`${last.captured_at.toISOString()}|${last.id}`).toString('base64url') : null,
-    };
+    return { items: await Promise.all(found.items.map((r) => this.view(r))), next_cursor: found.next_cursor };
   }
 
   /** Mark or unmark a capture as showing the normal scene: it joins (or leaves) the device's baseline. */
@@ -310,12 +314,5 @@ export class CapturesService {
     const removal = await visantDb.withTenant(this.ctx, p, (tx) => removeObjects(tx, p.orgId, objectIds));
     await deleteStoredBytes(this.ctx, removal.storageKeys);
   }
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest('Invalid cursor: pass next_cursor from the previous page', undefined, 'INVALID_CURSOR');
-  return { at: date, id };
 }
 

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestMeta, pageInfo, pageQuery } from '../../../platform/http/schemas.js';
+import { requestMeta } from '../../../platform/http/schemas.js';
+import { pageQuery } from '../../../platform/db/page.js';
 import { DevicesService } from './devices.service.js';
 import { requireDashboard } from './device-principal.js';
 import { deviceConfigSchema } from './device-config.js';
@@ -31,10 +32,7 @@ export async function devicesRoutes(root: FastifyInstance) {
     reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), publicBaseUrl(request, app.ctx.config))),
   );
 
-  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => {
-    const { items, total } = await devices.list(requireDashboard(request), request.query);
-    return { items, ...pageInfo(total, request.query) };
-  });
+  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => devices.list(requireDashboard(request), request.query));
 
   app.get('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) => devices.get(requireDashboard(request), request.params.id));
 

@@ -10,6 +10,7 @@ import type { VisantTables } from '../schema.js';
 import { deviceScope } from './device-principal.js';
 import { DEFAULT_DEVICE_CONFIG, deviceConfigSchema, isOnline, type DeviceConfigInput } from './device-config.js';
 import { visantDb } from '../db.js';
+import { fetchPage, mapPage } from '../../../platform/db/page.js';
 
 const DEVICE_FIELDS = ['id', 'device_id', 'friendly_name', 'status', 'created_at', 'updated_at', 'last_seen_at', 'last_ip', 'device_version', 'config'] as const;
 type DeviceRow = Awaited<ReturnType<DevicesService['findOrThrow']>>;
@@ -70,9 +71,8 @@ export class DevicesService {
     return visantDb.withTenant(this.ctx, p, async (tx) => {
       let base = tx.selectFrom('visant_devices').where('org_id', '=', p.orgId);
       if (q.status) base = base.where('status', '=', q.status);
-      const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-      const rows = await base.select(DEVICE_FIELDS).orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute();
-      return { items: rows.map((r) => this.view(r)), total };
+      const found = await fetchPage(base, q, (filtered) => filtered.select(DEVICE_FIELDS).orderBy('created_at', 'desc').orderBy('id'));
+      return mapPage(found, (r) => this.view(r));
     });
   }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageInfo, pageQuery, requestMeta } from '../../../platform/http/schemas.js';
+import { requestMeta } from '../../../platform/http/schemas.js';
+import { pageQuery } from '../../../platform/db/page.js';
 import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
 import { SHARE_PASSWORD_MIN_LENGTH } from '../../../platform/sharing/share-links.service.js';
 import { requireDashboard } from '../devices/device-principal.js';
@@ -36,10 +37,9 @@ export async function sharesRoutes(root: FastifyInstance) {
     reply.status(201).send(await shares.create(requireDashboard(request, 'member'), request.params.id, request.body, publicBaseUrl(request, app.ctx.config), requestMeta(request))),
   );
 
-  app.get('/share-links', { schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'all']).optional() }) } }, async (request) => {
-    const { items, total } = await shares.list(requireDashboard(request), request.query);
-    return { items, ...pageInfo(total, request.query) };
-  });
+  app.get('/share-links', { schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'all']).optional() }) } }, async (request) =>
+    shares.list(requireDashboard(request), request.query),
+  );
 
   app.put('/share-links/:token', {
     schema: {

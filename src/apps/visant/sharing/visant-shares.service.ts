@@ -3,6 +3,7 @@ import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
 import { notFound, unprocessable } from '../../../platform/errors.js';
 import type { RequestMeta } from '../../../platform/audit/audit.service.js';
+import { mapPage } from '../../../platform/db/page.js';
 
 export interface CreateVisantShare {
   share_type: 'device' | 'capture' | 'date_range';
@@ -68,13 +69,13 @@ export class VisantSharesService {
   }
 
   async list(p: Principal, q: { page: number; limit: number; status?: 'active' | 'expired' | 'revoked' | 'exhausted' | 'all' }) {
-    const { items, total } = await this.ctx.shares.list(p, { app: 'visant', page: q.page, limit: q.limit, status: q.status ?? 'all' });
-    const ids = [...new Set(items.map((i) => i.resource_id))];
+    const links = await this.ctx.shares.list(p, { app: 'visant', page: q.page, limit: q.limit, status: q.status ?? 'all' });
+    const ids = [...new Set(links.items.map((i) => i.resource_id))];
     const devices = ids.length
       ? await visantDb.withTenant(this.ctx, p, (tx) => tx.selectFrom('visant_devices').select(['id', 'device_id']).where('org_id', '=', p.orgId).where('id', 'in', ids).execute())
       : [];
     const byId = new Map(devices.map((d) => [d.id, d.device_id]));
-    return { items: items.map((i) => this.shape(i, byId.get(i.resource_id) ?? null)), total };
+    return mapPage(links, (i) => this.shape(i, byId.get(i.resource_id) ?? null));
   }
 
   async update(p: Principal, token: string, input: { expires_in_days?: number; max_views?: number | null; password?: string | null }, meta: RequestMeta) {

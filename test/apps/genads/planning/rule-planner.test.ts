@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { toHsl } from '../../../../src/apps/genads/planning/color.js';
+import { toHsl } from '../../../../src/apps/genads/color.js';
 import { RulePlanner } from '../../../../src/apps/genads/planning/rule-planner.js';
 import { OVERLAY_MAX_CHARS } from '../../../../src/apps/genads/planning/shot-grammar.js';
 import type { AdStyle, PerfumeGender, PlanInput, VariationPlan } from '../../../../src/apps/genads/pipeline/types.js';

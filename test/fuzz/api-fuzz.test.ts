@@ -26,6 +26,7 @@ describe('API fuzzer (quick)', () => {
     const failures = report.failures.slice(0, 20).map((f) => `${f.request}\n  → ${f.problems.join('; ')}`);
     assert.deepEqual(failures, [], `FUZZ_SEED=${seed}: ${report.failures.length} of ${report.requests} requests broke a promise`);
     assert.ok(report.requests >= setup.operations.length * 4);
+    if (report.stalls.length) console.log(`# ${report.stalls.length} request(s) stalled and were answered when sent again:\n${report.stalls.join('\n')}`);
     // The requests reach past authentication: some succeed, some are refused for their input.
     assert.ok((report.byStatus['400'] ?? 0) > 0 && Object.keys(report.byStatus).some((s) => s.startsWith('2')), JSON.stringify(report.byStatus));
   });

@@ -314,6 +314,14 @@ function decodeSafely(text: string): string {
   }
 }
 
+async function sendOrReport(world: FuzzWorld, request: FuzzRequest): Promise<FuzzAnswer> {
+  try {
+    return await send(world, request);
+  } catch (err) {
+    return { status: 0, contentType: '', body: `no answer: ${(err as Error).message} ${(err as Error).cause ?? ''}` };
+  }
+}
+
 export interface FuzzFailure {
   request: string;
   status: number;
@@ -325,6 +333,11 @@ export interface FuzzReport {
   byStatus: Record<string, number>;
   byOperation: Record<string, Record<string, number>>;
   failures: FuzzFailure[];
+  /**
+   * Requests that got no answer within the time limit but were answered, keeping every promise,
+   * when sent again: stalls of the whole server (seen on an overloaded machine), not of the route.
+   */
+  stalls: string[];
   seed: number;
 }
 
@@ -335,7 +348,7 @@ export interface FuzzReport {
 export async function fuzz(options: { world: FuzzWorld; operations: FuzzOperation[]; files: FileSamples; total: number; seed: number; onProgress?: (done: number) => void }): Promise<FuzzReport> {
   const { world, operations, files, seed } = options;
   const perOperation = Math.max(1, Math.ceil(options.total / operations.length));
-  const report: FuzzReport = { requests: 0, byStatus: {}, byOperation: {}, failures: [], seed };
+  const report: FuzzReport = { requests: 0, byStatus: {}, byOperation: {}, failures: [], stalls: [], seed };
   for (const [index, op] of operations.entries()) {
     const samples = fc.sample(requestArbitrary(op, world, files), { seed: seed + index, numRuns: perOperation });
     const key = `${op.method} ${op.path}`;
@@ -344,11 +357,13 @@ export async function fuzz(options: { world: FuzzWorld; operations: FuzzOperatio
       const sent = decodeSafely(request.url) + (typeof request.body === 'string' ? request.body : request.body instanceof FormData ? [...request.body.values()].filter((v) => typeof v === 'string').join(' ') : '');
       world.sentVictimIds ??= new Set();
       for (const id of world.victimIds) if (sent.includes(id)) world.sentVictimIds.add(id);
-      let answer: FuzzAnswer;
-      try {
-        answer = await send(world, request);
-      } catch (err) {
-        answer = { status: 0, contentType: '', body: `no answer: ${(err as Error).message} ${(err as Error).cause ?? ''}` };
+      let answer = await sendOrReport(world, request);
+      if (answer.status === 0 && /timeout/i.test(answer.body)) {
+        const retry = await sendOrReport(world, request);
+        if (retry.status !== 0 && problemsWith(world, request, retry).length === 0) {
+          report.stalls.push(request.describe);
+          answer = retry;
+        }
       }
       const status = String(answer.status);
       report.byStatus[status] = (report.byStatus[status] ?? 0) + 1;

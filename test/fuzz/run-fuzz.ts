@@ -24,6 +24,8 @@ try {
   for (const [status, count] of Object.entries(report.byStatus).sort()) console.log(`  ${status}: ${count}`);
   const serverErrors = Object.entries(report.byStatus).filter(([s]) => Number(s) >= 500 || s === '0').reduce((n, [, c]) => n + c, 0);
   console.log(`5xx or no answer: ${serverErrors}`);
+  console.log(`stalls (no answer in 30 s, answered correctly when sent again): ${report.stalls.length}`);
+  for (const stall of report.stalls.slice(0, 10)) console.log(`  ${stall.slice(0, 200)}`);
   console.log('\nby route:');
   for (const [op, counts] of Object.entries(report.byOperation)) console.log(`  ${op.padEnd(62)} ${Object.entries(counts).sort().map(([s, c]) => `${s}×${c}`).join(' ')}`);
   if (report.failures.length) {

@@ -51,6 +51,14 @@ export function installErrorHandler(app: FastifyInstance, options: { maxParamLen
     if (known) {
       return reply.status(known[0]).send({ success: false, error: known[2] ?? err.message, code: known[1], requestId });
     }
+    // busboy throws plain Errors for a multipart body it cannot parse (no boundary, broken part headers).
+    if (!err.statusCode && /^(Multipart: Boundary not found|Boundary required|The needle cannot|Malformed part header|Unexpected end of (form|multipart data))|terminated early due to unexpected end of multipart data$/.test(err.message ?? '')) {
+      return reply.status(400).send({ success: false, error: `The multipart/form-data body is malformed (${err.message}): send a form with a boundary, as browsers and HTTP clients do`, code: 'INVALID_MULTIPART', requestId });
+    }
+    // PostgreSQL text cannot hold NUL: a client string with \u0000 that reaches a query is the client's mistake.
+    if ((err as { code?: string }).code === '22021' && /0x00/.test(err.message ?? '')) {
+      return reply.status(400).send({ success: false, error: 'Text values may not contain NUL (\\u0000) characters: remove them and send the request again', code: 'INVALID_TEXT', requestId });
+    }
     if (err.statusCode === 429) {
       return reply.status(429).send({ success: false, error: err.message, code: 'RATE_LIMITED', requestId });
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -76,6 +76,26 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     },
     routerOptions: ROUTER_OPTIONS,
     forceCloseConnections: false,
+    // Requests node's HTTP parser refuses (headers or URL over its size limit, broken framing)
+    // never reach Fastify's error handler: answer them in the envelope, on the raw socket.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const [status, text, message] = err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'The request headers (URL included) are too large: send a shorter URL and fewer or smaller headers']
+        : [400, 'Bad Request', 'The HTTP request is malformed'];
+      const requestId = randomUUID();
+      const body = JSON.stringify({ success: false, error: message, code: status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST', requestId });
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`);
+    },
+    // Malformed URLs (bad percent-escapes) are refused by the router before any hook runs: answer them in the envelope too.
+    frameworkErrors: (err, request, res) => {
+      const requestId = String(request.id);
+      const reply = res as FastifyReply;
+      reply
+        .status(400)
+        .header('x-request-id', requestId)
+        .send({ success: false, error: `Malformed URL (${err.code === 'FST_ERR_BAD_URL' ? 'an invalid percent-escape' : 'an invalid request'}): percent-encode the path and query as UTF-8`, code: 'BAD_URL', requestId });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type { PlatformContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
 import { AppError, notFound, unprocessable } from '../errors.js';
+import { exceedsPixelLimit, PIXEL_LIMITS, tooManyPixels } from '../parsing/pixel-limits.js';
 import { OBJECT_COLUMNS, toStoredObject, type StoredObject } from './catalog.js';
 import { IMAGE_TYPES } from './upload-kinds.js';
 import { isImageDecodingFailure, undecodableImageMessage } from './image-decoding.js';
@@ -52,7 +53,7 @@ export async function makeDerivatives(ctx: PlatformContext, input: { orgId: stri
     const source = await ctx.storage.driver.get(original.storage_key);
     // rotate() with no angle applies the EXIF orientation; WebP output carries no metadata
     // unless asked to (withMetadata/keepMetadata), which is the point.
-    const resize = sharp({ failOn: 'error' }).rotate().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 82 });
+    const resize = sharp({ failOn: 'error', limitInputPixels: PIXEL_LIMITS.storedPhoto }).rotate().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 82 });
     const output = pipeline(source.stream, resize, () => {});
     try {
       result[variant] = await storeObject(ctx, scope, {
@@ -65,6 +66,7 @@ export async function makeDerivatives(ctx: PlatformContext, input: { orgId: stri
       });
     } catch (err) {
       if (err instanceof AppError) throw err;
+      if (exceedsPixelLimit(err)) throw tooManyPixels('The image', PIXEL_LIMITS.storedPhoto);
       if (isImageDecodingFailure(err)) {
         throw unprocessable(`${undecodableImageMessage(err, original.content_type)}: upload the original file again`, 'IMAGE_UNREADABLE');
       }

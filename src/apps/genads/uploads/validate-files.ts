@@ -2,6 +2,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { badRequest } from '../../../platform/errors.js';
 import { undecodableImageMessage } from '../../../platform/storage/image-decoding.js';
+import { exceedsPixelLimit, PIXEL_LIMITS } from '../../../platform/parsing/pixel-limits.js';
 import { GUIDELINES_TYPES, type GuidelinesType } from '../storage-layout.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -20,13 +21,16 @@ export async function imageAsPng(bytes: Buffer, field: string): Promise<{ png: B
     throw badRequest(`"${field}" must be a PNG, JPG or WebP image${type ? ` (this is ${type.mime})` : ''}`, { field }, 'INVALID_FILE_TYPE');
   }
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
+    const { data, info } = await sharp(bytes, { limitInputPixels: PIXEL_LIMITS.brandImage })
       .rotate()
       .resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true })
       .png({ compressionLevel: 6 })
       .toBuffer({ resolveWithObject: true });
     return { png: data, width: info.width, height: info.height };
   } catch (err) {
+    if (exceedsPixelLimit(err)) {
+      throw badRequest(`"${field}" has more than ${PIXEL_LIMITS.brandImage / 1_000_000} megapixels: scale it down (4096 px on the long side is plenty) and upload it again`, { field }, 'IMAGE_TOO_MANY_PIXELS');
+    }
     throw badRequest(`${undecodableImageMessage(err, bytes, `"${field}"`)}: export it again and upload the new file`, { field }, 'INVALID_IMAGE');
   }
 }

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { fileTypeFromBuffer } from 'file-type';
 import { payloadTooLarge, unprocessable, unsupportedMediaType, badRequest } from '../../../platform/errors.js';
 import { undecodableImageMessage } from '../../../platform/storage/image-decoding.js';
+import { exceedsPixelLimit, PIXEL_LIMITS, tooManyPixels } from '../../../platform/parsing/pixel-limits.js';
 import { fingerprint } from '../evaluation/fingerprint.js';
 
 export const MAX_CAPTURE_BYTES = 10 * 1024 * 1024;
@@ -42,15 +43,17 @@ export async function prepareCapture(bytes: Buffer): Promise<PreparedCapture> {
     throw unsupportedMediaType(`Captures must be JPEG, PNG or WebP images${type ? ` (got ${type.mime})` : ''}`, 'UNSUPPORTED_IMAGE_TYPE');
   }
   try {
-    const oriented = sharp(bytes, { failOn: 'error' }).rotate();
+    const limitInputPixels = PIXEL_LIMITS.cameraFrame;
+    const oriented = sharp(bytes, { failOn: 'error', limitInputPixels }).rotate();
     const jpeg = type.mime === 'image/jpeg' ? bytes : await oriented.clone().jpeg({ quality: 90, mozjpeg: true }).toBuffer();
     const [meta, thumbnail, fp] = await Promise.all([
-      sharp(bytes).metadata(),
+      sharp(bytes, { limitInputPixels }).metadata(),
       oriented.clone().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer(),
-      fingerprint(bytes),
+      fingerprint(bytes, limitInputPixels),
     ]);
     return { jpeg, thumbnail, fingerprint: fp, width: meta.width ?? 0, height: meta.height ?? 0, sourceType: type.mime };
   } catch (err) {
+    if (exceedsPixelLimit(err)) throw tooManyPixels('The image', PIXEL_LIMITS.cameraFrame);
     throw unprocessable(`${undecodableImageMessage(err, bytes)}: send the camera's original file again`, 'CORRUPT_IMAGE');
   }
 }

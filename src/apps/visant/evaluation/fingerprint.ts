@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { PIXEL_LIMITS } from '../../../platform/parsing/pixel-limits.js';
 
 export const FINGERPRINT_SIZE = 64;
 
@@ -6,8 +7,8 @@ export const FINGERPRINT_SIZE = 64;
  * A 64x64 grayscale rendering of an image (EXIF orientation applied, aspect ignored),
  * normalised for brightness so a cloud passing over does not read as a change.
  */
-export async function fingerprint(image: Buffer): Promise<Buffer> {
-  return sharp(image)
+export async function fingerprint(image: Buffer, limitInputPixels: number = PIXEL_LIMITS.cameraFrame): Promise<Buffer> {
+  return sharp(image, { limitInputPixels })
     .rotate()
     .resize(FINGERPRINT_SIZE, FINGERPRINT_SIZE, { fit: 'fill', kernel: 'cubic' })
     .grayscale()

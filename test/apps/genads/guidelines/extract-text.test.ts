@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractGuidelinesText, GuidelinesTextError, MAX_GUIDELINES_CHARS } from '../../../../src/apps/genads/guidelines/extract-text.js';
+import { extractGuidelinesText, GuidelinesTextError, MAX_GUIDELINES_CHARS, MAX_PDF_PAGES } from '../../../../src/apps/genads/guidelines/extract-text.js';
+import { pdfBomb, zipBombDocx } from '../../../support/bombs.js';
 import { SAMPLE_GUIDELINES } from '../support/documents.js';
 import { buildDocx } from './support/docx.js';
 import { buildPdf } from '../support/pdf.js';
@@ -95,5 +96,42 @@ describe('extractGuidelinesText: DOCX', () => {
     assert.ok(text.length <= MAX_GUIDELINES_CHARS, `${text.length} chars`);
     assert.ok(text.length > MAX_GUIDELINES_CHARS * 0.9);
     assert.match(text, /surfaces\.$/, 'ends on a whole line');
+  });
+});
+
+describe('extractGuidelinesText: parser bombs', () => {
+  it('refuses a zip bomb DOCX from its directory, before inflating it', async () => {
+    const bomb = zipBombDocx(2 * 1024 ** 3);
+    assert.ok(bomb.length < 4 * 1024 * 1024, `the bomb weighs ${bomb.length} bytes`);
+    await rejectsWith(extractGuidelinesText(bomb, DOCX), 'GUIDELINES_TOO_COMPLEX', /too large once unpacked.*remove large embedded files or upload a PDF/);
+  });
+
+  it('refuses a zip bomb DOCX that understates its sizes, while inflating it under a cap', async () => {
+    const liar = zipBombDocx(512 * 1024 * 1024, { lieAboutSize: true });
+    await rejectsWith(extractGuidelinesText(liar, DOCX), 'GUIDELINES_TOO_COMPLEX', /too large once unpacked/);
+  });
+
+  it('reads only the first MAX_PDF_PAGES pages of a PDF that claims many more', async () => {
+    const pages = Array.from({ length: MAX_PDF_PAGES + 50 }, (_, i) => [`Page ${i + 1} of the brand book, gold and black.`]);
+    const text = await extractGuidelinesText(buildPdf({ pages }), PDF);
+    assert.match(text, new RegExp(`Page ${MAX_PDF_PAGES} of`));
+    assert.doesNotMatch(text, new RegExp(`Page ${MAX_PDF_PAGES + 1} of`));
+  });
+
+  it('stops reading a PDF once it has more text than the analyzers read', async () => {
+    const text = await extractGuidelinesText(pdfBomb({ pages: 5000, streamBytes: 100_000 }), PDF);
+    assert.ok(text.length <= MAX_GUIDELINES_CHARS);
+  });
+
+  it('ends the worker, not the process, when a PDF needs more memory than the parser may use', async () => {
+    const bomb = pdfBomb({ streamBytes: 300 * 1024 * 1024 });
+    assert.ok(bomb.length < 2 * 1024 * 1024, `the bomb weighs ${bomb.length} bytes`);
+    const before = process.memoryUsage().heapUsed;
+    await rejectsWith(extractGuidelinesText(bomb, PDF, { memoryMb: 64, timeoutMs: 20_000 }), 'GUIDELINES_TOO_COMPLEX', /needs too much memory to read|takes too long to read/);
+    assert.ok(process.memoryUsage().heapUsed - before < 64 * 1024 * 1024, 'the bomb was inflated in the worker, not here');
+  });
+
+  it('gives up on a document that takes longer than the time limit', async () => {
+    await rejectsWith(extractGuidelinesText(buildPdf({ pages: [SAMPLE_GUIDELINES] }), PDF, { memoryMb: 128, timeoutMs: 1 }), 'GUIDELINES_TOO_COMPLEX', /takes too long to read: export a simpler PDF/);
   });
 });

@@ -568,6 +568,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/supabase/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        supabase_token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            supabase_user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org": {
         parameters: {
             query?: never;
@@ -610,7 +654,10 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         settings?: {
-                            [key: string]: unknown;
+                            /** @description Days a trashed file stays restorable before it is deleted for good; TRASH_RETENTION_DAYS when unset */
+                            trash_retention_days?: number;
+                        } & {
+                            [key: string]: (string | number | boolean) | null;
                         };
                     };
                 };
@@ -805,11 +852,68 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            email: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invites/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            email: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -1087,17 +1191,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The org's audit log, newest first, in cursor pages (`next_cursor` → `?cursor=`). `action` takes an exact action or a family such as `member.*`. */
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    cursor?: string;
                     action?: string;
                     actor_user_id?: string;
                     target_type?: string;
                     target_id?: string;
                     from?: string;
                     to?: string;
-                    limit?: number;
-                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1110,7 +1215,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                actor_type: "user" | "api_key" | "system" | "superadmin";
+                                actor_user_id: string | null;
+                                actor_api_key_id: string | null;
+                                action: string;
+                                target_type: string | null;
+                                target_id: string | null;
+                                ip: string | null;
+                                user_agent: string | null;
+                                request_id: string | null;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1129,6 +1256,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Storage and per-action usage of the org over [from, to); by default the last 30 days. */
         get: {
             parameters: {
                 query?: {
@@ -1146,7 +1274,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            storage: {
+                                storage_used_bytes: number;
+                                storage_limit_bytes: number;
+                            };
+                            actions: {
+                                action: string;
+                                events: number;
+                                bytes: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1281,6 +1425,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/realtime/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use, 30-second ticket to open one SSE or WebSocket connection
+         * @description GET /api/v1/events?topics=…&ticket=<ticket>, or new WebSocket(url, ["tenantry.v1", "ticket.<ticket>"]). The stream still closes when the session it came from expires.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticket: string;
+                            /** @description Seconds the ticket stays usable */
+                            expires_in: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -1290,13 +1477,14 @@ export interface paths {
         };
         /**
          * Server-Sent Events stream of the org's events on the given topics
-         * @description Browsers may pass the token as ?access_token=. Each event: data = {id, topic, payload, at}.
+         * @description Authorization header, or (EventSource cannot send headers) ?ticket= from POST /api/v1/realtime/ticket. Each event: data = {id, topic, payload, at}; `event: closed` with {code, error} when access ends.
          */
         get: {
             parameters: {
                 query: {
                     topics: string;
-                    access_token?: string;
+                    /** @description A ticket from POST /api/v1/realtime/ticket (single use, 30 s) */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2588,13 +2776,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    device_id?: string;
-                    state?: "normal" | "abnormal" | "uncertain";
-                    evaluation_status?: "pending" | "processing" | "completed" | "failed";
-                    from?: string;
-                    to?: string;
                     limit?: number;
                     cursor?: string;
+                    device_id?: string;
+                    state?: "normal" | "abnormal" | "uncertain";
+                    evaluation_status?: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                    from?: string;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2612,7 +2800,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** @description Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed's form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". */
+        /** @description Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed's form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image. */
         post: {
             parameters: {
                 query?: never;
@@ -3011,7 +3199,24 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description 2-100 characters, unique across all brands */
+                        brand_name: string;
+                        /**
+                         * Format: binary
+                         * @description The brand logo: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        logo?: string;
+                        /**
+                         * Format: binary
+                         * @description The brand guidelines: PDF or DOCX (≤ 10 MB)
+                         */
+                        guidelines?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -3062,7 +3267,23 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        brand_name?: string;
+                        /**
+                         * Format: binary
+                         * @description The brand logo: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        logo?: string;
+                        /**
+                         * Format: binary
+                         * @description The brand guidelines: PDF or DOCX (≤ 10 MB)
+                         */
+                        guidelines?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -3222,7 +3443,41 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description 2-200 characters, unique in the brand */
+                        perfume_name: string;
+                        /** @enum {string} */
+                        perfume_gender: "masculine" | "feminine" | "unisex";
+                        /**
+                         * Format: binary
+                         * @description The front photo of the bottle: PNG, JPEG or WebP (required to create a perfume) (≤ 5 MB)
+                         */
+                        front_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The back photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        back_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The top photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        top_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The left photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        left_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The right photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        right_image?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -3276,7 +3531,42 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        perfume_name?: string;
+                        /** @enum {string} */
+                        perfume_gender?: "masculine" | "feminine" | "unisex";
+                        /** @description Comma-separated optional angles to remove: back,top,left,right */
+                        remove_images?: string;
+                        /**
+                         * Format: binary
+                         * @description The front photo of the bottle: PNG, JPEG or WebP (required to create a perfume) (≤ 5 MB)
+                         */
+                        front_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The back photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        back_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The top photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        top_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The left photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        left_image?: string;
+                        /**
+                         * Format: binary
+                         * @description The right photo of the bottle: PNG, JPEG or WebP (≤ 5 MB)
+                         */
+                        right_image?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {

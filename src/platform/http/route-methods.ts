@@ -17,6 +17,9 @@ export function trackRouteMethods(app: FastifyInstance, routerOptions: { maxPara
   const seen = new Set<string>();
   const methods = new Set<Method>();
   app.addHook('onRoute', (route) => {
+    // A catch-all (the web app's static files, `/*`) matches every path: it says nothing about
+    // which paths exist, and would turn every unknown POST into a 405.
+    if (route.url.endsWith('*')) return;
     for (const method of [route.method].flat() as Method[]) {
       // CORS answers OPTIONS on every path: it says nothing about which paths exist.
       if (method === 'OPTIONS') continue;

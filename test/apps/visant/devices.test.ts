@@ -90,7 +90,7 @@ describe('visant devices', () => {
       const rotated = await t.request('POST', `/api/v1/api-keys/${registered.id}/rotate`, { token: owner.token });
       assert.equal(rotated.statusCode, 201, rotated.body);
       const newKey = rotated.json().key;
-      const upload = { device_id: deviceId, record_id: `${deviceId}-1` };
+      const upload = { device_id: deviceId, record_id: `${deviceId}-1`, image_to_follow: true };
       assert.equal((await t.request('POST', '/visant/v1/captures', { token: newKey, body: upload })).statusCode, 201, 'the rotated key works for its device');
       const res = await t.request(change.method, `/visant/v1/devices/${deviceId}`, { token: owner.token, ...('body' in change ? { body: change.body } : {}) });
       assert.equal(res.statusCode, 200, res.body);

@@ -36,7 +36,7 @@ describe('visant capture images', () => {
   });
 
   it('attaches an image once: a second attach (device key or editor) is refused and the first image stays', async () => {
-    assert.equal((await t.request('POST', '/visant/v1/captures', { token: deviceKey, body: { device_id: 'dock', record_id: 'ev-2' } })).statusCode, 201);
+    assert.equal((await t.request('POST', '/visant/v1/captures', { token: deviceKey, body: { device_id: 'dock', record_id: 'ev-2', image_to_follow: true } })).statusCode, 201);
     const first = await sceneJpeg();
     const attach = (token: string, img: Buffer) => t.request('POST', '/visant/v1/captures/ev-2/image', { token, raw: img, headers: { 'content-type': 'image/jpeg' } });
     assert.equal((await attach(deviceKey, first)).statusCode, 200);

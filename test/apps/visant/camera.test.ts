@@ -157,6 +157,32 @@ describe('visant camera client', { timeout: 600_000 }, () => {
     assert.equal((await capturesOf('lost-answer-cam')).length, 1);
   });
 
+  it('keeps queued frames while the server refuses captures (trigger disabled) and sends them once it is enabled again', async () => {
+    const { configFile } = await register('paused-cam');
+    const queueDir = path.join(dir, 'queue-paused');
+    const queue = new FrameQueue(queueDir, 10, () => {});
+    await queue.open();
+    const recordId = 'paused-cam_20261130T110000.000Z_123456';
+    await queue.add({ recordId, capturedAt: '2026-11-30T11:00:00.000Z', bytes: await sceneJpeg({ width: 160, height: 120 }), metadata: { source: 'folder' } });
+    await t.request('PUT', '/visant/v1/devices/paused-cam/config', { token: owner.token, body: { trigger: { enabled: false, interval_seconds: 5 } } });
+
+    const images = path.join(dir, 'paused-images');
+    await mkdir(images);
+    await writeFile(path.join(images, 'new.jpg'), await sceneJpeg({ width: 160, height: 120 }));
+    const cam = start(configFile, { source: images, queueDir });
+    const paused = await cam.events.next('paused');
+    assert.match(paused.message, /trigger is disabled.*1 queued frame\(s\) kept/);
+    assert.equal(cam.events.count('captured'), 0, 'no capture while the trigger is disabled');
+    assert.equal(await queue.size(), 1);
+
+    await t.request('PUT', '/visant/v1/devices/paused-cam/config', { token: owner.token, body: { trigger: { enabled: true, interval_seconds: 5 } } });
+    const first = await cam.events.next('uploaded', 1);
+    assert.equal(first.recordId, recordId, 'the queued frame goes first');
+    await cam.events.next('uploaded', 2);
+    await cam.stop();
+    assert.equal((await capturesOf('paused-cam')).length, 2);
+  });
+
   it('captures from an FFmpeg source and follows trigger changes made on the server', async () => {
     const { configFile } = await register('ffmpeg-cam', { enabled: true, interval_seconds: 30 });
     const cam = start(configFile, { source: 'lavfi:testsrc=size=320x240:rate=1' });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { sceneJpeg } from '../../support/images.js';
 import { visantApp } from '../../../src/apps/visant/index.js';
-import { CAMERA_VERSION, CameraStoppedError, runCamera, type CameraEvent, type CameraEventKind } from '../../../src/apps/visant/camera/run-camera.js';
+import { cameraVersion, CameraStoppedError, runCamera, type CameraEvent, type CameraEventKind } from '../../../src/apps/visant/camera/run-camera.js';
 import { FrameQueue } from '../../../src/apps/visant/camera/frame-queue.js';
 import { backoffDelay } from '../../../src/apps/visant/camera/backoff.js';
 
@@ -127,7 +127,8 @@ describe('visant camera client', { timeout: 600_000 }, () => {
     assert.deepEqual(onServer.map((c) => c.metadata.file).sort(), ['a-0001.jpg', 'a-0002.jpg', 'a-0003.jpg']);
     assert.ok(cam.events.count('retrying') >= 1);
     const status = (await t.request('GET', '/visant/v1/devices/folder-cam/status', { token: owner.token })).json();
-    assert.equal(status.device_version, CAMERA_VERSION);
+    assert.equal(status.device_version, cameraVersion());
+    assert.match(cameraVersion(), /^tenantry-camera\/\d+\.\d+\.\d+/);
 
     // Started again on the same queue, the camera does not send the folder a second time.
     const again = start(configFile, { source: images });

@@ -9,8 +9,11 @@ import { FolderSource, openSource, SourceUnusableError } from './frame-source.js
 import { backoffDelay } from './backoff.js';
 import { Wakeup } from './wakeup.js';
 
-/** Reported with every capture (the device's `device_version`). */
-export const CAMERA_VERSION = `tenantry-camera/${(JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
+/** Reported with every capture (the device's `device_version`): the client and the release it came with. */
+export function cameraVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `tenantry-camera/${pkg.version}`;
+}
 
 export interface CameraOptions {
   configFile: string;
@@ -55,7 +58,8 @@ export async function runCamera(o: CameraOptions): Promise<{ queued: number }> {
   const source = await openSource(spec, { ffmpegPath: o.ffmpegPath, stateDir: queueDir }).catch((err: unknown) => {
     throw err instanceof SourceUnusableError ? new CameraStoppedError(err.message) : err;
   });
-  const client = new DeviceClient(config, CAMERA_VERSION);
+  const version = cameraVersion();
+  const client = new DeviceClient(config, version);
 
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -75,14 +79,18 @@ export async function runCamera(o: CameraOptions): Promise<{ queued: number }> {
   const active = () => trigger.enabled && !pausedByServer;
   const describeTrigger = (t: Trigger) => (t.enabled ? `a frame every ${t.interval_seconds} s` : 'trigger disabled: not capturing');
 
-  const first = await client.fetchConfig(stop.signal);
-  if (first.kind === 'fatal') {
+  const first = await client.fetchConfig(stop.signal).catch((err: unknown) => {
+    if (stop.signal.aborted) return null; // stopped before the server answered
+    throw err;
+  });
+  if (!first || first.kind === 'fatal') {
     o.signal.removeEventListener('abort', onAbort);
-    throw new CameraStoppedError(first.message);
+    if (first) throw new CameraStoppedError(first.message);
+    return { queued: await queue.size() };
   }
   if (first.kind === 'ok') trigger = first.trigger;
   else emit('retrying', `${first.reason}: using the trigger from the config file; frames wait in the queue until the server answers`);
-  emit('started', `camera ${config.device_id} (${CAMERA_VERSION}): ${source.description} → ${config.api_url}, ${describeTrigger(trigger)}; queue ${queueDir} (${await queue.size()} waiting)`);
+  emit('started', `camera ${config.device_id} (${version}): ${source.description} → ${config.api_url}, ${describeTrigger(trigger)}; queue ${queueDir} (${await queue.size()} waiting)`);
 
   async function nextTrigger(last: number) {
     while (!stop.signal.aborted) {

@@ -10,6 +10,7 @@ import { sceneJpeg } from '../../support/images.js';
 import { visantApp } from '../../../src/apps/visant/index.js';
 import { cameraVersion, CameraStoppedError, runCamera, type CameraEvent, type CameraEventKind } from '../../../src/apps/visant/camera/run-camera.js';
 import { FrameQueue } from '../../../src/apps/visant/camera/frame-queue.js';
+import { openSource } from '../../../src/apps/visant/camera/frame-source.js';
 import { backoffDelay } from '../../../src/apps/visant/camera/backoff.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -231,6 +232,12 @@ describe('visant camera client', { timeout: 600_000 }, () => {
       runCamera({ configFile, source: 'lavfi:testsrc', queueDir: path.join(dir, 'q-noffmpeg'), queueMax: 5, ffmpegPath: path.join(dir, 'no-ffmpeg'), configRefreshSeconds: 60, maxRetryDelaySeconds: 1, signal: new AbortController().signal, onEvent: () => {} }),
       /FFmpeg was not found .*--ffmpeg <path>/,
     );
+  });
+
+  it("reports a stream it cannot read without the stream's password", async () => {
+    const stream = await openSource('rtsp://cam:s3cret-pass@127.0.0.1:9/live', { ffmpegPath: 'ffmpeg', stateDir: dir });
+    assert.doesNotMatch(stream.description, /s3cret/);
+    await assert.rejects(stream.grab(new AbortController().signal), (err: Error) => /^FFmpeg could not read a frame from rtsp:\/\/cam:\*\*\*@127\.0\.0\.1:9\/live/.test(err.message) && !err.message.includes('s3cret'));
   });
 
   it('keeps the offline queue bounded, dropping the oldest frame', async () => {

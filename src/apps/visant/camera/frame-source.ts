@@ -30,7 +30,7 @@ const FFMPEG_TIMEOUT_MS = 30_000;
 export async function openSource(spec: string, options: { ffmpegPath: string; stateDir: string }): Promise<FrameSource> {
   if (/^(rtsps?|https?):\/\//i.test(spec)) {
     const input = spec.toLowerCase().startsWith('rtsp') ? ['-rtsp_transport', 'tcp', '-i', spec] : ['-i', spec];
-    return new FfmpegSource(options.ffmpegPath, input, redactUrl(spec));
+    return new FfmpegSource(options.ffmpegPath, input, redactUrl(spec), [spec]);
   }
   if (spec.startsWith('/dev/video')) return new FfmpegSource(options.ffmpegPath, ['-f', 'v4l2', '-i', spec], spec);
   const format = FFMPEG_FORMATS.find((f) => spec.startsWith(`${f}:`));
@@ -90,7 +90,8 @@ export class FolderSource implements FrameSource {
 
 /** One JPEG per trigger from FFmpeg, spawned without a shell; a stream is opened afresh each time, so a dropped stream recovers by itself. */
 export class FfmpegSource implements FrameSource {
-  constructor(private readonly ffmpegPath: string, private readonly input: string[], readonly description: string) {}
+  /** `secrets`: strings (a stream URL with its password) that FFmpeg's messages may repeat and the log must not. */
+  constructor(private readonly ffmpegPath: string, private readonly input: string[], readonly description: string, private readonly secrets: string[] = []) {}
 
   grab(signal: AbortSignal): Promise<Frame> {
     const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...this.input, '-frames:v', '1', '-q:v', '3', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1'];
@@ -100,7 +101,10 @@ export class FfmpegSource implements FrameSource {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'ENOENT') reject(new SourceUnusableError(`FFmpeg was not found at "${this.ffmpegPath}": install it (sudo apt install ffmpeg) or pass --ffmpeg <path>`));
           else if (err.name === 'AbortError') reject(err);
-          else reject(new Error(`FFmpeg could not read a frame from ${this.description}: ${stderr.toString().trim().split('\n').slice(-2).join(' ') || err.message}`));
+          else {
+            const said = this.secrets.reduce((text, secret) => text.split(secret).join(this.description), stderr.toString().trim().split('\n').slice(-2).join(' '));
+            reject(new Error(`FFmpeg could not read a frame from ${this.description}: ${said || `it exited with ${err.code ?? err.signal}`}`));
+          }
           return;
         }
         if (stdout.length === 0) reject(new Error(`FFmpeg gave no frame from ${this.description}`));

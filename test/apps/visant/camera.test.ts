@@ -138,6 +138,40 @@ describe('visant camera client', { timeout: 600_000 }, () => {
     assert.equal((await capturesOf('folder-cam')).length, 3);
   });
 
+  it('survives a real server restart (the platform shut down and started again on the same data)', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'visant-camera-restart-'));
+    let server = await startTestPlatform({ apps: [visantApp], env: { DATA_DIR: dataDir } });
+    try {
+      const address = await server.server.listen({ port: 0, host: '127.0.0.1' });
+      const me = await server.signup('restart-owner');
+      const reg = await server.request('POST', '/visant/v1/devices', { token: me.token, body: { device_id: 'restart-cam', config: { trigger: { enabled: true, interval_seconds: 5 } } } });
+      assert.equal(reg.statusCode, 201, reg.body);
+      const configFile = path.join(dir, 'restart-cam.json');
+      // Registered through inject, so point the file at the real listener (what Visant would give behind PUBLIC_URL).
+      const fileContent = { ...JSON.parse(reg.json().config_file.content), api_url: `${address}/visant/v1` };
+      delete fileContent.upload_endpoint;
+      await writeFile(configFile, JSON.stringify(fileContent));
+      const images = path.join(dir, 'restart-images');
+      await mkdir(images);
+      for (const name of ['r-1.jpg', 'r-2.jpg', 'r-3.jpg']) await writeFile(path.join(images, name), await sceneJpeg({ width: 160, height: 120 }));
+
+      const cam = start(configFile, { source: images });
+      await cam.events.next('uploaded', 1);
+      await server.close();
+      await cam.events.next('retrying', 1, (e) => /cannot reach/.test(e.message));
+      server = await startTestPlatform({ apps: [visantApp], env: { DATA_DIR: dataDir } });
+      await server.server.listen({ port: Number(new URL(address).port), host: '127.0.0.1' });
+      await cam.events.next('uploaded', 3);
+      await cam.stop();
+      const list = await server.request('GET', '/visant/v1/captures?device_id=restart-cam&limit=10', { token: me.token });
+      assert.equal(list.statusCode, 200, list.body);
+      assert.deepEqual(list.json().items.map((c: { metadata: { file: string } }) => c.metadata.file).sort(), ['r-1.jpg', 'r-2.jpg', 'r-3.jpg']);
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('a frame the server already has (its answer was lost) leaves the queue without a second copy', async () => {
     const { configFile, apiKey } = await register('lost-answer-cam');
     const queueDir = path.join(dir, 'queue-lost-answer');

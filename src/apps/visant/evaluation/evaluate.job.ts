@@ -12,6 +12,8 @@ import { visantDb } from '../db.js';
 
 /** How many of the newest captures marked normal form a device's baseline. */
 const BASELINE_SIZE = 20;
+/** How many of the device's captures before this one the offline evaluator learns the scene from. */
+const HISTORY_SIZE = 15;
 
 /**
  * Cloud AI evaluation of one capture: pending → processing → completed (state, score,
@@ -30,7 +32,7 @@ export const evaluateCaptureJob = defineJob({
       const c = await tx
         .selectFrom('visant_captures as c')
         .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
-        .select(['c.id', 'c.record_id', 'c.device_uuid', 'c.image_key', 'c.image_stored', 'c.fingerprint', 'c.evaluation_status', 'd.device_id', 'd.friendly_name', 'd.config'])
+        .select(['c.id', 'c.record_id', 'c.device_uuid', 'c.captured_at', 'c.ingested_at', 'c.image_key', 'c.thumbnail_key', 'c.thumbnail_stored', 'c.image_stored', 'c.fingerprint', 'c.evaluation_status', 'd.device_id', 'd.friendly_name', 'd.config'])
         .where('c.org_id', '=', job.orgId)
         .where('c.id', '=', job.data.captureId)
         .executeTakeFirst();
@@ -47,19 +49,20 @@ export const evaluateCaptureJob = defineJob({
       const { stream } = await ctx.storage.driver.get(tenantStorageKey(job.orgId, capture.image_key!));
       const image = await buffer(stream);
       const fp = capture.fingerprint ?? (await fingerprint(image));
-      const baseline = await visantDb.withTenant(ctx, scope, (tx) =>
-        tx
+      const { baseline, history } = await visantDb.withTenant(ctx, scope, async (tx) => {
+        const others = tx
           .selectFrom('visant_captures')
           .select('fingerprint')
           .where('org_id', '=', job.orgId)
           .where('device_uuid', '=', capture.device_uuid)
-          .where('marked_normal', '=', true)
           .where('id', '!=', capture.id)
-          .where('fingerprint', 'is not', null)
-          .orderBy('captured_at', 'desc')
-          .limit(BASELINE_SIZE)
-          .execute(),
-      );
+          .where('fingerprint', 'is not', null);
+        return {
+          baseline: await others.where('marked_normal', '=', true).orderBy('captured_at', 'desc').limit(BASELINE_SIZE).execute(),
+          // Only captures taken before this one: judging an old capture again uses the scene as it was then.
+          history: await others.where('captured_at', '<=', capture.captured_at).orderBy('captured_at', 'desc').orderBy('id', 'desc').limit(HISTORY_SIZE).execute(),
+        };
+      });
       await job.reportProgress(40, 'evaluating');
       const evaluator = createEvaluator(config);
       const result = await evaluator.evaluate({
@@ -68,6 +71,7 @@ export const evaluateCaptureJob = defineJob({
         fingerprint: fp,
         normalDescription: (capture.config as { normal_description?: string }).normal_description ?? '',
         baseline: baseline.map((b) => b.fingerprint!),
+        history: history.map((h) => h.fingerprint!),
       });
       await job.reportProgress(90, 'saving result');
       const saved = await visantDb.withTenant(ctx, scope, async (tx) => {

@@ -9,6 +9,7 @@ import { fingerprint } from './fingerprint.js';
 import { publishCapture } from '../captures/capture-events.js';
 import { notifyAbnormal } from './notify-abnormal.js';
 import { visantDb } from '../db.js';
+import { evaluationMetrics } from './evaluation-metrics.js';
 
 /** How many of the newest captures marked normal form a device's baseline. */
 const BASELINE_SIZE = 20;
@@ -74,7 +75,7 @@ export const evaluateCaptureJob = defineJob({
         history: history.map((h) => h.fingerprint!),
       });
       await job.reportProgress(90, 'saving result');
-      const saved = await visantDb.withTenant(ctx, scope, async (tx) => {
+      const { saved, queuedAt } = await visantDb.withTenant(ctx, scope, async (tx) => {
         await tx
           .updateTable('visant_captures')
           .set({ evaluation_status: 'completed', state: result.state, score: result.score, reason: result.reason, agent_details: JSON.stringify(result.details), evaluated_at: new Date() })
@@ -82,10 +83,14 @@ export const evaluateCaptureJob = defineJob({
           .where('id', '=', capture.id)
           .execute();
         await recordUsage(tx, { orgId: job.orgId, action: 'visant.evaluation', metadata: { evaluator: evaluator.name, device_id: capture.device_id } });
-        return tx.selectFrom('visant_captures').select(['record_id', 'state', 'score', 'reason', 'evaluation_status', 'evaluated_at']).where('id', '=', capture.id).executeTakeFirstOrThrow();
+        // Queued at: when this job was enqueued (a re-evaluation counts from its own request).
+        const run = await tx.selectFrom('job_runs').select('created_at').where('id', '=', job.id).executeTakeFirst();
+        const row = await tx.selectFrom('visant_captures').select(['record_id', 'state', 'score', 'reason', 'evaluation_status', 'evaluated_at']).where('id', '=', capture.id).executeTakeFirstOrThrow();
+        return { saved: row, queuedAt: run?.created_at ?? null };
       });
+      if (queuedAt) evaluationMetrics(ctx).latency.observe({ evaluator: evaluator.name, state: result.state }, Math.max(0, Date.now() - queuedAt.getTime()) / 1000);
       await publishCapture(ctx, job.orgId, 'visant.capture.evaluated', { device_id: capture.device_id, ...saved });
-      if (result.state === 'abnormal') await notifyAbnormal(ctx, job.orgId, { id: capture.id, record_id: capture.record_id, device_uuid: capture.device_uuid, device_id: capture.device_id, friendly_name: capture.friendly_name }, result);
+      if (result.state === 'abnormal') await notifyAbnormal(ctx, job.orgId, capture, result);
       return { state: result.state, score: result.score };
     } catch (err) {
       const final = job.attempt >= job.maxAttempts;

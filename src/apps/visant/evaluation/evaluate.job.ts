@@ -33,7 +33,7 @@ export const evaluateCaptureJob = defineJob({
       const c = await tx
         .selectFrom('visant_captures as c')
         .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
-        .select(['c.id', 'c.record_id', 'c.device_uuid', 'c.captured_at', 'c.ingested_at', 'c.image_key', 'c.thumbnail_key', 'c.thumbnail_stored', 'c.image_stored', 'c.fingerprint', 'c.evaluation_status', 'd.device_id', 'd.friendly_name', 'd.config'])
+        .select(['c.id', 'c.record_id', 'c.device_uuid', 'c.captured_at', 'c.image_key', 'c.thumbnail_key', 'c.thumbnail_stored', 'c.image_stored', 'c.fingerprint', 'c.evaluation_status', 'd.device_id', 'd.friendly_name', 'd.config'])
         .where('c.org_id', '=', job.orgId)
         .where('c.id', '=', job.data.captureId)
         .executeTakeFirst();

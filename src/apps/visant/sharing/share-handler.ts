@@ -22,8 +22,9 @@ export const visantShareHandler: ShareHandler = {
     if (wait) throw tooManyRequests(wait, 'Too many gallery views from your address');
   },
   async renderHtml(share, ctx, request) {
-    const gallery = await loadGallery(ctx, share, cursorOf(request));
-    return renderGalleryPage(gallery, { signupUrl: signupUrl(ctx, request), shareUrl: share.url, qrUrl: share.qrUrl, paged: cursorOf(request) !== undefined });
+    const cursor = cursorOf(request);
+    const gallery = await loadGallery(ctx, share, cursor);
+    return renderGalleryPage(gallery, { signupUrl: signupUrl(ctx, request), shareUrl: share.url, qrUrl: share.qrUrl, paged: cursor !== undefined });
   },
   async renderJson(share, ctx, request) {
     const g = await loadGallery(ctx, share, cursorOf(request));

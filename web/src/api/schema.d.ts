@@ -14,7 +14,10 @@ export interface paths {
         /** Open a share link (counts a view). Password: x-share-password header; the x-share-unlock header it returns opens the link again without the password. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description next_cursor of the previous page, for shares that are paged */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     token: string;

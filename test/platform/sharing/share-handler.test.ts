@@ -1,11 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import type { TenantryApp } from '../../../src/platform/apps.js';
 import type { ResolvedShare } from '../../../src/platform/sharing/share-handler.js';
 import { escapeHtml, renderPage } from '../../../src/platform/sharing/html.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 import { notFound } from '../../../src/platform/errors.js';
+import { shareJsonSchema } from '../../../src/platform/sharing/share-public.routes.js';
 
 /**
  * Apps plug their own pages into /s/:token. This fake "gallery" app reads the org name
@@ -26,6 +28,7 @@ function galleryApp(seen: ResolvedShare[]): TenantryApp {
       renderJson(share) {
         return { gallery: share.resourceId, photos: [`${share.resourceId}-1.jpg`], filters: share.filters };
       },
+      jsonSchema: z.object({ gallery: z.string(), photos: z.array(z.string()), filters: z.record(z.string(), z.unknown()) }),
       authorizeCreate(_principal, target) {
         if (target.resourceId.startsWith('not-mine')) throw notFound('Gallery');
       },
@@ -62,6 +65,11 @@ describe('app share handlers', () => {
 
     const json = await t.request('GET', `/api/s/${link.token}`);
     assert.deepEqual(json.json(), { gallery: 'summer', photos: ['summer-1.jpg'], filters: { tag: 'beach' } });
+  });
+
+  it('refuses, at start, an app whose JSON view has no schema to serialize it through', () => {
+    const handlers = new Map([['nameless', { renderJson: () => ({ secret: 'shape' }) }]]);
+    assert.throws(() => shareJsonSchema(handlers), /The nameless app's share handler has renderJson but no jsonSchema/);
   });
 
   it('shows the friendly 404 when the app reports its resource gone', async () => {

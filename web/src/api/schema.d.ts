@@ -28,7 +28,59 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                device_id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            range: {
+                                start: string | null;
+                                end: string | null;
+                            };
+                            stats: {
+                                captures: number;
+                                normal: number;
+                                abnormal: number;
+                                uncertain: number;
+                                /** Format: date-time */
+                                last_capture_at: string | null;
+                            };
+                            captures: {
+                                record_id: string;
+                                /** Format: date-time */
+                                captured_at: string;
+                                state: string | null;
+                                score: number | null;
+                                reason: string | null;
+                                thumbnail_url: string | null;
+                                image_url: string | null;
+                            }[];
+                            /** Format: date-time */
+                            expires_at: string;
+                            view_count: number;
+                            max_views: number | null;
+                            /** @enum {string} */
+                            powered_by: "Visant";
+                            get_visant_url: string;
+                        } | {
+                            app: string;
+                            resource_type: string;
+                            resource_id: string;
+                            filters: {
+                                [key: string]: unknown;
+                            };
+                            title: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            url: string;
+                            qr_url: string;
+                        };
+                    };
                 };
             };
         };
@@ -63,12 +115,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The QR code of the link's page */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "image/png": string;
+                        "image/svg+xml": string;
+                    };
                 };
             };
         };
@@ -275,8 +330,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Signed out: the refresh token no longer works */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -311,7 +366,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "user" | "api_key" | "share" | "guest";
+                            /** @description null for an API key */
+                            user: {
+                                id: string;
+                                email: string;
+                                display_name: string | null;
+                                /** Format: date-time */
+                                email_verified_at: string | null;
+                                /** Format: date-time */
+                                tc_accepted_at: string | null;
+                                is_superadmin: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                            } | null;
+                            org: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                            };
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            /** @description An API key's scopes; empty for a user */
+                            scopes: string[];
+                            organizations: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -442,11 +535,15 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -481,8 +578,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The password is changed; sign in with it */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -515,11 +612,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -553,8 +654,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The email address is verified */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -633,7 +734,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** @description trash_retention_days and the clients' own settings */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -668,7 +787,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** @description trash_retention_days and the clients' own settings */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -692,8 +829,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description You are no longer a member of this org */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -731,7 +868,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                user_id: string;
+                                email: string;
+                                display_name: string | null;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                                /** Format: date-time */
+                                joined_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -764,8 +917,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Removed from the org */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -798,7 +951,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                        };
+                    };
                 };
             };
         };
@@ -825,7 +984,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /** Format: date-time */
+                                accepted_at: string | null;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -944,8 +1120,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the invitation link no longer works */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -989,7 +1165,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            user: {
+                                id: string;
+                                email: string;
+                                org_id: string;
+                                org_name: string;
+                                role: string;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1119,8 +1310,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the key stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1492,12 +1683,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The event stream, until the client or the server closes it */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
@@ -1814,12 +2007,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The file's bytes, in the content type it was stored with */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "*/*": string;
+                    };
+                };
+                /** @description The requested range of the file's bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": string;
+                    };
                 };
             };
         };
@@ -1916,8 +2120,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted for good, with its derivatives */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1958,7 +2162,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                app: string;
+                                resource_type: string;
+                                resource_id: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                title: string | null;
+                                /** @description The first characters of the token, to tell links apart; not a credential */
+                                token_prefix: string;
+                                has_password: boolean;
+                                /** Format: date-time */
+                                expires_at: string;
+                                max_views: number | null;
+                                view_count: number;
+                                /** Format: date-time */
+                                last_viewed_at: string | null;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked" | "exhausted";
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2174,8 +2413,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the link stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2277,7 +2516,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                                storage_limit_bytes: number;
+                                storage_used_bytes: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                members: number;
+                                /** @description Usage events in the last 30 days */
+                                usage_events_30d: number;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2308,11 +2570,25 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2345,7 +2621,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2362,8 +2652,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted; its stored files follow after the grace period */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2398,7 +2688,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2429,7 +2733,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2464,7 +2782,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2495,7 +2827,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            orgs: number;
+                            suspended_orgs: number;
+                            users: number;
+                            storage_used_bytes: number;
+                            storage_limit_bytes: number;
+                            active_api_keys: number;
+                        };
+                    };
                 };
             };
         };
@@ -2532,7 +2873,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2567,11 +2943,53 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            };
+                            /** @description The device's API key. Shown only once: store it now. */
+                            api_key: string;
+                            api_key_prefix: string;
+                            config_file: {
+                                filename: string;
+                                content_type: string;
+                                /** @description The JSON config file for the camera, with its key */
+                                content: string;
+                            };
+                            /** @description The config file as a QR code (PNG data URL) */
+                            qr_code: string;
+                        };
+                    };
                 };
             };
         };
@@ -2604,7 +3022,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -2633,11 +3080,41 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
         post?: never;
+        /** @description Deactivate: the key stops working at once, the captures stay. Answers the device. */
         delete: {
             parameters: {
                 query?: never;
@@ -2654,7 +3131,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -2686,7 +3192,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device_id: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            online: boolean;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            captures_count: number;
+                            /** Format: date-time */
+                            last_capture_at: string | null;
+                            pending_evaluations: number;
+                            abnormal_count: number;
+                        };
+                    };
                 };
             };
         };
@@ -2721,7 +3243,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            normal_description: string;
+                            trigger: {
+                                enabled: boolean;
+                                interval_seconds: number;
+                            };
+                            notifications: {
+                                email_recipients: string[];
+                                cooldown_minutes: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -2755,7 +3289,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            normal_description: string;
+                            trigger: {
+                                enabled: boolean;
+                                interval_seconds: number;
+                            };
+                            notifications: {
+                                email_recipients: string[];
+                                cooldown_minutes: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -2795,7 +3341,41 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                record_id: string;
+                                device_id: string;
+                                /** Format: date-time */
+                                captured_at: string;
+                                /** Format: date-time */
+                                ingested_at: string;
+                                image_stored: boolean;
+                                thumbnail_stored: boolean;
+                                /** @enum {string|null} */
+                                state: "normal" | "abnormal" | "uncertain" | null;
+                                score: number | null;
+                                reason: string | null;
+                                agent_details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @enum {string} */
+                                evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                                /** Format: date-time */
+                                evaluated_at: string | null;
+                                trigger_label: string | null;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                marked_normal: boolean;
+                                /** @description Signed, valid for an hour */
+                                thumbnail_url: string | null;
+                                /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                                image_url?: string | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2811,11 +3391,42 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2848,7 +3459,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2865,8 +3507,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted, with its image and thumbnail */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2902,7 +3544,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2940,7 +3595,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2982,7 +3668,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3013,11 +3730,19 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            /** @enum {string} */
+                            evaluation_status: "pending";
+                            /** @description The evaluation job: GET /api/v1/jobs/{id} */
+                            job_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3069,11 +3794,39 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The first characters of the token, to tell links apart; not a credential */
+                            token_prefix: string;
+                            device_id: string | null;
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            capture_id: string | null;
+                            start_date: string | null;
+                            end_date: string | null;
+                            title: string | null;
+                            has_password: boolean;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            /** Format: date-time */
+                            last_viewed_at: string | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "exhausted";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The secret token. Shown only once: store it or share the url now. */
+                            token: string;
+                            url: string;
+                            qr_url: string;
+                        };
+                    };
                 };
             };
         };
@@ -3108,7 +3861,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description The first characters of the token, to tell links apart; not a credential */
+                                token_prefix: string;
+                                device_id: string | null;
+                                /** @enum {string} */
+                                share_type: "device" | "capture" | "date_range";
+                                capture_id: string | null;
+                                start_date: string | null;
+                                end_date: string | null;
+                                title: string | null;
+                                has_password: boolean;
+                                /** Format: date-time */
+                                expires_at: string;
+                                max_views: number | null;
+                                view_count: number;
+                                /** Format: date-time */
+                                last_viewed_at: string | null;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked" | "exhausted";
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -3152,7 +3935,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The first characters of the token, to tell links apart; not a credential */
+                            token_prefix: string;
+                            device_id: string | null;
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            capture_id: string | null;
+                            start_date: string | null;
+                            end_date: string | null;
+                            title: string | null;
+                            has_password: boolean;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            /** Format: date-time */
+                            last_viewed_at: string | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "exhausted";
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -3168,8 +3975,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the link stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };

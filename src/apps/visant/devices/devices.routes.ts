@@ -3,10 +3,11 @@ import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMeta } from '../../../platform/http/schemas.js';
-import { pageQuery } from '../../../platform/db/page.js';
+import { pageQuery, pageSchema } from '../../../platform/db/page.js';
 import { DevicesService } from './devices.service.js';
 import { requireDashboard } from './device-principal.js';
 import { deviceConfigSchema } from './device-config.js';
+import { deviceConfigView, deviceStatusView, deviceView, registeredDevice } from './device.schema.js';
 
 export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'letters, digits, ".", "_" and "-", up to 255 characters');
 const deviceParams = z.strictObject({ id: deviceIdSchema });
@@ -27,14 +28,15 @@ export async function devicesRoutes(root: FastifyInstance) {
         device_version: z.string().trim().max(50).optional(),
         config: deviceConfigSchema.optional(),
       }),
+      response: { 201: registeredDevice },
     },
   }, async (request, reply) =>
     reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), publicBaseUrl(request, app.ctx.config))),
   );
 
-  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => devices.list(requireDashboard(request), request.query));
+  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }), response: { 200: pageSchema(deviceView) } } }, async (request) => devices.list(requireDashboard(request), request.query));
 
-  app.get('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) => devices.get(requireDashboard(request), request.params.id));
+  app.get('/devices/:id', { schema: { tags, params: deviceParams, response: { 200: deviceView } } }, async (request) => devices.get(requireDashboard(request), request.params.id));
 
   app.put('/devices/:id', {
     schema: {
@@ -45,18 +47,19 @@ export async function devicesRoutes(root: FastifyInstance) {
         device_version: z.string().trim().max(50).optional(),
         status: statusEnum.optional(),
       }),
+      response: { 200: deviceView },
     },
   }, async (request) => devices.update(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)));
 
-  app.delete('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) =>
+  app.delete('/devices/:id', { schema: { tags, params: deviceParams, description: 'Deactivate: the key stops working at once, the captures stay. Answers the device.', response: { 200: deviceView } } }, async (request) =>
     devices.deactivate(requireDashboard(request, 'editor'), request.params.id, requestMeta(request)),
   );
 
-  app.get('/devices/:id/status', { schema: { tags, params: deviceParams } }, async (request) => devices.status(requireDashboard(request), request.params.id));
+  app.get('/devices/:id/status', { schema: { tags, params: deviceParams, response: { 200: deviceStatusView } } }, async (request) => devices.status(requireDashboard(request), request.params.id));
 
-  app.get('/devices/:id/config', { schema: { tags, params: deviceParams } }, async (request) => devices.getConfig(requireDashboard(request), request.params.id));
+  app.get('/devices/:id/config', { schema: { tags, params: deviceParams, response: { 200: deviceConfigView } } }, async (request) => devices.getConfig(requireDashboard(request), request.params.id));
 
-  app.put('/devices/:id/config', { schema: { tags, params: deviceParams, body: deviceConfigSchema } }, async (request) =>
+  app.put('/devices/:id/config', { schema: { tags, params: deviceParams, body: deviceConfigSchema, response: { 200: deviceConfigView } } }, async (request) =>
     devices.putConfig(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)),
   );
 }

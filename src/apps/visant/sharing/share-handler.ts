@@ -3,6 +3,7 @@ import { tooManyRequests } from '../../../platform/errors.js';
 import { visantSettings } from '../config.js';
 import { loadGallery } from './gallery.js';
 import { renderGalleryPage } from './gallery-page.js';
+import { publicGallery } from './share.schema.js';
 
 /** How /s/{token} and /api/s/{token} show a Visant link; public views are rate limited per IP. */
 export const visantShareHandler: ShareHandler = {
@@ -19,4 +20,5 @@ export const visantShareHandler: ShareHandler = {
     const g = await loadGallery(ctx, share);
     return { ...g, view_count: share.viewCount, max_views: share.maxViews, powered_by: 'Visant', get_visant_url: config.signupUrl };
   },
+  jsonSchema: publicGallery,
 };

@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AdminService } from './admin.service.js';
 import { requireSuperadmin } from '../auth/authenticate.js';
-import { email, idParams, password, requestMeta } from '../http/schemas.js';
-import { pageQuery } from '../db/page.js';
+import { email, idParams, noContent, password, requestMeta } from '../http/schemas.js';
+import { pageQuery, pageSchema } from '../db/page.js';
+import { adminOrgListItem, adminOrgView, platformStats } from './admin.schema.js';
 
 const plan = z.enum(['free', 'pro', 'enterprise']);
 
@@ -14,7 +15,7 @@ export async function adminRoutes(root: FastifyInstance) {
   const tags = ['admin'];
 
   app.get('/orgs', {
-    schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'suspended']).optional(), search: z.string().max(100).optional() }) },
+    schema: { tags, querystring: pageQuery.extend({ status: z.enum(['active', 'suspended']).optional(), search: z.string().max(100).optional() }), response: { 200: pageSchema(adminOrgListItem) } },
   }, async (request) => {
     requireSuperadmin(request);
     return admin.listOrgs(request.query);
@@ -31,10 +32,11 @@ export async function adminRoutes(root: FastifyInstance) {
         owner_email: email.optional(),
         owner_password: password.optional(),
       }),
+      response: { 201: adminOrgView },
     },
   }, async (request, reply) => reply.status(201).send(await admin.createOrg(requireSuperadmin(request), request.body, requestMeta(request))));
 
-  app.get('/orgs/:id', { schema: { tags, params: idParams } }, async (request) => {
+  app.get('/orgs/:id', { schema: { tags, params: idParams, response: { 200: adminOrgView } } }, async (request) => {
     requireSuperadmin(request);
     return admin.getOrg(request.params.id);
   });
@@ -45,21 +47,22 @@ export async function adminRoutes(root: FastifyInstance) {
       params: idParams,
       body: z.strictObject({ plan: plan.optional(), storage_limit_bytes: z.number().int().min(0).optional(), name: z.string().trim().min(1).max(120).optional() })
         .refine((b) => Object.keys(b).length > 0, 'give at least one of plan, storage_limit_bytes, name'),
+      response: { 200: adminOrgView },
     },
   }, async (request) => admin.updateOrg(requireSuperadmin(request), request.params.id, request.body, requestMeta(request)));
 
-  app.post('/orgs/:id/suspend', { schema: { tags, params: idParams } }, async (request) =>
+  app.post('/orgs/:id/suspend', { schema: { tags, params: idParams, response: { 200: adminOrgView } } }, async (request) =>
     admin.setStatus(requireSuperadmin(request), request.params.id, 'suspended', requestMeta(request)),
   );
-  app.post('/orgs/:id/activate', { schema: { tags, params: idParams } }, async (request) =>
+  app.post('/orgs/:id/activate', { schema: { tags, params: idParams, response: { 200: adminOrgView } } }, async (request) =>
     admin.setStatus(requireSuperadmin(request), request.params.id, 'active', requestMeta(request)),
   );
-  app.delete('/orgs/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+  app.delete('/orgs/:id', { schema: { tags, params: idParams, response: { 204: noContent('Deleted; its stored files follow after the grace period') } } }, async (request, reply) => {
     await admin.deleteOrg(requireSuperadmin(request), request.params.id, requestMeta(request));
     return reply.status(204).send();
   });
 
-  app.get('/stats', { schema: { tags } }, async (request) => {
+  app.get('/stats', { schema: { tags, response: { 200: platformStats } } }, async (request) => {
     requireSuperadmin(request);
     return admin.stats();
   });

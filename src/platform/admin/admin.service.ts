@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type NotNull } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { Plan } from '../db/schema.js';
 import { withSystem } from '../db/tenant.js';
@@ -27,12 +27,14 @@ export class AdminService {
     let base = this.db.selectFrom('orgs as o');
     if (q.status) base = base.where('o.status', '=', q.status);
     if (q.search) base = base.where((eb) => eb.or([eb('o.name', 'ilike', `%${q.search}%`), eb('o.slug', 'ilike', `%${q.search}%`)]));
+    // A count always answers a row, so these scalar subqueries are never null.
     return fetchPage(base, q, (filtered) => filtered
       .select([
         ...ORG_FIELDS,
         (eb) => eb.selectFrom('memberships as m').whereRef('m.org_id', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('members'),
         (eb) => eb.selectFrom('usage_events as u').whereRef('u.org_id', '=', 'o.id').where('u.created_at', '>', sql<Date>`now() - interval '30 days'`).select(sql<number>`count(*)::int`.as('n')).as('usage_events_30d'),
       ])
+      .$narrowType<{ members: NotNull; usage_events_30d: NotNull }>()
       .orderBy('o.created_at', 'desc')
       .orderBy('o.id'));
   }

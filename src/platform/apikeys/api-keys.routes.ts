@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiKeysService } from './api-keys.service.js';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { idParams, requestMeta } from '../http/schemas.js';
+import { idParams, noContent, requestMeta } from '../http/schemas.js';
 
 const keyView = z.object({
   id: z.string(),
@@ -39,7 +39,7 @@ export async function apiKeysRoutes(root: FastifyInstance) {
     items: await keys.list(requirePrincipal(request, 'admin')),
   }));
 
-  app.delete('/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { tags, params: idParams, response: { 204: noContent('Revoked: the key stops working at once') } } }, async (request, reply) => {
     await keys.revoke(requirePrincipal(request, 'admin'), request.params.id, requestMeta(request));
     return reply.status(204).send();
   });

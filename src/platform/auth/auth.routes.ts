@@ -4,17 +4,10 @@ import { z } from 'zod';
 import { AuthService } from './auth.service.js';
 import { SupabaseIdentities } from './supabase-identity.js';
 import { requirePrincipal, requireUser } from './authenticate.js';
-import { email, password, requestMeta, uuid } from '../http/schemas.js';
+import { email, noContent, password, requestMeta, uuid } from '../http/schemas.js';
+import { authResult, emailOnItsWay, meView } from './auth.schema.js';
 import { limitCredentialAttempts as credentialLimit } from './credential-attempts.js';
 
-const sessionUser = z.object({ id: z.string(), email: z.string(), org_id: z.string(), org_name: z.string(), role: z.string() });
-const authResult = z.object({
-  access_token: z.string(),
-  refresh_token: z.string(),
-  token_type: z.literal('Bearer'),
-  expires_in: z.number(),
-  user: sessionUser,
-});
 const refreshBody = z.strictObject({ refresh_token: z.string().min(10).max(200) });
 const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
 
@@ -57,13 +50,13 @@ export async function authRoutes(root: FastifyInstance) {
     auth.refresh(request.body.refresh_token, requestMeta(request)),
   );
 
-  app.post('/logout', { schema: { tags, security: [], body: refreshBody } }, async (request, reply) => {
+  app.post('/logout', { schema: { tags, security: [], body: refreshBody, response: { 204: noContent('Signed out: the refresh token no longer works') } } }, async (request, reply) => {
     await auth.logout(request.body.refresh_token);
     return reply.status(204).send();
   });
 
   // Any credential may ask who it is, whatever its scopes.
-  app.get('/me', { schema: { tags } }, async (request) => auth.me(requirePrincipal(request, 'viewer', null)));
+  app.get('/me', { schema: { tags, response: { 200: meView } } }, async (request) => auth.me(requirePrincipal(request, 'viewer', null)));
 
   app.post('/switch-org', { schema: { tags, body: z.strictObject({ org_id: uuid }), response: { 200: authResult } } }, async (request) =>
     auth.switchOrg(requireUser(request), request.body.org_id, requestMeta(request)),
@@ -73,22 +66,22 @@ export async function authRoutes(root: FastifyInstance) {
     tc_accepted_at: await auth.acceptTerms(requireUser(request)),
   }));
 
-  app.post('/password-reset/request', { schema: { tags, security: [], body: z.strictObject({ email }) }, preHandler: limitCredentialAttempts }, async (request, reply) => {
+  app.post('/password-reset/request', { schema: { tags, security: [], body: z.strictObject({ email }), response: { 202: emailOnItsWay } }, preHandler: limitCredentialAttempts }, async (request, reply) => {
     await auth.requestPasswordReset(request.body.email);
     return reply.status(202).send({ message: 'If an account exists for this email, a reset link is on its way' });
   });
 
-  app.post('/password-reset/confirm', { schema: { tags, security: [], body: z.strictObject({ token: z.string().min(10).max(200), password }) }, preHandler: limitCredentialAttempts }, async (request, reply) => {
+  app.post('/password-reset/confirm', { schema: { tags, security: [], body: z.strictObject({ token: z.string().min(10).max(200), password }), response: { 204: noContent('The password is changed; sign in with it') } }, preHandler: limitCredentialAttempts }, async (request, reply) => {
     await auth.resetPassword(request.body.token, request.body.password, requestMeta(request));
     return reply.status(204).send();
   });
 
-  app.post('/verify-email/request', { schema: { tags } }, async (request, reply) => {
+  app.post('/verify-email/request', { schema: { tags, response: { 202: emailOnItsWay } } }, async (request, reply) => {
     await auth.requestEmailVerification(requireUser(request));
     return reply.status(202).send({ message: 'A verification link is on its way' });
   });
 
-  app.post('/verify-email/confirm', { schema: { tags, security: [], body: tokenBody } }, async (request, reply) => {
+  app.post('/verify-email/confirm', { schema: { tags, security: [], body: tokenBody, response: { 204: noContent('The email address is verified') } } }, async (request, reply) => {
     await auth.verifyEmail(request.body.token);
     return reply.status(204).send();
   });

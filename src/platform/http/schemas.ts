@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RequestMeta } from '../audit/audit.service.js';
@@ -38,4 +39,23 @@ export function parseInput<T>(schema: z.ZodType<T>, data: unknown, where = 'body
   const details = result.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
   const first = details[0]!;
   throw validationError(describeValidationIssue(where, first.path, first.message), details);
+}
+
+/**
+ * A 204 answer, for the OpenAPI description: no body. (fastify-type-provider-zod documents an
+ * output `undefined` as type null, which @fastify/swagger turns into a response without content.)
+ */
+export function noContent(description: string) {
+  return z.undefined().describe(description);
+}
+
+/**
+ * An answer that is not JSON (file bytes, an image, a page, an event stream), for the OpenAPI
+ * description: its content types, so the generated client does not expect JSON. The handler
+ * sends a Buffer, a stream or a string with its own content type, which no serializer touches.
+ */
+export function nonJsonResponse(description: string, contentTypes: string[]) {
+  // Typed as what handlers send; described as bytes (zod has no JSON schema for a Buffer or a stream).
+  const bytes = z.custom<string | Buffer | Readable>().meta({ type: 'string', format: 'binary' });
+  return { description, content: Object.fromEntries(contentTypes.map((type) => [type, { schema: bytes }])) };
 }

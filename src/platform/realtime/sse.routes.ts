@@ -6,6 +6,7 @@ import type { BusEvent } from './event-bus.js';
 import { MAX_BUFFERED_BYTES, requireSubscriber, splitTopics, ticketParam, topicListParam } from './subscriber.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { watchAccess } from './access-watch.js';
+import { nonJsonResponse } from '../http/schemas.js';
 
 /**
  * GET /events?topics=a,b — Server-Sent Events for the caller's org.
@@ -36,6 +37,7 @@ export async function sseRoutes(root: FastifyInstance, opts: { limits: Connectio
       summary: 'Server-Sent Events stream of the org\'s events on the given topics',
       description: 'Authorization header, or (EventSource cannot send headers) ?ticket= from POST /api/v1/realtime/ticket. Each event: data = {id, topic, payload, at}; `event: closed` with {code, error} when access ends.',
       querystring: z.strictObject({ topics: topicListParam, ticket: ticketParam }),
+      response: { 200: nonJsonResponse('The event stream, until the client or the server closes it', ['text/event-stream']) },
     },
   }, async (request, reply) => {
     const principal = requireSubscriber(request);

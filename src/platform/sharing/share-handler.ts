@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -49,6 +50,11 @@ export interface ShareHandler {
   renderHtml?(share: ResolvedShare, ctx: PlatformContext, request: FastifyRequest): Promise<string> | string;
   /** The JSON body for GET /api/s/:token (and /s/:token asked with Accept: application/json). */
   renderJson?(share: ResolvedShare, ctx: PlatformContext, request: FastifyRequest): Promise<unknown> | unknown;
+  /**
+   * The zod schema of what renderJson answers (required with it): /api/s/{token} serializes
+   * through it, so a field it does not name is left out, and the OpenAPI description shows it.
+   */
+  jsonSchema?: z.ZodType;
   /**
    * Lets POST /api/v1/share-links create links for this app: check that the principal may
    * share the target (throw notFound() when the resource is not theirs to see). Without it,

@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { forbidden } from '../errors.js';
-import { requestMeta } from '../http/schemas.js';
-import { pageQuery } from '../db/page.js';
+import { noContent, requestMeta } from '../http/schemas.js';
+import { pageQuery, pageSchema } from '../db/page.js';
 import type { ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';
 import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from './share-links.service.js';
+import { createdLink, linkView } from './share-link.schema.js';
 
 const appName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be an app name such as "visant"');
 const resourceType = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lower-case type such as "device" or "gallery"');
@@ -23,30 +24,6 @@ const expiry = {
 const title = z.string().trim().min(1).max(200).nullable().optional();
 const maxViews = z.number().int().min(1).max(1_000_000_000).nullable().optional();
 
-const linkView = z.object({
-  id: z.string(),
-  app: z.string(),
-  resource_type: z.string(),
-  resource_id: z.string(),
-  filters: z.record(z.string(), z.unknown()),
-  title: z.string().nullable(),
-  token_prefix: z.string().describe('The first characters of the token, to tell links apart; not a credential'),
-  has_password: z.boolean(),
-  expires_at: z.date(),
-  max_views: z.number().nullable(),
-  view_count: z.number(),
-  last_viewed_at: z.date().nullable(),
-  revoked_at: z.date().nullable(),
-  created_by: z.string().nullable(),
-  created_at: z.date(),
-  updated_at: z.date(),
-  status: z.enum(['active', 'expired', 'revoked', 'exhausted']),
-});
-const createdLink = linkView.extend({
-  token: z.string().describe('The secret token. Shown only once: store it or share the url now.'),
-  url: z.string(),
-  qr_url: z.string(),
-});
 /** A link id, or the link's token (apps such as Visant address links by token). */
 const refParams = z.strictObject({ ref: z.string().min(1).max(200) });
 
@@ -103,6 +80,7 @@ export async function shareLinksRoutes(root: FastifyInstance, opts: { handlers: 
         resource_id: z.string().min(1).max(200).optional(),
         status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'all']).default('all'),
       }),
+      response: { 200: pageSchema(linkView) },
     },
   }, async (request) => {
     const q = request.query;
@@ -134,7 +112,7 @@ export async function shareLinksRoutes(root: FastifyInstance, opts: { handlers: 
     });
   }
 
-  app.delete('/:ref', { schema: { tags, params: refParams } }, async (request, reply) => {
+  app.delete('/:ref', { schema: { tags, params: refParams, response: { 204: noContent('Revoked: the link stops working at once') } } }, async (request, reply) => {
     await shares.revoke(requirePrincipal(request, 'member'), request.params.ref, requestMeta(request));
     return reply.status(204).send();
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { nonJsonResponse } from '../http/schemas.js';
 import type { ResolvedShare, ShareHandlers } from './share-handler.js';
 import { publicBaseUrl } from './share-url.js';
 import { qrCode } from './qr.js';
@@ -10,6 +11,33 @@ import { genericSharePage, shareErrorPage, shareNotFoundPage, sharePasswordPage 
 const UNLOCK_COOKIE = 'share_unlock';
 const tokenParams = z.object({ token: z.string().max(200) });
 const publicRoute = { tags: ['share-public'], security: [] };
+
+/** What /api/s/{token} answers for a link of an app without its own JSON view. */
+const genericShareJson = z.object({
+  app: z.string(),
+  resource_type: z.string(),
+  resource_id: z.string(),
+  filters: z.record(z.string(), z.unknown()),
+  title: z.string().nullable(),
+  expires_at: z.date(),
+  max_views: z.number().int().nullable(),
+  view_count: z.number().int(),
+  url: z.string(),
+  qr_url: z.string(),
+});
+
+/**
+ * The answer of /api/s/{token}: one of the apps' own views, or the generic one. Apps come first:
+ * a union serializes through its first member that fits, and the generic view would fit none of theirs.
+ */
+export function shareJsonSchema(handlers: ShareHandlers): z.ZodType {
+  const appSchemas = [...handlers].flatMap(([name, handler]) => {
+    if (!handler.renderJson) return [];
+    if (!handler.jsonSchema) throw new Error(`The ${name} app's share handler has renderJson but no jsonSchema: give the schema of its answer`);
+    return [handler.jsonSchema];
+  });
+  return appSchemas.length ? z.union([...appSchemas, genericShareJson]) : genericShareJson;
+}
 
 /**
  * The public side of share links, no login: /s/:token (an HTML page: the app's own when it
@@ -92,6 +120,7 @@ export async function sharePublicRoutes(root: FastifyInstance, opts: { handlers:
       params: tokenParams,
       // Paged shares (a Visant gallery) answer next_cursor; the app reads it from the query.
       querystring: z.looseObject({ cursor: z.string().max(200).optional().describe('next_cursor of the previous page, for shares that are paged') }),
+      response: { 200: shareJsonSchema(opts.handlers) },
     },
   }, async (request, reply) => {
     const password = headerPassword(request);
@@ -113,6 +142,7 @@ export async function sharePublicRoutes(root: FastifyInstance, opts: { handlers:
         format: z.enum(['png', 'svg']).default('png'),
         size: z.coerce.number().int().min(64).max(2048).default(320).describe('Width in pixels'),
       }),
+      response: { 200: nonJsonResponse('The QR code of the link\'s page', ['image/png', 'image/svg+xml']) },
     },
   }, async (request, reply) => {
     try {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { idParams, requestMeta } from '../http/schemas.js';
+import { idParams, noContent, nonJsonResponse, requestMeta } from '../http/schemas.js';
 import { mapPage, pageQuery, pageSchema } from '../db/page.js';
 import { badRequest, unsupportedMediaType, validationError } from '../errors.js';
 import { storeUpload, tagsSchema } from './uploads.js';
@@ -177,6 +177,10 @@ export async function filesRoutes(root: FastifyInstance) {
       summary: 'Download the bytes (Range supported), or ?redirect=1 for a 302 to a short-lived signed URL',
       params: idParams,
       querystring: z.strictObject({ redirect: z.enum(['0', '1', 'true', 'false']).optional() }),
+      response: {
+        200: nonJsonResponse('The file\'s bytes, in the content type it was stored with', ['*/*']),
+        206: nonJsonResponse('The requested range of the file\'s bytes', ['*/*']),
+      },
     },
   }, async (request, reply) => {
     const principal = requirePrincipal(request);
@@ -202,7 +206,7 @@ export async function filesRoutes(root: FastifyInstance) {
     view(await objects.restore(requirePrincipal(request, 'member'), request.params.id, requestMeta(request))),
   );
 
-  app.delete('/:id/permanent', { schema: { tags, summary: 'Delete for good (admins), freeing quota', params: idParams } }, async (request, reply) => {
+  app.delete('/:id/permanent', { schema: { tags, summary: 'Delete for good (admins), freeing quota', params: idParams, response: { 204: noContent('Deleted for good, with its derivatives') } } }, async (request, reply) => {
     await objects.deletePermanently(requirePrincipal(request, 'admin'), request.params.id, requestMeta(request));
     return reply.status(204).send();
   });

@@ -1,11 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import type { TenantryApp } from '../../../src/platform/apps.js';
 import type { ResolvedShare } from '../../../src/platform/sharing/share-handler.js';
 import { escapeHtml, renderPage } from '../../../src/platform/sharing/html.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 import { notFound, tooManyRequests } from '../../../src/platform/errors.js';
+import { shareJsonSchema } from '../../../src/platform/sharing/share-public.routes.js';
 
 /**
  * Apps plug their own pages into /s/:token. This fake "gallery" app reads the org name
@@ -30,6 +32,7 @@ function galleryApp(seen: ResolvedShare[]): TenantryApp {
       admit(link, _ctx, request) {
         if (request.headers['x-closed'] === 'yes') throw tooManyRequests(7, `Gallery ${link.app} is resting`);
       },
+      jsonSchema: z.object({ gallery: z.string(), photos: z.array(z.string()), filters: z.record(z.string(), z.unknown()) }),
       authorizeCreate(_principal, target) {
         if (target.resourceId.startsWith('not-mine')) throw notFound('Gallery');
       },
@@ -81,6 +84,11 @@ describe('app share handlers', () => {
     assert.equal((await t.request('GET', `/api/s/${link.token}`)).statusCode, 200);
     assert.equal((await t.request('GET', `/api/s/${link.token}`)).statusCode, 200);
     assert.equal(await views(), 2, 'both of the link\'s views went to admitted visits');
+  });
+
+  it('refuses, at start, an app whose JSON view has no schema to serialize it through', () => {
+    const handlers = new Map([['nameless', { renderJson: () => ({ secret: 'shape' }) }]]);
+    assert.throws(() => shareJsonSchema(handlers), /The nameless app's share handler has renderJson but no jsonSchema/);
   });
 
   it('shows the friendly 404 when the app reports its resource gone', async () => {

@@ -31,7 +31,61 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                device_id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            range: {
+                                start: string | null;
+                                end: string | null;
+                            };
+                            stats: {
+                                captures: number;
+                                normal: number;
+                                abnormal: number;
+                                uncertain: number;
+                                /** Format: date-time */
+                                last_capture_at: string | null;
+                            };
+                            captures: {
+                                record_id: string;
+                                /** Format: date-time */
+                                captured_at: string;
+                                state: string | null;
+                                score: number | null;
+                                reason: string | null;
+                                thumbnail_url: string | null;
+                                image_url: string | null;
+                            }[];
+                            /** @description older captures: GET this link again with ?cursor=<next_cursor>; null on the last page */
+                            next_cursor: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            view_count: number;
+                            max_views: number | null;
+                            /** @enum {string} */
+                            powered_by: "Visant";
+                            get_visant_url: string;
+                        } | {
+                            app: string;
+                            resource_type: string;
+                            resource_id: string;
+                            filters: {
+                                [key: string]: unknown;
+                            };
+                            title: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            url: string;
+                            qr_url: string;
+                        };
+                    };
                 };
             };
         };
@@ -66,12 +120,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The QR code of the link's page */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "image/png": string;
+                        "image/svg+xml": string;
+                    };
                 };
             };
         };
@@ -278,8 +335,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Signed out: the refresh token no longer works */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -314,7 +371,47 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "user" | "api_key" | "share" | "guest";
+                            /** @description null for an API key */
+                            user: {
+                                id: string;
+                                email: string;
+                                display_name: string | null;
+                                /** Format: date-time */
+                                email_verified_at: string | null;
+                                /** Format: date-time */
+                                tc_accepted_at: string | null;
+                                is_superadmin: boolean;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            } | null;
+                            org: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                            };
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            /** @description An API key's scopes; empty for a user */
+                            scopes: string[];
+                            organizations: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -445,11 +542,15 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -484,8 +585,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The password is changed; sign in with it */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -518,11 +619,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -556,8 +661,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The email address is verified */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -636,7 +741,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** @description trash_retention_days and the clients' own settings */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -671,7 +794,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** @description trash_retention_days and the clients' own settings */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -695,8 +836,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description You are no longer a member of this org */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -734,7 +875,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                user_id: string;
+                                email: string;
+                                display_name: string | null;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                                /** Format: date-time */
+                                joined_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -767,8 +926,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Removed from the org */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -801,7 +960,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "member" | "viewer";
+                        };
+                    };
                 };
             };
         };
@@ -828,7 +993,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "member" | "viewer";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /** Format: date-time */
+                                accepted_at: string | null;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -947,8 +1129,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the invitation link no longer works */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -992,7 +1174,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            user: {
+                                id: string;
+                                email: string;
+                                org_id: string;
+                                org_name: string;
+                                role: string;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1122,8 +1319,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the key stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1495,12 +1692,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The event stream, until the client or the server closes it */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
@@ -1817,12 +2016,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The file's bytes, in the content type it was stored with */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "*/*": string;
+                    };
+                };
+                /** @description The requested range of the file's bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": string;
+                    };
                 };
             };
         };
@@ -1919,8 +2129,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted for good, with its derivatives */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1961,7 +2171,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                app: string;
+                                resource_type: string;
+                                resource_id: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                title: string | null;
+                                /** @description The first characters of the token, to tell links apart; not a credential */
+                                token_prefix: string;
+                                has_password: boolean;
+                                /** Format: date-time */
+                                expires_at: string;
+                                max_views: number | null;
+                                view_count: number;
+                                /** Format: date-time */
+                                last_viewed_at: string | null;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked" | "exhausted";
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2177,8 +2422,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the link stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2280,7 +2525,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                                storage_limit_bytes: number;
+                                storage_used_bytes: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                members: number;
+                                /** @description Usage events in the last 30 days */
+                                usage_events_30d: number;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2311,11 +2579,25 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2348,7 +2630,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2365,8 +2661,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted; its stored files follow after the grace period */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2401,7 +2697,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2432,7 +2742,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2467,7 +2791,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            slug: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            storage_limit_bytes: number;
+                            storage_used_bytes: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -2498,7 +2836,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            orgs: number;
+                            suspended_orgs: number;
+                            users: number;
+                            storage_used_bytes: number;
+                            storage_limit_bytes: number;
+                            active_api_keys: number;
+                        };
+                    };
                 };
             };
         };
@@ -2535,7 +2882,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -2570,11 +2952,53 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            };
+                            /** @description The device's API key. Shown only once: store it now. */
+                            api_key: string;
+                            api_key_prefix: string;
+                            config_file: {
+                                filename: string;
+                                content_type: string;
+                                /** @description The JSON config file for the camera, with its key */
+                                content: string;
+                            };
+                            /** @description The config file as a QR code (PNG data URL) */
+                            qr_code: string;
+                        };
+                    };
                 };
             };
         };
@@ -2607,7 +3031,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -2636,11 +3089,41 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
         post?: never;
+        /** @description Deactivate: the key stops working at once, the captures stay. Answers the device. */
         delete: {
             parameters: {
                 query?: never;
@@ -2657,7 +3140,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            friendly_name: string | null;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            config: {
+                                normal_description: string;
+                                trigger: {
+                                    enabled: boolean;
+                                    interval_seconds: number;
+                                };
+                                notifications: {
+                                    email_recipients: string[];
+                                    cooldown_minutes: number;
+                                };
+                            };
+                            /** @description Seen within three trigger intervals (at least 5 minutes) */
+                            online: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -2688,11 +3200,53 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            };
+                            /** @description The device's API key. Shown only once: store it now. */
+                            api_key: string;
+                            api_key_prefix: string;
+                            config_file: {
+                                filename: string;
+                                content_type: string;
+                                /** @description The JSON config file for the camera, with its key */
+                                content: string;
+                            };
+                            /** @description The config file as a QR code (PNG data URL) */
+                            qr_code: string;
+                        };
+                    };
                 };
             };
         };
@@ -2728,7 +3282,49 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                device_id: string;
+                                friendly_name: string | null;
+                                /** @enum {string} */
+                                status: "active" | "inactive" | "transferred";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                last_seen_at: string | null;
+                                last_ip: string | null;
+                                device_version: string | null;
+                                config: {
+                                    normal_description: string;
+                                    trigger: {
+                                        enabled: boolean;
+                                        interval_seconds: number;
+                                    };
+                                    notifications: {
+                                        email_recipients: string[];
+                                        cooldown_minutes: number;
+                                    };
+                                };
+                                /** @description Seen within three trigger intervals (at least 5 minutes) */
+                                online: boolean;
+                            };
+                            /** @description The device's API key. Shown only once: store it now. */
+                            api_key: string;
+                            api_key_prefix: string;
+                            config_file: {
+                                filename: string;
+                                content_type: string;
+                                /** @description The JSON config file for the camera, with its key */
+                                content: string;
+                            };
+                            /** @description The config file as a QR code (PNG data URL) */
+                            qr_code: string;
+                        };
+                    };
                 };
             };
         };
@@ -2761,7 +3357,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device_id: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "transferred";
+                            online: boolean;
+                            /** Format: date-time */
+                            last_seen_at: string | null;
+                            last_ip: string | null;
+                            device_version: string | null;
+                            captures_count: number;
+                            /** Format: date-time */
+                            last_capture_at: string | null;
+                            pending_evaluations: number;
+                            abnormal_count: number;
+                        };
+                    };
                 };
             };
         };
@@ -2797,7 +3409,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            normal_description: string;
+                            trigger: {
+                                enabled: boolean;
+                                interval_seconds: number;
+                            };
+                            notifications: {
+                                email_recipients: string[];
+                                cooldown_minutes: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -2831,7 +3455,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            normal_description: string;
+                            trigger: {
+                                enabled: boolean;
+                                interval_seconds: number;
+                            };
+                            notifications: {
+                                email_recipients: string[];
+                                cooldown_minutes: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -2871,7 +3507,41 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                record_id: string;
+                                device_id: string;
+                                /** Format: date-time */
+                                captured_at: string;
+                                /** Format: date-time */
+                                ingested_at: string;
+                                image_stored: boolean;
+                                thumbnail_stored: boolean;
+                                /** @enum {string|null} */
+                                state: "normal" | "abnormal" | "uncertain" | null;
+                                score: number | null;
+                                reason: string | null;
+                                agent_details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @enum {string} */
+                                evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                                /** Format: date-time */
+                                evaluated_at: string | null;
+                                trigger_label: string | null;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                marked_normal: boolean;
+                                /** @description Signed, valid for an hour */
+                                thumbnail_url: string | null;
+                                /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                                image_url?: string | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2887,11 +3557,42 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2924,7 +3625,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2941,8 +3673,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted, with its image and thumbnail */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2978,7 +3710,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3016,7 +3761,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3058,7 +3834,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            device_id: string;
+                            /** Format: date-time */
+                            captured_at: string;
+                            /** Format: date-time */
+                            ingested_at: string;
+                            image_stored: boolean;
+                            thumbnail_stored: boolean;
+                            /** @enum {string|null} */
+                            state: "normal" | "abnormal" | "uncertain" | null;
+                            score: number | null;
+                            reason: string | null;
+                            agent_details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            evaluation_status: "awaiting_image" | "pending" | "processing" | "completed" | "failed";
+                            /** Format: date-time */
+                            evaluated_at: string | null;
+                            trigger_label: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            marked_normal: boolean;
+                            /** @description Signed, valid for an hour */
+                            thumbnail_url: string | null;
+                            /** @description Signed, valid for an hour; only on GET /captures/{id} */
+                            image_url?: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3089,11 +3896,19 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            record_id: string;
+                            /** @enum {string} */
+                            evaluation_status: "pending";
+                            /** @description The evaluation job: GET /api/v1/jobs/{id} */
+                            job_id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3145,11 +3960,39 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The first characters of the token, to tell links apart; not a credential */
+                            token_prefix: string;
+                            device_id: string | null;
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            capture_id: string | null;
+                            start_date: string | null;
+                            end_date: string | null;
+                            title: string | null;
+                            has_password: boolean;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            /** Format: date-time */
+                            last_viewed_at: string | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "exhausted";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The secret token. Shown only once: store it or share the url now. */
+                            token: string;
+                            url: string;
+                            qr_url: string;
+                        };
+                    };
                 };
             };
         };
@@ -3184,7 +4027,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description The first characters of the token, to tell links apart; not a credential */
+                                token_prefix: string;
+                                device_id: string | null;
+                                /** @enum {string} */
+                                share_type: "device" | "capture" | "date_range";
+                                capture_id: string | null;
+                                start_date: string | null;
+                                end_date: string | null;
+                                title: string | null;
+                                has_password: boolean;
+                                /** Format: date-time */
+                                expires_at: string;
+                                max_views: number | null;
+                                view_count: number;
+                                /** Format: date-time */
+                                last_viewed_at: string | null;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked" | "exhausted";
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -3228,7 +4101,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The first characters of the token, to tell links apart; not a credential */
+                            token_prefix: string;
+                            device_id: string | null;
+                            /** @enum {string} */
+                            share_type: "device" | "capture" | "date_range";
+                            capture_id: string | null;
+                            start_date: string | null;
+                            end_date: string | null;
+                            title: string | null;
+                            has_password: boolean;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            view_count: number;
+                            /** Format: date-time */
+                            last_viewed_at: string | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "exhausted";
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -3244,8 +4141,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Revoked: the link stops working at once */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };

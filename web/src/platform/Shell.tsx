@@ -5,14 +5,13 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, call } from './api';
 import { session } from './session';
 import { useSession } from './useSession';
-import type { Me } from './types';
 import { webApps } from '../apps';
 
 export function useMe() {
   const signedIn = useSession();
   return useQuery({
     queryKey: ['me', signedIn?.user.org_id],
-    queryFn: () => call<Me>(api.GET('/api/v1/auth/me')),
+    queryFn: () => call(api.GET('/api/v1/auth/me')),
     enabled: Boolean(signedIn),
   });
 }

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { parseInput, requestMeta } from '../../../platform/http/schemas.js';
-import { cursorQuery } from '../../../platform/db/cursor.js';
+import { noContent, parseInput, requestMeta } from '../../../platform/http/schemas.js';
+import { cursorPageSchema, cursorQuery } from '../../../platform/db/cursor.js';
 import { badRequest, payloadTooLarge } from '../../../platform/errors.js';
 import { CapturesService } from './captures.service.js';
 import { decodeBase64Image, MAX_CAPTURE_BYTES } from './capture-image.js';
@@ -11,6 +11,7 @@ import { requireCaptureClient, requireDashboard } from '../devices/device-princi
 import { deviceIdSchema } from '../devices/devices.routes.js';
 import type { VisantConfig } from '../config.js';
 import { EVALUATION_STATUSES } from '../schema.js';
+import { captureStatus, captureView, reevaluation } from './capture.schema.js';
 
 const recordIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/, 'letters, digits and . _ : -, up to 255 characters');
 const recordParams = z.strictObject({ id: recordIdSchema });
@@ -44,6 +45,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
     schema: {
       tags,
       description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". While the device\'s trigger is disabled (config `trigger.enabled: false`), captures are refused: 409 TRIGGER_DISABLED. Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image.',
+      response: { 201: captureView },
     },
   }, async (request, reply) => {
     const p = requireCaptureClient(request);
@@ -61,22 +63,23 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
         from: isoDate.optional(),
         to: isoDate.optional(),
       }),
+      response: { 200: cursorPageSchema(captureView) },
     },
   }, async (request) => captures.list(requireDashboard(request), request.query));
 
-  app.get('/captures/:id', { schema: { tags, params: recordParams } }, async (request) => captures.get(requireDashboard(request), request.params.id));
+  app.get('/captures/:id', { schema: { tags, params: recordParams, response: { 200: captureView } } }, async (request) => captures.get(requireDashboard(request), request.params.id));
 
   // Devices poll this after uploading, so their key may read their own captures' status.
-  app.get('/captures/:id/status', { schema: { tags, params: recordParams } }, async (request) => captures.status(requireCaptureClient(request), request.params.id));
+  app.get('/captures/:id/status', { schema: { tags, params: recordParams, response: { 200: captureStatus } } }, async (request) => captures.status(requireCaptureClient(request), request.params.id));
 
-  app.delete('/captures/:id', { schema: { tags, params: recordParams } }, async (request, reply) => {
+  app.delete('/captures/:id', { schema: { tags, params: recordParams, response: { 204: noContent('Deleted, with its image and thumbnail') } } }, async (request, reply) => {
     await captures.delete(requireDashboard(request, 'editor'), request.params.id, requestMeta(request));
     return reply.status(204).send();
   });
 
   app.post('/captures/:id/image', {
     bodyLimit: JSON_BODY_LIMIT,
-    schema: { tags, params: recordParams, description: 'Attach the image to a capture created without one: the raw JPEG/PNG/WebP body, or JSON {image_base64}.' },
+    schema: { tags, params: recordParams, description: 'Attach the image to a capture created without one: the raw JPEG/PNG/WebP body, or JSON {image_base64}.', response: { 200: captureView } },
   }, async (request) => {
     const p = requireCaptureClient(request);
     let image: Buffer;
@@ -85,11 +88,11 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
     return captures.attachImage(p, request.params.id, image);
   });
 
-  app.post('/captures/:id/mark-normal', { schema: { tags, params: recordParams, body: z.strictObject({ normal: z.boolean().default(true) }) } }, async (request) =>
+  app.post('/captures/:id/mark-normal', { schema: { tags, params: recordParams, body: z.strictObject({ normal: z.boolean().default(true) }), response: { 200: captureView } } }, async (request) =>
     captures.markNormal(requireDashboard(request, 'member'), request.params.id, request.body.normal, requestMeta(request)),
   );
 
-  app.post('/captures/:id/evaluate', { schema: { tags, params: recordParams } }, async (request, reply) =>
+  app.post('/captures/:id/evaluate', { schema: { tags, params: recordParams, response: { 202: reevaluation } } }, async (request, reply) =>
     reply.status(202).send(await captures.reevaluate(requireDashboard(request, 'member'), request.params.id)),
   );
 }

@@ -8,7 +8,6 @@ import { recordUsage } from '../../../platform/usage/usage.service.js';
 import { storeUpload } from '../../../platform/storage/uploads.js';
 import { removeObjects, deleteStoredBytes } from '../../../platform/storage/removal.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
-import type { PlatformTables } from '../../../platform/db/schema.js';
 import { fetchCursorPage, type CursorRequest } from '../../../platform/db/cursor.js';
 import { badRequest, conflict, forbidden, notFound, tooManyRequests } from '../../../platform/errors.js';
 import type { VisantTables, CaptureState, EvaluationStatus } from '../schema.js';
@@ -254,7 +253,7 @@ export class CapturesService {
       const c = await this.findRow(tx, p.orgId, recordId);
       const objects = await tx.selectFrom('storage_objects').select('id').where('org_id', '=', p.orgId).where('key', 'in', [c.image_key ?? '', c.thumbnail_key ?? '']).execute();
       await tx.deleteFrom('visant_captures').where('org_id', '=', p.orgId).where('id', '=', c.id).execute();
-      const removed = await removeObjects(tx as unknown as Transaction<PlatformTables>, p.orgId, objects.map((o) => o.id));
+      const removed = await removeObjects(tx, p.orgId, objects.map((o) => o.id));
       await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.capture_deleted', targetType: 'visant_capture', targetId: c.id, metadata: { record_id: recordId } }, meta);
       return removed;
     });

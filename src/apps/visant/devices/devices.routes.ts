@@ -3,10 +3,11 @@ import { publicBaseUrl } from '../../../platform/sharing/share-url.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMeta } from '../../../platform/http/schemas.js';
-import { pageQuery } from '../../../platform/db/page.js';
+import { pageQuery, pageSchema } from '../../../platform/db/page.js';
 import { DevicesService } from './devices.service.js';
 import { requireCaptureClient, requireDashboard } from './device-principal.js';
 import { deviceConfigSchema } from './device-config.js';
+import { deviceConfigView, deviceStatusView, deviceView, registeredDevice } from './device.schema.js';
 
 export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'letters, digits, ".", "_" and "-", up to 255 characters');
 const deviceParams = z.strictObject({ id: deviceIdSchema });
@@ -27,14 +28,15 @@ export async function devicesRoutes(root: FastifyInstance) {
         device_version: z.string().trim().max(50).optional(),
         config: deviceConfigSchema.optional(),
       }),
+      response: { 201: registeredDevice },
     },
   }, async (request, reply) =>
     reply.status(201).send(await devices.register(requireDashboard(request, 'editor'), request.body, requestMeta(request), publicBaseUrl(request, app.ctx.config))),
   );
 
-  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }) } }, async (request) => devices.list(requireDashboard(request), request.query));
+  app.get('/devices', { schema: { tags, querystring: pageQuery.extend({ status: statusEnum.optional() }), response: { 200: pageSchema(deviceView) } } }, async (request) => devices.list(requireDashboard(request), request.query));
 
-  app.get('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) => devices.get(requireDashboard(request), request.params.id));
+  app.get('/devices/:id', { schema: { tags, params: deviceParams, response: { 200: deviceView } } }, async (request) => devices.get(requireDashboard(request), request.params.id));
 
   app.put('/devices/:id', {
     schema: {
@@ -45,33 +47,34 @@ export async function devicesRoutes(root: FastifyInstance) {
         device_version: z.string().trim().max(50).optional(),
         status: statusEnum.optional(),
       }),
+      response: { 200: deviceView },
     },
   }, async (request) => devices.update(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)));
 
   app.post('/devices/:id/key', {
-    schema: { tags, params: deviceParams, description: 'Issue a new key for an active device (an imported camera has none): every earlier key of the device stops working. Answers the key, config file and QR code, shown only once, like registration. Owner or admin.' },
+    schema: { tags, params: deviceParams, description: 'Issue a new key for an active device (an imported camera has none): every earlier key of the device stops working. Answers the key, config file and QR code, shown only once, like registration. Owner or admin.', response: { 201: registeredDevice } },
   }, async (request, reply) =>
     reply.status(201).send(await devices.issueKey(requireDashboard(request, 'admin'), request.params.id, requestMeta(request), publicBaseUrl(request, app.ctx.config))),
   );
 
   app.post('/devices/:id/reactivate', {
-    schema: { tags, params: deviceParams, description: 'Make a deactivated or transferred device active again, with a new key (shown only once, with its config file and QR code). Owner or admin.' },
+    schema: { tags, params: deviceParams, description: 'Make a deactivated or transferred device active again, with a new key (shown only once, with its config file and QR code). Owner or admin.', response: { 200: registeredDevice } },
   }, async (request) =>
     devices.reactivate(requireDashboard(request, 'admin'), request.params.id, requestMeta(request), publicBaseUrl(request, app.ctx.config)),
   );
 
-  app.delete('/devices/:id', { schema: { tags, params: deviceParams } }, async (request) =>
+  app.delete('/devices/:id', { schema: { tags, params: deviceParams, description: 'Deactivate: the key stops working at once, the captures stay. Answers the device.', response: { 200: deviceView } } }, async (request) =>
     devices.deactivate(requireDashboard(request, 'editor'), request.params.id, requestMeta(request)),
   );
 
-  app.get('/devices/:id/status', { schema: { tags, params: deviceParams } }, async (request) => devices.status(requireDashboard(request), request.params.id));
+  app.get('/devices/:id/status', { schema: { tags, params: deviceParams, response: { 200: deviceStatusView } } }, async (request) => devices.status(requireDashboard(request), request.params.id));
 
   // The camera client re-reads its own configuration with its key, so trigger changes reach it.
   app.get('/devices/:id/config', {
-    schema: { tags, params: deviceParams, description: 'A device\'s configuration: for people (viewer), and for the device\'s own key (another device\'s answers 404).' },
+    schema: { tags, params: deviceParams, description: 'A device\'s configuration: for people (viewer), and for the device\'s own key (another device\'s answers 404).', response: { 200: deviceConfigView } },
   }, async (request) => devices.getConfig(requireCaptureClient(request), request.params.id));
 
-  app.put('/devices/:id/config', { schema: { tags, params: deviceParams, body: deviceConfigSchema } }, async (request) =>
+  app.put('/devices/:id/config', { schema: { tags, params: deviceParams, body: deviceConfigSchema, response: { 200: deviceConfigView } } }, async (request) =>
     devices.putConfig(requireDashboard(request, 'editor'), request.params.id, request.body, requestMeta(request)),
   );
 }

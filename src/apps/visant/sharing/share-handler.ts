@@ -7,6 +7,7 @@ import type { PlatformContext } from '../../../platform/context.js';
 import { visantSettings } from '../config.js';
 import { loadGallery } from './gallery.js';
 import { renderGalleryPage } from './gallery-page.js';
+import { publicGallery } from './share.schema.js';
 
 const galleryQuery = z.object({ cursor: z.string().max(200).optional() });
 
@@ -30,6 +31,7 @@ export const visantShareHandler: ShareHandler = {
     const g = await loadGallery(ctx, share, cursorOf(request));
     return { ...g, view_count: share.viewCount, max_views: share.maxViews, powered_by: 'Visant', get_visant_url: signupUrl(ctx, request) };
   },
+  jsonSchema: publicGallery,
 };
 
 function cursorOf(request: FastifyRequest): string | undefined {

@@ -3,7 +3,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
 import { ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
-import type { Capture } from './types';
 import { CaptureStateBadge } from './CaptureStateBadge';
 
 export function CapturePage() {
@@ -11,7 +10,7 @@ export function CapturePage() {
   const queryClient = useQueryClient();
   const capture = useQuery({
     queryKey: ['visant', 'capture', recordId],
-    queryFn: () => call<Capture>(api.GET('/visant/v1/captures/{id}', { params: { path: { id: recordId } } })),
+    queryFn: () => call(api.GET('/visant/v1/captures/{id}', { params: { path: { id: recordId } } })),
     // While it is being judged, look again every few seconds.
     refetchInterval: (q) => (q.state.data && ['pending', 'processing'].includes(q.state.data.evaluation_status) ? 3000 : false),
   });

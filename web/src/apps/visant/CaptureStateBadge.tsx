@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { Capture } from './types';
+import type { Capture } from '../../api/types';
 
 const COLORS: Record<string, string> = { normal: 'teal', abnormal: 'red', uncertain: 'yellow' };
 

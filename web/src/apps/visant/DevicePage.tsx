@@ -4,7 +4,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
 import { EmptyState, formatDate, PageTitle, QueryView } from '../../platform/components';
-import type { Device } from './types';
 import { useLiveCaptures } from './useLiveCaptures';
 import { CaptureStateBadge } from './CaptureStateBadge';
 import { ShareForm } from './ShareForm';
@@ -63,7 +62,7 @@ export function DevicePage() {
   const [sharing, setSharing] = useState(false);
   const device = useQuery({
     queryKey: ['visant', 'device', deviceId],
-    queryFn: () => call<Device>(api.GET('/visant/v1/devices/{id}', { params: { path: { id: deviceId } } })),
+    queryFn: () => call(api.GET('/visant/v1/devices/{id}', { params: { path: { id: deviceId } } })),
   });
   return (
     <QueryView query={device}>

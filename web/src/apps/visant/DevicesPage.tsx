@@ -5,8 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, call, fieldError } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView, SecretOnce } from '../../platform/components';
-import type { Page } from '../../platform/types';
-import type { Device, RegisteredDevice } from './types';
+import type { RegisteredDevice } from '../../api/types';
 
 function downloadConfig(file: RegisteredDevice['config_file']) {
   const url = URL.createObjectURL(new Blob([file.content], { type: file.content_type }));
@@ -28,7 +27,7 @@ function RegisterDevice({ onClose }: { onClose(): void }) {
   });
   const register = useMutation({
     mutationFn: (values: typeof form.values) =>
-      call<RegisteredDevice>(api.POST('/visant/v1/devices', { body: { friendly_name: values.friendly_name.trim(), ...(values.device_id ? { device_id: values.device_id } : {}) } })),
+      call(api.POST('/visant/v1/devices', { body: { friendly_name: values.friendly_name.trim(), ...(values.device_id ? { device_id: values.device_id } : {}) } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['visant', 'devices'] }),
   });
   if (register.data) {
@@ -77,7 +76,7 @@ export function DevicesPage() {
   const [registering, setRegistering] = useState(false);
   const devices = useQuery({
     queryKey: ['visant', 'devices'],
-    queryFn: () => call<Page<Device>>(api.GET('/visant/v1/devices', { params: { query: { limit: 100 } } })),
+    queryFn: () => call(api.GET('/visant/v1/devices', { params: { query: { limit: 100 } } })),
     // Online means "seen recently": keep it current while the page is open.
     refetchInterval: 30_000,
   });

@@ -3,7 +3,6 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call, fieldError } from '../../platform/api';
 import { ErrorMessage, SecretOnce } from '../../platform/components';
-import type { CreatedShareLink } from './types';
 
 /** Create a public link to a device's gallery; the link and its QR code are shown once. */
 export function ShareForm({ deviceId, captureId }: { deviceId: string; captureId?: string }) {
@@ -18,7 +17,7 @@ export function ShareForm({ deviceId, captureId }: { deviceId: string; captureId
   });
   const create = useMutation({
     mutationFn: (values: typeof form.values) =>
-      call<CreatedShareLink>(
+      call(
         api.POST('/visant/v1/devices/{id}/share', {
           params: { path: { id: deviceId } },
           body: {

@@ -3,15 +3,13 @@ import { Badge, Button, Pagination, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
-import type { Page } from '../../platform/types';
-import type { ShareLink } from './types';
 
 export function SharesPage() {
   const [page, setPage] = useState(1);
   const queryClient = useQueryClient();
   const links = useQuery({
     queryKey: ['visant', 'share-links', page],
-    queryFn: () => call<Page<ShareLink>>(api.GET('/visant/v1/share-links', { params: { query: { page, limit: 20 } } })),
+    queryFn: () => call(api.GET('/visant/v1/share-links', { params: { query: { page, limit: 20 } } })),
   });
   const revoke = useMutation({
     mutationFn: (id: string) => call(api.DELETE('/visant/v1/share-links/{token}', { params: { path: { token: id } } })),

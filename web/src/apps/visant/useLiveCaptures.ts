@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react';
 import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api, call } from '../../platform/api';
 import { subscribe } from '../../platform/realtime';
-import type { Capture, CaptureEvent, CapturePage } from './types';
+import type { Capture, CapturePage } from '../../api/types';
+
+/** The payload of a capture event on the realtime stream (capture-events.ts on the server): the capture as the API shows it. */
+interface CaptureEvent {
+  type: 'visant.capture.created' | 'visant.capture.evaluated';
+  capture: Capture;
+}
 
 const PAGE_SIZE = 24;
 
@@ -19,7 +25,7 @@ export function useLiveCaptures(deviceId: string) {
     queryKey,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      call<CapturePage>(api.GET('/visant/v1/captures', { params: { query: { device_id: deviceId, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      call(api.GET('/visant/v1/captures', { params: { query: { device_id: deviceId, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 

@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call, fieldError } from '../api';
-import { session, type SessionTokens } from '../session';
+import { session } from '../session';
 import { ErrorMessage } from '../components';
 import { AuthLayout } from './AuthLayout';
 import { PASSWORD_MIN } from './Signup';
@@ -24,7 +24,7 @@ export function AcceptInvite() {
   });
   const accept = useMutation({
     mutationFn: (values: { display_name: string; password: string }) =>
-      call<SessionTokens>(
+      call(
         api.POST('/api/v1/invites/accept', {
           body: { token, ...(values.password ? { password: values.password } : {}), ...(values.display_name.trim() ? { display_name: values.display_name.trim() } : {}) },
         }),

@@ -12,7 +12,7 @@ export function ForgotPassword() {
     validate: { email: (v) => (/^\S+@\S+\.\S+$/.test(v) ? null : 'Enter your email address') },
   });
   const request = useMutation({
-    mutationFn: (values: { email: string }) => call<{ message: string }>(api.POST('/api/v1/auth/password-reset/request', { body: values })),
+    mutationFn: (values: { email: string }) => call(api.POST('/api/v1/auth/password-reset/request', { body: values })),
   });
   return (
     <AuthLayout title="Reset your password" subtitle="We email you a link to choose a new one.">

@@ -8,7 +8,7 @@ import { webApps } from '../../apps';
 
 export function Home() {
   const me = useMe();
-  const resend = useMutation({ mutationFn: () => call<{ message: string }>(api.POST('/api/v1/auth/verify-email/request')) });
+  const resend = useMutation({ mutationFn: () => call(api.POST('/api/v1/auth/verify-email/request')) });
   return (
     <QueryView query={me}>
       {(data) => (

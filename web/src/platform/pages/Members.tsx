@@ -3,9 +3,9 @@ import { Badge, Button, Group, Pagination, Select, Stack, Table, Text, TextInput
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, fieldError } from '../api';
-import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView, SecretOnce } from '../components';
+import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../components';
 import { useSession } from '../useSession';
-import type { CreatedInvite, Invite, Member, Page } from '../types';
+import type { CreatedInvite } from '../../api/types';
 
 const ROLES = ['owner', 'admin', 'editor', 'member', 'viewer'] as const;
 type Role = (typeof ROLES)[number];
@@ -16,7 +16,7 @@ function MembersTable({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
   const members = useQuery({
     queryKey: ['members', page],
-    queryFn: () => call<Page<Member>>(api.GET('/api/v1/members', { params: { query: { page, limit: PAGE_SIZE } } })),
+    queryFn: () => call(api.GET('/api/v1/members', { params: { query: { page, limit: PAGE_SIZE } } })),
   });
   const changeRole = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) => call(api.PATCH('/api/v1/members/{userId}', { params: { path: { userId } }, body: { role } })),
@@ -86,13 +86,13 @@ function MembersTable({ canManage }: { canManage: boolean }) {
 function Invites() {
   const queryClient = useQueryClient();
   const [created, setCreated] = useState<CreatedInvite | null>(null);
-  const invites = useQuery({ queryKey: ['invites'], queryFn: () => call<{ items: Invite[] }>(api.GET('/api/v1/invites')) });
+  const invites = useQuery({ queryKey: ['invites'], queryFn: () => call(api.GET('/api/v1/invites')) });
   const form = useForm({
     initialValues: { email: '', role: 'member' as Role },
     validate: { email: (v) => (/^\S+@\S+\.\S+$/.test(v) ? null : 'Enter the email address to invite') },
   });
   const invite = useMutation({
-    mutationFn: (values: { email: string; role: Role }) => call<CreatedInvite>(api.POST('/api/v1/invites', { body: values })),
+    mutationFn: (values: { email: string; role: Role }) => call(api.POST('/api/v1/invites', { body: values })),
     onSuccess: (result) => {
       setCreated(result);
       form.reset();
@@ -117,9 +117,8 @@ function Invites() {
         </Group>
       </form>
       <ErrorMessage error={invite.error ?? revoke.error} />
-      {created?.token && (
-        <SecretOnce label={`Invitation sent to ${created.email}`} secret={`${window.location.origin}/invite?token=${created.token}`} />
-      )}
+      {/* The invitation's link goes only to the invited address: the answer never carries it. */}
+      {created && <Text role="status">Invitation sent to {created.email}.</Text>}
       <QueryView query={invites} isEmpty={() => pending.length === 0} empty={<EmptyState title="No pending invitations" />}>
         {() => (
           <Table.ScrollContainer minWidth={520}>

@@ -11,6 +11,7 @@ import { AssetLinks } from '../assets/asset-links.js';
 import type { ProductAngle } from '../pipeline/types.js';
 import { ANGLES, PerfumesService, perfumeView } from './perfumes.service.js';
 import { createPerfumeForm, perfumeGender as gender, updatePerfumeForm } from './perfume-form.js';
+import { createdPerfumeResponse, perfumeListResponse, perfumeResponse } from '../responses.js';
 
 const perfumeParams = z.strictObject({ perfumeId: uuid });
 
@@ -36,6 +37,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
       tags,
       consumes: ['multipart/form-data'],
       body: createPerfumeForm.body,
+      response: { 201: createdPerfumeResponse },
       description: 'Create a perfume: multipart with `perfume_name` (2-200, unique in the brand), `perfume_gender` (masculine|feminine|unisex), `front_image` (required) and optional `back_image`, `top_image`, `left_image`, `right_image` (PNG/JPG/WebP, ≤ 5 MB each). 422 MISSING_FRONT_IMAGE without a front image.',
     },
   }, async (request, reply) => {
@@ -58,10 +60,11 @@ export async function perfumesRoutes(root: FastifyInstance) {
         sort: z.enum(['created_at', 'name']).default('created_at'),
         order: z.enum(['asc', 'desc']).default('desc'),
       }),
+      response: { 200: perfumeListResponse },
     },
   }, async (request) => perfumes.list(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.query));
 
-  app.get('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams } }, async (request) =>
+  app.get('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams, response: { 200: perfumeResponse } } }, async (request) =>
     perfumes.getWithCounts(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params.perfumeId),
   );
 
@@ -72,6 +75,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
       params: perfumeParams,
       consumes: ['multipart/form-data'],
       body: updatePerfumeForm.body,
+      response: { 200: perfumeResponse },
       description: 'Update a perfume: multipart with any of `perfume_name`, `perfume_gender`, the five `*_image` files (replacing the stored image), and `remove_images` (comma-separated optional angles: back,top,left,right).',
     },
   }, async (request) => {

@@ -172,6 +172,13 @@ describe('GenAds in the browser', () => {
       // guard learns there is none yet) and the 400 of the logo that was not an image.
       const expected = (e: string) => /status of 404 .*\/genads\/api\/brands\/me\)$/.test(e) || /status of 400 .*\/genads\/api\/brands\/onboard\)$/.test(e);
       assert.deepEqual(page.consoleErrors.filter((e) => !expected(e)), [], 'no console errors besides the expected refusals');
+
+      if (viewport === 'desktop') {
+        // An id that is not this brand's (another organisation's, or none at all) is "not found", in words.
+        await page.goto(`${server.url}/genads/campaigns/00000000-0000-4000-8000-000000000000/results`);
+        await page.getByRole('alert').filter({ hasText: 'Campaign not found' }).waitFor();
+        await checkPage(page, 'genads-campaign-not-found', viewport);
+      }
       await context.close();
     });
   }

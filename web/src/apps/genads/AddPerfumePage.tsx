@@ -7,7 +7,7 @@ import { ErrorMessage, PageTitle } from '../../platform/components';
 import { upload, type UploadProgress } from '../../platform/upload';
 import { apiFieldError, formLevelError } from './errors';
 import { FileField } from './FileField';
-import { checkImage } from './OnboardingPage';
+import { checkImage, IMAGE_TYPES } from './file-checks';
 import type { CreatedPerfume } from './types';
 
 const ANGLES = [
@@ -78,7 +78,7 @@ export function AddPerfumePage() {
                   key={angle}
                   label={`${label} photo`}
                   description={hint}
-                  accept="image/png,image/jpeg,image/webp"
+                  accept={IMAGE_TYPES}
                   required={angle === 'front'}
                   value={form.values.images[angle]}
                   onChange={(f) => form.setFieldValue(`images.${angle}`, f)}

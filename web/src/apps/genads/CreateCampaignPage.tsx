@@ -32,6 +32,19 @@ export function CreateCampaignPage() {
       target_duration: (v) => (Number.isInteger(Number(v)) && Number(v) >= 15 && Number(v) <= 60 ? null : 'A whole number of seconds from 15 to 60'),
     },
   });
+  const createCampaign = (v: typeof form.values) =>
+    call(
+      api.POST('/genads/api/campaigns', {
+        body: {
+          perfume_id: perfumeId,
+          campaign_name: v.campaign_name.trim(),
+          creative_prompt: v.creative_prompt.trim(),
+          selected_style: v.selected_style,
+          target_duration: Number(v.target_duration),
+          num_variations: Number(v.num_variations),
+        },
+      }),
+    );
   // When the campaign was created but its generation could not start, trying again only starts it.
   const created = useRef<{ campaign_id: string } | null>(null);
   const create = useMutation({
@@ -46,19 +59,6 @@ export function CreateCampaignPage() {
       navigate(`/genads/campaigns/${campaign.campaign_id}/progress`);
     },
   });
-  const createCampaign = (v: typeof form.values) =>
-    call(
-        api.POST('/genads/api/campaigns', {
-          body: {
-            perfume_id: perfumeId,
-            campaign_name: v.campaign_name.trim(),
-            creative_prompt: v.creative_prompt.trim(),
-            selected_style: v.selected_style,
-            target_duration: Number(v.target_duration),
-            num_variations: Number(v.num_variations),
-          },
-        }),
-      );
   const fields = ['campaign_name', 'creative_prompt', 'selected_style', 'target_duration', 'num_variations'];
   return (
     <QueryView query={perfume}>

@@ -8,16 +8,8 @@ import { upload, type UploadProgress } from '../../platform/upload';
 import { apiFieldError, formLevelError } from './errors';
 import { FileField } from './FileField';
 import type { OnboardedBrand } from './types';
+import { checkGuidelines, checkImage, GUIDELINE_TYPES, IMAGE_TYPES } from './file-checks';
 
-const MB = 1024 * 1024;
-const IMAGE_TYPES = 'image/png,image/jpeg,image/webp';
-const GUIDELINE_TYPES = '.pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-export function checkImage(file: File | null, required: boolean): string | null {
-  if (!file) return required ? 'Choose an image' : null;
-  if (!/^image\/(png|jpeg|webp)$/.test(file.type)) return 'A PNG, JPG or WebP image';
-  return file.size > 5 * MB ? 'At most 5 MB: scale the image down' : null;
-}
 
 /** The seed's mandatory onboarding: brand name, logo and guidelines, once per organisation. */
 export function OnboardingPage() {
@@ -29,7 +21,7 @@ export function OnboardingPage() {
     validate: {
       brand_name: (v) => (v.trim().length >= 2 && v.trim().length <= 100 ? null : 'Between 2 and 100 characters'),
       logo: (f) => checkImage(f, true),
-      guidelines: (f) => (!f ? 'Choose your brand guidelines (PDF or Word)' : !/\.(pdf|docx)$/i.test(f.name) ? 'A PDF or DOCX document' : f.size > 10 * MB ? 'At most 10 MB' : null),
+      guidelines: checkGuidelines,
     },
   });
   const onboard = useMutation({

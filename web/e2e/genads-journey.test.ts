@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startServer, type RunningServer } from './support/server';
 import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
 import { bottlePhoto, logoPng } from '../../test/apps/genads/support/images';
@@ -24,6 +25,11 @@ declare global {
 
 /** A text field by its label, whether or not the label carries the required-field asterisk. */
 const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
+
+/** A photo PNG cannot compress (random pixels): about 3 bytes a pixel, for a slow upload. */
+function noisePng(size: number): Promise<Buffer> {
+  return sharp(randomBytes(size * size * 3), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+}
 
 /** Choose a file through a FileInput the way a person does: open the picker, pick the file. */
 async function chooseFile(page: Page, label: string, file: { name: string; mimeType: string; buffer: Buffer }) {
@@ -102,7 +108,20 @@ describe('GenAds in the browser', () => {
       await page.locator('label', { hasText: /^Feminine$/ }).click();
       assert.ok(await page.getByRole('radio', { name: 'Feminine' }).isChecked());
       await chooseFile(page, 'Front photo', { name: 'front.png', mimeType: 'image/png', buffer: await bottlePhoto() });
-      await page.getByRole('button', { name: 'Add perfume' }).click();
+      if (viewport === 'desktop') {
+        // A large back photo over a slow uplink: each file shows its own progress while it goes.
+        await chooseFile(page, 'Back photo', { name: 'back.png', mimeType: 'image/png', buffer: await noisePng(700) });
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+        await page.getByRole('button', { name: 'Add perfume' }).click();
+        await page.getByText(/^back\.png: [1-9][0-9]?%$/).waitFor();
+        await page.getByText('front.png: uploaded').waitFor();
+        await checkPage(page, 'genads-add-perfume-uploading', viewport);
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      } else {
+        await page.getByRole('button', { name: 'Add perfume' }).click();
+      }
       await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
       await page.getByRole('heading', { name: 'Nuit Dorée' }).waitFor();
       await page.getByText('No campaigns yet').waitFor();

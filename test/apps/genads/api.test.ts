@@ -311,4 +311,25 @@ describe('genads OpenAPI description', () => {
     }
     assert.deepEqual(doc.paths['/genads/api/perfumes'].post.requestBody.content['multipart/form-data'].schema.properties.perfume_gender.enum, ['masculine', 'feminine', 'unisex']);
   });
+
+  it('declares the body of every JSON answer, so the web client does not see `unknown`', async () => {
+    const doc = (await t.request('GET', '/openapi.json')).json();
+    // Answers without a body: deletions (204) and downloads (302 to a presigned URL).
+    const bodiless = new Set(['delete /genads/api/perfumes/{perfumeId}', 'delete /genads/api/campaigns/{campaignId}', 'get /genads/api/brands/me/logo', 'get /genads/api/brands/me/guidelines', 'get /genads/api/perfumes/{perfumeId}/images/{angle}']);
+    const undeclared: string[] = [];
+    let declared = 0;
+    for (const [path, operations] of Object.entries<Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>(doc.paths)) {
+      if (!path.startsWith('/genads/')) continue;
+      for (const [method, op] of Object.entries(operations)) {
+        if (bodiless.has(`${method} ${path}`)) continue;
+        const ok = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith('2'));
+        if (ok?.[1].content?.['application/json']?.schema) declared++;
+        else undeclared.push(`${method} ${path}`);
+      }
+    }
+    assert.deepEqual(undeclared, []);
+    assert.equal(declared, 15);
+    const progress = doc.paths['/genads/api/generation/campaigns/{id}/progress'].get.responses['200'].content['application/json'].schema;
+    assert.ok(['status', 'progress', 'stage', 'variations_completed', 'num_variations', 'cost', 'error_message'].every((k) => k in progress.properties));
+  });
 });

@@ -4192,11 +4192,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            brand_id: string;
+                            brand_name: string;
+                            /** @description storage key of the logo; GET /genads/api/brands/me/logo downloads it */
+                            brand_logo_url: string;
+                            /** @description storage key of the guidelines; GET /genads/api/brands/me/guidelines downloads it */
+                            brand_guidelines_url: string;
+                            onboarding_completed: boolean;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4228,7 +4240,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            brand_id: string;
+                            brand_name: string;
+                            /** @description storage key of the logo; GET /genads/api/brands/me/logo downloads it */
+                            brand_logo_url: string;
+                            /** @description storage key of the guidelines; GET /genads/api/brands/me/guidelines downloads it */
+                            brand_guidelines_url: string;
+                            onboarding_completed: boolean;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4263,7 +4289,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            brand_id: string;
+                            brand_name: string;
+                            /** @description storage key of the logo; GET /genads/api/brands/me/logo downloads it */
+                            brand_logo_url: string;
+                            /** @description storage key of the guidelines; GET /genads/api/brands/me/guidelines downloads it */
+                            brand_guidelines_url: string;
+                            onboarding_completed: boolean;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4296,7 +4336,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            total_perfumes: number;
+                            total_campaigns: number;
+                            total_cost: number;
+                            completed_campaigns: number;
+                            processing_campaigns: number;
+                            failed_campaigns: number;
+                            pending_campaigns: number;
+                        };
+                    };
                 };
             };
         };
@@ -4325,8 +4375,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description To the logo's presigned URL (Location) */
+                302: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4359,8 +4409,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description To the guidelines' presigned URL (Location) */
+                302: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4403,7 +4453,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            perfumes: {
+                                perfume_id: string;
+                                perfume_name: string;
+                                /** @enum {string} */
+                                perfume_gender: "masculine" | "feminine" | "unisex";
+                                /** @description storage key; GET /genads/api/perfumes/:id/images/front downloads it */
+                                front_image_url: string;
+                                images_count: number;
+                                campaigns_count?: number;
+                                /** @description ISO 8601 date-time */
+                                created_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -4453,11 +4522,29 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            perfume_id: string;
+                            brand_id: string;
+                            perfume_name: string;
+                            /** @enum {string} */
+                            perfume_gender: "masculine" | "feminine" | "unisex";
+                            /** @description storage key; GET /genads/api/perfumes/:id/images/front downloads it */
+                            front_image_url: string;
+                            back_image_url?: string;
+                            top_image_url?: string;
+                            left_image_url?: string;
+                            right_image_url?: string;
+                            images_count: number;
+                            campaigns_count?: number;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4490,7 +4577,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            perfume_id: string;
+                            brand_id: string;
+                            perfume_name: string;
+                            /** @enum {string} */
+                            perfume_gender: "masculine" | "feminine" | "unisex";
+                            /** @description storage key; GET /genads/api/perfumes/:id/images/front downloads it */
+                            front_image_url: string;
+                            back_image_url?: string;
+                            top_image_url?: string;
+                            left_image_url?: string;
+                            right_image_url?: string;
+                            images_count: number;
+                            campaigns_count?: number;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4546,7 +4653,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            perfume_id: string;
+                            brand_id: string;
+                            perfume_name: string;
+                            /** @enum {string} */
+                            perfume_gender: "masculine" | "feminine" | "unisex";
+                            /** @description storage key; GET /genads/api/perfumes/:id/images/front downloads it */
+                            front_image_url: string;
+                            back_image_url?: string;
+                            top_image_url?: string;
+                            left_image_url?: string;
+                            right_image_url?: string;
+                            images_count: number;
+                            campaigns_count?: number;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4563,8 +4690,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted, with its images */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4597,8 +4724,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description To the image's presigned URL (Location) */
+                302: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4642,7 +4769,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                campaign_id: string;
+                                perfume_id: string;
+                                brand_id: string;
+                                campaign_name: string;
+                                /** @enum {string} */
+                                status: "pending" | "processing" | "completed" | "failed";
+                                progress: number;
+                                cost: number;
+                                target_duration: number;
+                                num_variations: number;
+                                selected_variation_index?: number;
+                                /** @description ISO 8601 date-time */
+                                created_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
                 };
             };
         };
@@ -4672,11 +4821,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            perfume_id: string;
+                            brand_id: string;
+                            campaign_name: string;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            progress: number;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4709,7 +4870,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            perfume_id: string;
+                            brand_id: string;
+                            campaign_name: string;
+                            creative_prompt: string;
+                            /** @enum {string} */
+                            selected_style: "gold_luxe" | "dark_elegance" | "romantic_floral";
+                            target_duration: number;
+                            num_variations: number;
+                            selected_variation_index?: number;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            progress: number;
+                            cost: number;
+                            error_message?: string;
+                            /** @description scenes, styleSpec, videoMetadata, costBreakdown, variationPaths and each variation's plan (docs/genads.md) */
+                            campaign_json: unknown;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };
@@ -4727,8 +4912,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted, with its videos */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4765,7 +4950,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            selected_variation_index?: number;
+                            expires_in: number;
+                            variations: ({
+                                variation_index: number;
+                                ready: boolean;
+                                selected?: boolean;
+                                final: {
+                                    path: string;
+                                    /** @description presigned, valid `expires_in` seconds; null once the file is gone */
+                                    url: string | null;
+                                    expired: boolean;
+                                } | null;
+                                draft: {
+                                    [key: string]: {
+                                        path: string;
+                                        /** @description presigned, valid `expires_in` seconds; null once the file is gone */
+                                        url: string | null;
+                                        expired: boolean;
+                                    };
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
@@ -4799,11 +5015,20 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            progress: number;
+                            job_id: string;
+                            progress_url: string;
+                        };
+                    };
                 };
             };
         };
@@ -4837,7 +5062,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            /** @description 0-100 */
+                            progress: number;
+                            stage?: string;
+                            variations_completed: number;
+                            num_variations: number;
+                            cost: number;
+                            error_message?: string;
+                            job_id?: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
@@ -4881,7 +5124,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            campaign_id: string;
+                            perfume_id: string;
+                            brand_id: string;
+                            campaign_name: string;
+                            creative_prompt: string;
+                            /** @enum {string} */
+                            selected_style: "gold_luxe" | "dark_elegance" | "romantic_floral";
+                            target_duration: number;
+                            num_variations: number;
+                            selected_variation_index?: number;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "completed" | "failed";
+                            progress: number;
+                            cost: number;
+                            error_message?: string;
+                            /** @description scenes, styleSpec, videoMetadata, costBreakdown, variationPaths and each variation's plan (docs/genads.md) */
+                            campaign_json: unknown;
+                            /** @description ISO 8601 date-time */
+                            created_at: string;
+                            /** @description ISO 8601 date-time */
+                            updated_at: string;
+                        };
+                    };
                 };
             };
         };

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestMeta, uuid } from '../../../platform/http/schemas.js';
+import { noContent, requestMeta, uuid } from '../../../platform/http/schemas.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
 import { CampaignsService, campaignView } from './campaigns.service.js';
 import { CampaignVideos } from './campaign-videos.js';
+import { campaignListResponse, campaignResponse, campaignVideosResponse, createdCampaignResponse } from '../responses.js';
 
 export const campaignParams = z.strictObject({ campaignId: uuid });
 export const adStyle = z.enum(['gold_luxe', 'dark_elegance', 'romantic_floral']);
@@ -28,6 +29,7 @@ export async function campaignsRoutes(root: FastifyInstance) {
         target_duration: z.number().int().min(15, 'must be 15-60 seconds').max(60, 'must be 15-60 seconds'),
         num_variations: z.number().int().min(1).max(3).default(1),
       }),
+      response: { 201: createdCampaignResponse },
       description: 'Create a campaign for a perfume (status pending). Start it with POST /genads/api/generation/campaigns/:id/generate.',
     },
   }, async (request, reply) => {
@@ -46,14 +48,15 @@ export async function campaignsRoutes(root: FastifyInstance) {
         sort: z.enum(['created_at', 'cost']).default('created_at'),
         order: z.enum(['asc', 'desc']).default('desc'),
       }),
+      response: { 200: campaignListResponse },
     },
   }, async (request) => campaigns.list(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.query));
 
-  app.get('/campaigns/:campaignId', { schema: { tags, params: campaignParams } }, async (request) =>
+  app.get('/campaigns/:campaignId', { schema: { tags, params: campaignParams, response: { 200: campaignResponse } } }, async (request) =>
     campaignView(await campaigns.get(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params.campaignId)),
   );
 
-  app.delete('/campaigns/:campaignId', { schema: { tags, params: campaignParams, description: '204; 409 CAMPAIGN_PROCESSING while it is being generated.' } }, async (request, reply) => {
+  app.delete('/campaigns/:campaignId', { schema: { tags, params: campaignParams, description: '204; 409 CAMPAIGN_PROCESSING while it is being generated.', response: { 204: noContent('Deleted, with its videos') } } }, async (request, reply) => {
     await campaigns.delete(requireGenAds(request, GENADS_ROLES.remove), brandOf(request), request.params.campaignId, requestMeta(request));
     return reply.status(204).send();
   });
@@ -62,6 +65,7 @@ export async function campaignsRoutes(root: FastifyInstance) {
     schema: {
       tags,
       params: campaignParams,
+      response: { 200: campaignVideosResponse },
       description: 'Presigned download URLs (valid 1 hour) for every variation\'s final video and drafts (scene backgrounds, music). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true.',
     },
   }, async (request) => {

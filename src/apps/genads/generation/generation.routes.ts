@@ -6,6 +6,7 @@ import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
 import { campaignParams } from '../campaigns/campaigns.routes.js';
 import { GenerationService } from './generation.service.js';
+import { campaignResponse, generationStartedResponse, progressResponse } from '../responses.js';
 
 const generationParams = z.strictObject({ id: campaignParams.shape.campaignId });
 
@@ -18,13 +19,14 @@ export async function generationRoutes(root: FastifyInstance) {
     schema: {
       tags,
       params: generationParams,
+      response: { 202: generationStartedResponse },
       description: 'Queue the video generation pipeline (202). Progress: GET …/progress, or live on the realtime topic `genads:campaign:<id>`. 409 GENERATION_IN_PROGRESS while running.',
     },
   }, async (request, reply) =>
     reply.status(202).send(await generation.start(requireGenAds(request, GENADS_ROLES.create), brandOf(request), request.params.id, requestMeta(request))),
   );
 
-  app.get('/generation/campaigns/:id/progress', { schema: { tags, params: generationParams, description: 'Status, progress 0-100 and the current stage.' } }, async (request) =>
+  app.get('/generation/campaigns/:id/progress', { schema: { tags, params: generationParams, response: { 200: progressResponse }, description: 'Status, progress 0-100 and the current stage.' } }, async (request) =>
     generation.progress(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params.id),
   );
 
@@ -33,6 +35,7 @@ export async function generationRoutes(root: FastifyInstance) {
       tags,
       params: generationParams,
       body: z.strictObject({ variation_index: z.number().int().min(0) }),
+      response: { 200: campaignResponse },
       description: 'Keep one variation of a completed campaign. 422 VARIATION_NOT_FOUND for an index the campaign does not have.',
     },
   }, async (request) =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestMeta, uuid } from '../../../platform/http/schemas.js';
+import { noContent, requestMeta, uuid } from '../../../platform/http/schemas.js';
 import { badRequest, notFound, unprocessable } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
@@ -11,6 +11,7 @@ import { AssetLinks } from '../assets/asset-links.js';
 import type { ProductAngle } from '../pipeline/types.js';
 import { ANGLES, PerfumesService, perfumeView } from './perfumes.service.js';
 import { createPerfumeForm, perfumeGender as gender, updatePerfumeForm } from './perfume-form.js';
+import { createdPerfumeResponse, perfumeListResponse, perfumeResponse } from '../responses.js';
 
 const perfumeParams = z.strictObject({ perfumeId: uuid });
 
@@ -36,6 +37,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
       tags,
       consumes: ['multipart/form-data'],
       body: createPerfumeForm.body,
+      response: { 201: createdPerfumeResponse },
       description: 'Create a perfume: multipart with `perfume_name` (2-200, unique in the brand), `perfume_gender` (masculine|feminine|unisex), `front_image` (required) and optional `back_image`, `top_image`, `left_image`, `right_image` (PNG/JPG/WebP, ≤ 5 MB each). 422 MISSING_FRONT_IMAGE without a front image.',
     },
   }, async (request, reply) => {
@@ -58,10 +60,11 @@ export async function perfumesRoutes(root: FastifyInstance) {
         sort: z.enum(['created_at', 'name']).default('created_at'),
         order: z.enum(['asc', 'desc']).default('desc'),
       }),
+      response: { 200: perfumeListResponse },
     },
   }, async (request) => perfumes.list(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.query));
 
-  app.get('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams } }, async (request) =>
+  app.get('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams, response: { 200: perfumeResponse } } }, async (request) =>
     perfumes.getWithCounts(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params.perfumeId),
   );
 
@@ -72,6 +75,7 @@ export async function perfumesRoutes(root: FastifyInstance) {
       params: perfumeParams,
       consumes: ['multipart/form-data'],
       body: updatePerfumeForm.body,
+      response: { 200: perfumeResponse },
       description: 'Update a perfume: multipart with any of `perfume_name`, `perfume_gender`, the five `*_image` files (replacing the stored image), and `remove_images` (comma-separated optional angles: back,top,left,right).',
     },
   }, async (request) => {
@@ -87,13 +91,13 @@ export async function perfumesRoutes(root: FastifyInstance) {
     }, requestMeta(request));
   });
 
-  app.delete('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams, description: '204; 409 PERFUME_HAS_CAMPAIGNS while campaigns exist.' } }, async (request, reply) => {
+  app.delete('/perfumes/:perfumeId', { schema: { tags, params: perfumeParams, description: '204; 409 PERFUME_HAS_CAMPAIGNS while campaigns exist.', response: { 204: noContent('Deleted, with its images') } } }, async (request, reply) => {
     await perfumes.delete(requireGenAds(request, GENADS_ROLES.remove), brandOf(request), request.params.perfumeId, requestMeta(request));
     return reply.status(204).send();
   });
 
   app.get('/perfumes/:perfumeId/images/:angle', {
-    schema: { tags, params: z.strictObject({ perfumeId: uuid, angle: z.enum(ANGLES) }), description: 'Redirects (302) to a presigned URL of the image, valid 1 hour; 404 when the perfume has no image at that angle.' },
+    schema: { tags, params: z.strictObject({ perfumeId: uuid, angle: z.enum(ANGLES) }), description: 'Redirects (302) to a presigned URL of the image, valid 1 hour; 404 when the perfume has no image at that angle.', response: { 302: noContent('To the image\'s presigned URL (Location)') } },
   }, async (request, reply) => {
     const p = requireGenAds(request, GENADS_ROLES.read);
     const perfume = await perfumes.get(p, brandOf(request), request.params.perfumeId);

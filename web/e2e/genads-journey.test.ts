@@ -1,0 +1,204 @@
+/**
+ * The GenAds journey in a real browser, at desktop and phone width: sign up → the onboarding
+ * guard → onboard (logo and guidelines) → add a perfume with its front photo → create a short
+ * campaign → watch its generation live (offline providers: FFmpeg scenes, synthesised music)
+ * → keep a variation → download the video. Every page visited is scanned for accessibility
+ * and photographed.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { startServer, type RunningServer } from './support/server';
+import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
+import { bottlePhoto, logoPng } from '../../test/apps/genads/support/images';
+import { buildPdf } from '../../test/apps/genads/support/pdf';
+import { SAMPLE_GUIDELINES } from '../../test/apps/genads/support/documents';
+
+declare global {
+  interface Window {
+    recordProgress?(value: string | null): void;
+  }
+}
+
+/** A text field by its label, whether or not the label carries the required-field asterisk. */
+const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
+
+/** A photo PNG cannot compress (random pixels): about 3 bytes a pixel, for a slow upload. */
+function noisePng(size: number): Promise<Buffer> {
+  return sharp(randomBytes(size * size * 3), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+}
+
+/** Choose a file through a FileInput the way a person does: open the picker, pick the file. */
+async function chooseFile(page: Page, label: string, file: { name: string; mimeType: string; buffer: Buffer }) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: new RegExp(`^${label}( \\*)?$`) }).click()]);
+  await chooser.setFiles(file);
+}
+
+describe('GenAds in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([
+      // The offline pipeline, as fast as it goes: the threshold cut-out (the photos are studio
+      // shots on a plain backdrop) and libx264's fastest preset.
+      startServer({ GENADS_BACKGROUND_REMOVAL: 'threshold', GENADS_X264_PRESET: 'ultrafast' }),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const viewport of Object.keys(viewports) as ViewportName[]) {
+    test(`sign up, onboard, add a perfume, generate a campaign live, keep and download it (${viewport})`, async () => {
+      const context = await browser.newContext({ viewport: viewports[viewport], acceptDownloads: true });
+      context.setDefaultTimeout(30_000);
+      const page = await openPage(context);
+      const suffix = randomBytes(3).toString('hex');
+
+      await page.goto(`${server.url}/signup`);
+      await field(page, 'Studio or company').fill(`Maison ${suffix}`);
+      await field(page, 'Email').fill(`genads-${suffix}@example.test`);
+      await field(page, 'Password').fill('a long password');
+      await page.getByRole('checkbox', { name: 'I accept the terms of service' }).check();
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL(/\/home$/);
+
+      // The guard: no brand yet, so every GenAds page leads to onboarding.
+      await page.getByRole('link', { name: 'Open GenAds' }).click();
+      await page.waitForURL(/\/genads\/onboarding$/);
+      await page.getByRole('heading', { name: 'Set up your brand' }).waitFor();
+      await checkPage(page, 'genads-onboarding', viewport);
+      await page.goto(`${server.url}/genads/perfumes/add`);
+      await page.waitForURL(/\/genads\/onboarding$/);
+
+      // The form checks itself first…
+      await page.getByRole('button', { name: 'Complete onboarding' }).click();
+      await page.getByText('Choose an image').waitFor();
+      await page.getByText('Choose your brand guidelines (PDF or Word)').waitFor();
+      await checkPage(page, 'genads-onboarding-invalid', viewport);
+      // …and the API's refusal of a file appears next to that file, in words.
+      await field(page, 'Brand name').fill(`Maison ${suffix}`);
+      await chooseFile(page, 'Logo', { name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('this is not an image at all') });
+      const guidelines = { name: 'guidelines.pdf', mimeType: 'application/pdf', buffer: buildPdf({ pages: [SAMPLE_GUIDELINES] }) };
+      await chooseFile(page, 'Brand guidelines', guidelines);
+      await page.getByRole('button', { name: 'Complete onboarding' }).click();
+      const logoError = page.locator('.mantine-InputWrapper-error', { hasText: /"logo"/ });
+      await logoError.waitFor();
+      await checkPage(page, 'genads-onboarding-api-error', viewport);
+
+      await chooseFile(page, 'Logo', { name: 'logo.png', mimeType: 'image/png', buffer: await logoPng() });
+      await page.getByRole('button', { name: 'Complete onboarding' }).click();
+      await page.waitForURL(/\/genads$/);
+      await page.getByText('No perfumes yet').waitFor();
+      await checkPage(page, 'genads-dashboard-empty', viewport);
+
+      // A perfume with its front photo; upload progress is shown per file.
+      await page.getByRole('link', { name: 'Add a perfume' }).click();
+      await page.getByRole('heading', { name: 'Add a perfume' }).waitFor();
+      await page.getByRole('button', { name: 'Add perfume' }).click();
+      await page.getByText('Choose an image').waitFor();
+      await checkPage(page, 'genads-add-perfume-invalid', viewport);
+      await field(page, 'Name').fill('Nuit Dorée');
+      await page.locator('label', { hasText: /^Feminine$/ }).click();
+      assert.ok(await page.getByRole('radio', { name: 'Feminine' }).isChecked());
+      await chooseFile(page, 'Front photo', { name: 'front.png', mimeType: 'image/png', buffer: await bottlePhoto() });
+      if (viewport === 'desktop') {
+        // A large back photo over a slow uplink: each file shows its own progress while it goes.
+        await chooseFile(page, 'Back photo', { name: 'back.png', mimeType: 'image/png', buffer: await noisePng(700) });
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+        await page.getByRole('button', { name: 'Add perfume' }).click();
+        await page.getByText(/^back\.png: [1-9][0-9]?%$/).waitFor();
+        await page.getByText('front.png: uploaded').waitFor();
+        await checkPage(page, 'genads-add-perfume-uploading', viewport);
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      } else {
+        await page.getByRole('button', { name: 'Add perfume' }).click();
+      }
+      await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { name: 'Nuit Dorée' }).waitFor();
+      await page.getByText('No campaigns yet').waitFor();
+      // The photo comes through the authenticated image route once it is in view.
+      await page.getByRole('img', { name: 'Nuit Dorée, front' }).waitFor();
+      await checkPage(page, 'genads-perfume', viewport);
+
+      // A short campaign; the keyboard picks the style.
+      await page.getByRole('link', { name: 'Create a campaign' }).click();
+      await page.getByRole('heading', { name: 'New campaign' }).waitFor();
+      await field(page, 'Campaign name').fill('Golden Hour');
+      await field(page, 'Creative brief').fill('too short');
+      await page.getByRole('radio', { name: /^Gold luxe/ }).focus();
+      await page.keyboard.press('ArrowDown');
+      assert.ok(await page.getByRole('radio', { name: /^Dark elegance/ }).isChecked(), 'arrow keys move through the styles');
+      await page.getByRole('textbox', { name: /^Length \(seconds\)/ }).fill('15');
+      await page.getByRole('button', { name: 'Generate the ad' }).click();
+      await page.getByText('Describe the ad in 10 to 2000 characters').waitFor();
+      await checkPage(page, 'genads-create-campaign-invalid', viewport);
+      await field(page, 'Creative brief').fill('Candlelight on black silk, slow and intimate, a night in Paris');
+      await page.getByRole('button', { name: 'Generate the ad' }).click();
+
+      // Live progress from the realtime stream, to the end.
+      await page.waitForURL(/\/genads\/campaigns\/[0-9a-f-]{36}\/progress$/);
+      await page.getByTestId('live-status').filter({ hasText: 'live' }).waitFor();
+      await page.getByTestId('generation-status').filter({ hasText: 'processing' }).waitFor();
+      await checkPage(page, 'genads-progress', viewport);
+      // Every value the percentage shows, as the page changes it (no reload, no polling).
+      const seen: string[] = [(await page.getByTestId('generation-percent').textContent()) ?? ''];
+      await page.exposeFunction('recordProgress', (value: string | null) => seen.push(value ?? ''));
+      await page.getByTestId('generation-percent').evaluate((el) =>
+        new MutationObserver(() => window.recordProgress?.(el.textContent)).observe(el, { characterData: true, childList: true, subtree: true }),
+      );
+      const started = Date.now();
+      await page.getByTestId('generation-status').filter({ hasText: /completed|failed/ }).waitFor({ timeout: 4 * 60_000 });
+      assert.equal((await page.getByTestId('generation-status').textContent())?.trim(), 'completed', (await page.getByRole('alert').textContent().catch(() => '')) ?? '');
+      assert.ok(new Set(seen).size >= 3, `progress moved on the page without a reload: ${seen.join(', ')}`);
+      console.log(`# ${viewport}: generated in ${Math.round((Date.now() - started) / 1000)} s, progress seen ${seen.join(' → ')}`);
+      await page.getByText('Your ad is ready').waitFor();
+      await checkPage(page, 'genads-progress-completed', viewport);
+
+      // Watch the variation, keep it.
+      await page.getByRole('link', { name: 'Choose a variation' }).click();
+      const video = page.getByTestId('variation-video').first();
+      await video.waitFor();
+      await page.waitForFunction((el) => (el as HTMLVideoElement).readyState >= 1 && (el as HTMLVideoElement).duration > 14, await video.elementHandle());
+      await checkPage(page, 'genads-select', viewport);
+      await page.getByRole('button', { name: 'Keep variation 1' }).click();
+
+      // The results: the kept video, and its download.
+      await page.waitForURL(/\/results$/);
+      await page.getByText('Variation 1 (kept)').waitFor();
+      await checkPage(page, 'genads-results', viewport);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-final').click()]);
+      assert.match(download.suggestedFilename(), /\.mp4$/);
+      const bytes = await readFile((await download.path())!);
+      assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp', 'the download is an MP4 file');
+
+      // Back on the perfume, the campaign shows as completed; the dashboard counts it.
+      await page.getByRole('link', { name: '← Campaigns' }).click();
+      await page.getByTestId('campaign-card').filter({ hasText: 'completed' }).waitFor();
+      await page.goto(`${server.url}/genads`);
+      await page.getByTestId('perfume-card').filter({ hasText: '1 campaign' }).waitFor();
+      await page.getByRole('img', { name: 'Nuit Dorée' }).waitFor();
+      await checkPage(page, 'genads-dashboard', viewport);
+      // Expected refusals the browser logs by itself: the brand's 404 before onboarding (how the
+      // guard learns there is none yet) and the 400 of the logo that was not an image.
+      const expected = (e: string) => /status of 404 .*\/genads\/api\/brands\/me\)$/.test(e) || /status of 400 .*\/genads\/api\/brands\/onboard\)$/.test(e);
+      assert.deepEqual(page.consoleErrors.filter((e) => !expected(e)), [], 'no console errors besides the expected refusals');
+
+      if (viewport === 'desktop') {
+        // An id that is not this brand's (another organisation's, or none at all) is "not found", in words.
+        await page.goto(`${server.url}/genads/campaigns/00000000-0000-4000-8000-000000000000/results`);
+        await page.getByRole('alert').filter({ hasText: 'Campaign not found' }).waitFor();
+        await checkPage(page, 'genads-campaign-not-found', viewport);
+      }
+      await context.close();
+    });
+  }
+});

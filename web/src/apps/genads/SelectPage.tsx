@@ -1,0 +1,70 @@
+import { Alert, Anchor, Badge, Button, Card, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, call } from '../../platform/api';
+import { EmptyState, ErrorMessage, PageTitle, QueryView } from '../../platform/components';
+import { useCampaign, useCampaignVideos } from './useCampaign';
+import { VariationVideo } from './VariationVideo';
+
+/** The seed's VideoSelection: watch every variation, keep one. */
+export function SelectPage() {
+  const { campaignId = '' } = useParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const campaign = useCampaign(campaignId);
+  const videos = useCampaignVideos(campaignId);
+  const select = useMutation({
+    mutationFn: (variation_index: number) =>
+      call(api.POST('/genads/api/generation/campaigns/{id}/select-variation', { params: { path: { id: campaignId } }, body: { variation_index } })),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['genads'] });
+      navigate(`/genads/campaigns/${campaignId}/results`);
+    },
+  });
+  return (
+    <QueryView query={campaign}>
+      {(c) => (
+        <Stack>
+          <Anchor component={Link} to={`/genads/perfumes/${c.perfume_id}`} size="sm">← Campaigns</Anchor>
+          <Text className="genads-eyebrow">Choose a variation</Text>
+          <PageTitle>{c.campaign_name}</PageTitle>
+          <hr className="genads-rule" />
+          {c.status !== 'completed' && (
+            <Alert color="blue" title="Not ready yet">
+              Variations can be chosen once generation has completed. <Anchor component={Link} to={`/genads/campaigns/${campaignId}/progress`}>Follow its progress</Anchor>.
+            </Alert>
+          )}
+          <QueryView
+            query={videos}
+            isEmpty={(v) => v.variations.every((x) => !x.ready)}
+            empty={<EmptyState title="No videos yet">The variations appear here once generation has rendered them.</EmptyState>}
+          >
+            {(v) => (
+              <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+                {v.variations.map((x) => (
+                  <Card key={x.variation_index} withBorder className="genads-card" padding="md" data-testid="variation-card">
+                    <Stack>
+                      <Text fw={600} ff="heading" size="lg">
+                        Variation {x.variation_index + 1} {x.selected && <Badge ml="xs" variant="light">kept</Badge>}
+                      </Text>
+                      <VariationVideo url={x.final?.url} expired={x.final?.expired} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />
+                      <Button
+                        onClick={() => select.mutate(x.variation_index)}
+                        disabled={!x.ready || c.status !== 'completed'}
+                        loading={select.isPending && select.variables === x.variation_index}
+                        aria-label={`Keep variation ${x.variation_index + 1}`}
+                      >
+                        Keep this one
+                      </Button>
+                    </Stack>
+                  </Card>
+                ))}
+              </SimpleGrid>
+            )}
+          </QueryView>
+          <ErrorMessage error={select.error} />
+        </Stack>
+      )}
+    </QueryView>
+  );
+}

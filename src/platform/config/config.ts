@@ -49,6 +49,9 @@ const envSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(10000),
   LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  // Login-attempt scores untouched this long are deleted by the hourly sweep. At least 6 hours:
+  // by then the largest score that still matters has decayed (login-throttle.ts).
+  LOGIN_ATTEMPTS_RETENTION_HOURS: z.coerce.number().int().min(6).max(720).default(24),
   // Prometheus /metrics: on by default except in production, where it needs METRICS_TOKEN or METRICS_ENABLED=true.
   METRICS_ENABLED: bool.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
@@ -121,6 +124,8 @@ export type Config = {
   corsOrigins: string[];
   bodyLimitBytes: number;
   rateLimits: { ipPerMinute: number; userPerMinute: number; orgPerMinute: number; loginPerIpPerMinute: number };
+  /** Hours after its last attempt a login_attempts row is deleted by the sweep. */
+  loginAttemptsRetentionHours: number;
   /** /metrics: served at all, and the bearer token scrapers must send (none: open to anyone who reaches it). */
   metrics: { enabled: boolean; token: string | undefined };
   defaultStorageLimitBytes: number;
@@ -242,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       orgPerMinute: e.RATE_LIMIT_ORG_PER_MINUTE,
       loginPerIpPerMinute: e.LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE,
     },
+    loginAttemptsRetentionHours: e.LOGIN_ATTEMPTS_RETENTION_HOURS,
     metrics: {
       enabled: e.METRICS_ENABLED ?? (e.NODE_ENV !== 'production' || e.METRICS_TOKEN !== undefined),
       token: e.METRICS_TOKEN,

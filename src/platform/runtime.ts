@@ -6,6 +6,8 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { migrationSourcesFor } from './db/sources.js';
 import { assertConnectingRoleCanBypassRls } from './db/check-role.js';
+import { ensureTenantLoginRole } from './db/tenant-login-role.js';
+import { openTenantPool } from './db/tenant-pool.js';
 import { TokenService } from './auth/tokens.js';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './http/rate-limiter.js';
 import { createMailer } from './email/create-mailer.js';
@@ -60,6 +62,11 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   try {
     await assertConnectingRoleCanBypassRls(database.pool);
     await migrate(database.pool, migrationSourcesFor(apps), (m) => log.info(m));
+    if (config.databaseAppUrl) {
+      // From here on tenant transactions log in as a role that cannot bypass row-level security.
+      await ensureTenantLoginRole(database.pool, config.databaseAppUrl);
+      await openTenantPool(database, config.databaseAppUrl, config.databasePoolSize);
+    }
     const jwtSecret = await resolveJwtSecret(config);
     const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds, config.supabaseJwtSecret);
     const storage = await createStorage(config, jwtSecret);

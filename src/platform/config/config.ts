@@ -39,6 +39,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // PostgreSQL only: tenant requests log in as this URL's role (no BYPASSRLS), not as DATABASE_URL's owner.
+  DATABASE_APP_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SUPABASE_JWT_SECRET: z.string().min(16).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
@@ -115,6 +117,11 @@ export type Config = {
   };
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL only: the login of tenant traffic, a role without BYPASSRLS that the migrations
+   * create (db/tenant-login-role.ts). Undefined: tenant transactions SET ROLE on the owner's pool.
+   */
+  databaseAppUrl: string | undefined;
   databasePoolSize: number;
   /** Undefined means "embedded mode may generate and keep one in DATA_DIR". */
   jwtSecret: string | undefined;
@@ -211,6 +218,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REALTIME_DRIVER === 'postgres' && !e.DATABASE_URL) {
     throw new ConfigError(['REALTIME_DRIVER: "postgres" needs DATABASE_URL; the embedded database runs in one process, where "memory" is exact']);
   }
+  if (e.DATABASE_APP_URL) {
+    if (!e.DATABASE_URL) {
+      throw new ConfigError(['DATABASE_APP_URL: needs DATABASE_URL; the embedded database has one built-in role (unset DATABASE_APP_URL)']);
+    }
+    const owner = decodeURIComponent(new URL(e.DATABASE_URL).username);
+    const tenant = decodeURIComponent(new URL(e.DATABASE_APP_URL).username);
+    if (!tenant || tenant === owner) {
+      throw new ConfigError([`DATABASE_APP_URL: must name its own role (e.g. postgres://tenantry_tenant:…@host/db), not DATABASE_URL's "${owner}"`]);
+    }
+    if (tenant === 'tenantry_app') {
+      throw new ConfigError(['DATABASE_APP_URL: "tenantry_app" is the group role tenant traffic switches to; name a login role of its own, e.g. tenantry_tenant']);
+    }
+  }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
@@ -234,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     jwtSecret: e.JWT_SECRET,
     supabaseJwtSecret: e.SUPABASE_JWT_SECRET,

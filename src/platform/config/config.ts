@@ -43,6 +43,10 @@ const envSchema = z.object({
   DATABASE_APP_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SUPABASE_JWT_SECRET: z.string().min(16).optional(),
+  // Third-party credentials at rest (secrets/credential-store.ts): the key new values are sealed
+  // with, and earlier keys that still open older values while they are re-sealed.
+  CREDENTIALS_KEY: z.string().optional(),
+  CREDENTIALS_PREVIOUS_KEYS: csv.optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CORS_ORIGINS: csv.default([]),
@@ -126,6 +130,11 @@ export type Config = {
   /** Undefined means "embedded mode may generate and keep one in DATA_DIR". */
   jwtSecret: string | undefined;
   supabaseJwtSecret: string | undefined;
+  /**
+   * AES-256 keys of the credential store: the current one (undefined: generated into
+   * DATA_DIR/credentials-key) and earlier ones that still decrypt.
+   */
+  credentialKeys: { current: Buffer | undefined; previous: Buffer[] };
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   corsOrigins: string[];
@@ -231,6 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(['DATABASE_APP_URL: "tenantry_app" is the group role tenant traffic switches to; name a login role of its own, e.g. tenantry_tenant']);
     }
   }
+  const credentialKeys = {
+    current: e.CREDENTIALS_KEY === undefined ? undefined : credentialKey('CREDENTIALS_KEY', e.CREDENTIALS_KEY),
+    previous: (e.CREDENTIALS_PREVIOUS_KEYS ?? []).map((k, i) => credentialKey(`CREDENTIALS_PREVIOUS_KEYS (entry ${i + 1})`, k)),
+  };
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
@@ -258,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     jwtSecret: e.JWT_SECRET,
     supabaseJwtSecret: e.SUPABASE_JWT_SECRET,
+    credentialKeys,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     corsOrigins: e.CORS_ORIGINS,
@@ -316,4 +330,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
   };
+}
+
+/** A credential-store key: base64 of exactly 32 bytes (AES-256), or the start stops saying how to make one. */
+function credentialKey(name: string, value: string): Buffer {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32 || bytes.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
+    throw new ConfigError([`${name}: must be 32 random bytes in base64 (44 characters): make one with \`openssl rand -base64 32\``]);
+  }
+  return bytes;
 }

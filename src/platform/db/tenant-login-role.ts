@@ -2,6 +2,8 @@ import pg from 'pg';
 import { APP_ROLE } from './tenant.js';
 import { scramSha256Verifier } from './scram-verifier.js';
 
+const ROLE_LOCK_ID = 724_311_002;
+
 /** The login role named in DATABASE_APP_URL, and its password (URL-decoded; may be empty). */
 export function tenantLogin(appUrl: string): { role: string; password: string } {
   const url = new URL(appUrl);
@@ -23,6 +25,9 @@ export async function ensureTenantLoginRole(pool: pg.Pool, appUrl: string): Prom
   const { role, password } = tenantLogin(appUrl);
   const client = await pool.connect();
   try {
+    // Processes starting together (API and workers) take turns: creating and granting a role
+    // are catalog writes that race otherwise.
+    await client.query('select pg_advisory_lock($1)', [ROLE_LOCK_ID]);
     const name = client.escapeIdentifier(role);
     const { rows } = await client.query<{ super: boolean; bypass: boolean; login: boolean; member: boolean }>(
       `select rolsuper as super, rolbypassrls as bypass, rolcanlogin as login, pg_has_role(oid, $2, 'member') as member
@@ -32,7 +37,18 @@ export async function ensureTenantLoginRole(pool: pg.Pool, appUrl: string): Prom
     const existing = rows[0];
     if (!existing) {
       const secret = password ? ` password ${client.escapeLiteral(scramSha256Verifier(password))}` : '';
-      await client.query(`create role ${name} login nosuperuser nobypassrls nocreatedb nocreaterole inherit${secret}`);
+      try {
+        await client.query(`create role ${name} login nosuperuser nobypassrls nocreatedb nocreaterole inherit${secret}`);
+      } catch (err) {
+        if ((err as { code?: string }).code === '42501') {
+          throw new Error(
+            `The role "${role}" of DATABASE_APP_URL does not exist and the owner may not create it (no CREATEROLE). As a superuser, either ` +
+              `ALTER ROLE <owner> CREATEROLE, or create it yourself: CREATE ROLE "${role}" LOGIN NOBYPASSRLS PASSWORD '…'; GRANT ${APP_ROLE} TO "${role}".`,
+            { cause: err },
+          );
+        }
+        throw err;
+      }
       await client.query(`grant ${APP_ROLE} to ${name}`);
       return;
     }
@@ -45,6 +61,7 @@ export async function ensureTenantLoginRole(pool: pg.Pool, appUrl: string): Prom
     if (!existing.login) throw new Error(`The role "${role}" of DATABASE_APP_URL cannot log in: ALTER ROLE "${role}" LOGIN (as a superuser or a role with CREATEROLE).`);
     if (!existing.member) await client.query(`grant ${APP_ROLE} to ${name}`);
   } finally {
+    await client.query('select pg_advisory_unlock($1)', [ROLE_LOCK_ID]).catch(() => {});
     client.release();
   }
 }

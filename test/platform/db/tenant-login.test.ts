@@ -110,6 +110,16 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
     await assert.rejects(tenantDb.selectFrom('login_attempts').selectAll().execute(), /permission denied/);
   });
 
+  it('two processes starting at once both find the role they raced to create', async () => {
+    const racing = `${tenantRole}_race`;
+    await asSuperuser((c) => c.query(`drop role if exists ${c.escapeIdentifier(racing)}`));
+    const pool = t.platform.ctx.database.pool;
+    await Promise.all([ensureTenantLoginRole(pool, urlAs(racing, 'pw one')), ensureTenantLoginRole(pool, urlAs(racing, 'pw one'))]);
+    const member = await asSuperuser(async (c) => (await c.query(`select pg_has_role($1, 'tenantry_app', 'member') as m`, [racing])).rows[0].m);
+    assert.equal(member, true);
+    await asSuperuser((c) => c.query(`drop role ${c.escapeIdentifier(racing)}`));
+  });
+
   it('refuses a DATABASE_APP_URL role that bypasses row-level security, saying what to change', async () => {
     const bypassing = `${tenantRole}_bypass`;
     await asSuperuser((c) => c.query(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${bypassing}') then create role ${c.escapeIdentifier(bypassing)} login bypassrls; end if; end $$`));

@@ -86,6 +86,33 @@ describe('auth', () => {
     });
   });
 
+  describe('last login', () => {
+    it('records the time of every login in last_login_at (not of a refresh), shown in /auth/me and the members list', async () => {
+      const u = await t.signup('last-login');
+      const me = async (token: string) => (await t.request('GET', '/api/v1/auth/me', { token })).json().user.last_login_at as string;
+      const atSignup = await me(u.token);
+      assert.ok(atSignup && !Number.isNaN(Date.parse(atSignup)), `sign-up is a login: ${atSignup}`);
+      const members = (await t.request('GET', '/api/v1/members', { token: u.token })).json();
+      assert.equal(members.items[0].last_login_at, atSignup);
+
+      const refreshed = await t.request('POST', '/api/v1/auth/refresh', { body: { refresh_token: u.refreshToken } });
+      assert.equal(refreshed.statusCode, 200, refreshed.body);
+      assert.equal(await me(refreshed.json().access_token), atSignup, 'a refresh is not a login');
+
+      const res = await login(u.email, u.password);
+      assert.equal(res.statusCode, 200, res.body);
+      const atLogin = await me(res.json().access_token);
+      assert.ok(Date.parse(atLogin) > Date.parse(atSignup), `${atLogin} is after ${atSignup}`);
+
+      assert.equal((await login(u.email, 'wrong password!')).statusCode, 401);
+      assert.equal(await me(res.json().access_token), atLogin, 'a failed login changes nothing');
+
+      const invited = await t.addMember(u, 'viewer', 'last-login-invitee');
+      const listed = (await t.request('GET', '/api/v1/members', { token: u.token })).json().items.find((m: { user_id: string }) => m.user_id === invited.userId);
+      assert.ok(listed.last_login_at, 'accepting an invite logs the new member in');
+    });
+  });
+
   describe('refresh tokens', () => {
     it('rotates: the new pair works, and the old refresh token is single-use', async () => {
       const u = await t.signup('rotate');

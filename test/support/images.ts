@@ -4,7 +4,14 @@ import sharp from 'sharp';
  * Synthetic camera frames for tests: a fixed "scene" (gradient background with a few
  * shapes), optionally with an intruder (a dark block) or a lighting change.
  */
-export async function sceneJpeg(options: { intruder?: { x: number; y: number; w: number; h: number }; brightness?: number; width?: number; height?: number } = {}): Promise<Buffer> {
+export async function sceneJpeg(options: {
+  intruder?: { x: number; y: number; w: number; h: number };
+  brightness?: number;
+  width?: number;
+  height?: number;
+  /** Sensor noise: each seed gives another frame of the same scene (amount: ± grey levels, default 24). */
+  noise?: { seed: number; amount?: number };
+} = {}): Promise<Buffer> {
   const width = options.width ?? 640;
   const height = options.height ?? 480;
   const shapes = [
@@ -22,5 +29,24 @@ export async function sceneJpeg(options: { intruder?: { x: number; y: number; w:
     <rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}</svg>`;
   let img = sharp(Buffer.from(svg));
   if (options.brightness) img = img.modulate({ brightness: options.brightness });
+  if (options.noise) {
+    const { data, info } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const random = mulberry32(options.noise.seed);
+    const amount = options.noise.amount ?? 24;
+    for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((random() * 2 - 1) * amount)));
+    img = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  }
   return img.jpeg({ quality: 85 }).toBuffer();
+}
+
+/** A small seeded PRNG, so a test's noisy frames are the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -1,8 +1,16 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import type { AppCliKit } from '../../platform/apps.js';
 import { importDatalake } from './import/import-datalake.js';
+import { runCamera } from './camera/run-camera.js';
+
+/** A whole number option within bounds (every camera setting has them). */
+const boundedInt = (min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
+  return n;
+};
 
 /** `tenantry visant …`: Visant's operator commands. */
 export function visantCommand(kit: AppCliKit) {
@@ -36,6 +44,42 @@ export function visantCommand(kit: AppCliKit) {
         }
       } finally {
         await platform.close();
+      }
+    });
+  visant
+    .command('camera')
+    .description('run this machine as a Visant camera: capture on the device\'s trigger, queue on disk, upload with the device key (see docs/visant.md, "Running a camera")')
+    .requiredOption('--config <file>', 'the device\'s config file, as Visant gave it at registration (or with a new key)')
+    .option('--source <source>', 'a folder of images, a video device (/dev/video0, v4l2:…, avfoundation:…, dshow:…), an rtsp:// or http(s):// stream, or lavfi:testsrc (default: the config file\'s "source")')
+    .option('--queue <dir>', 'the offline queue folder (default: visant-queue-<device_id> beside the config file)')
+    .option('--queue-max <frames>', 'frames kept while the server is away; beyond that the oldest is dropped', boundedInt(1, 100_000), 500)
+    .option('--ffmpeg <path>', 'the FFmpeg binary, for video devices and streams', 'ffmpeg')
+    .option('--config-refresh <seconds>', 'how often the device\'s configuration is read from the server', boundedInt(1, 3600), 60)
+    .option('--max-retry-delay <seconds>', 'the longest wait between upload retries while the server is away', boundedInt(1, 3600), 60)
+    .action(async (opts: { config: string; source?: string; queue?: string; queueMax: number; ffmpeg: string; configRefresh: number; maxRetryDelay: number }) => {
+      // No platform here: a camera is only a client of a Visant server, with its device key.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        console.log(`${new Date().toISOString()} ${signal}: stopping…`);
+        stop.abort();
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        await runCamera({
+          configFile: opts.config,
+          source: opts.source,
+          queueDir: opts.queue,
+          queueMax: opts.queueMax,
+          ffmpegPath: opts.ffmpeg,
+          configRefreshSeconds: opts.configRefresh,
+          maxRetryDelaySeconds: opts.maxRetryDelay,
+          signal: stop.signal,
+          onEvent: (e) => console.log(`${new Date().toISOString()} ${e.message}`),
+        });
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
       }
     });
   return visant;

@@ -11,7 +11,8 @@ const schema = z.object({
   VISANT_VISION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   VISANT_DEVICE_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(120),
   VISANT_SHARE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(120),
-  VISANT_SIGNUP_URL: z.url().default('https://visant.example/signup'),
+  /** Where the public gallery's "Get Visant" button leads; unset: this instance's own /signup. */
+  VISANT_SIGNUP_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type VisantConfig = {
@@ -19,7 +20,8 @@ export type VisantConfig = {
   vision: { baseUrl: string; apiKey: string | undefined; model: string; timeoutMs: number } | null;
   deviceUploadsPerMinute: number;
   shareViewsPerMinute: number;
-  signupUrl: string;
+  /** null: the instance's own sign-up page (PUBLIC_URL or the request's host, then /signup). */
+  signupUrl: string | null;
 };
 
 /** Visant's own settings, validated at start like the platform's (documented in docs/configuration.md). */
@@ -32,6 +34,6 @@ export const visantSettings = defineAppSettings('VISANT', schema, (e): VisantCon
     vision: e.VISANT_VISION_BASE_URL ? { baseUrl: e.VISANT_VISION_BASE_URL, apiKey: e.VISANT_VISION_API_KEY, model: e.VISANT_VISION_MODEL, timeoutMs: e.VISANT_VISION_TIMEOUT_MS } : null,
     deviceUploadsPerMinute: e.VISANT_DEVICE_UPLOADS_PER_MINUTE,
     shareViewsPerMinute: e.VISANT_SHARE_VIEWS_PER_MINUTE,
-    signupUrl: e.VISANT_SIGNUP_URL,
+    signupUrl: e.VISANT_SIGNUP_URL ?? null,
   };
 });

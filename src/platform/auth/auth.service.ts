@@ -6,7 +6,7 @@ import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound, unauthorized } from '../errors.js';
 import type { Principal } from './principal.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets.js';
-import { issueSession, type SessionTokens } from './sessions.js';
+import { issueSession, recordLogin, type SessionTokens } from './sessions.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -60,6 +60,7 @@ export class AuthService {
       const orgName = input.org_name ?? `${input.display_name ?? email.split('@')[0]}'s workspace`;
       const org = await createOrgWithOwner(tx, { name: orgName, ownerId: user.id, storageLimitBytes: this.ctx.config.defaultStorageLimitBytes });
       await recordAudit(tx, { kind: 'user', userId: user.id, isSuperadmin: false }, { orgId: org.id, action: 'auth.signup', targetType: 'user', targetId: user.id }, meta);
+      await recordLogin(tx, user.id);
       const tokens = await issueSession(this.ctx, tx, { userId: user.id, orgId: org.id, role: 'owner' }, meta);
       const verifyToken = await this.createUserToken(tx, user.id, 'email_verification', VERIFY_TOKEN_TTL_MS);
       return { result: { ...tokens, user: { id: user.id, email: user.email, org_id: org.id, org_name: org.name, role: 'owner' as Role } }, verifyToken };
@@ -99,6 +100,7 @@ export class AuthService {
       }
       if (membership.status === 'suspended') throw forbidden('This organization is suspended: contact support', 'ORG_SUSPENDED');
       await recordAudit(tx, { kind: 'user', userId: user.id, isSuperadmin: false }, { orgId: membership.org_id, action: 'auth.login', targetType: 'user', targetId: user.id }, meta);
+      await recordLogin(tx, user.id);
       const tokens = await issueSession(this.ctx, tx, { userId: user.id, orgId: membership.org_id, role: membership.role }, meta);
       return { ...tokens, user: { id: user.id, email: user.email, org_id: membership.org_id, org_name: membership.name, role: membership.role } };
     });
@@ -191,7 +193,7 @@ export class AuthService {
     return withTenant(this.db, { orgId: principal.orgId, userId: principal.userId }, async (tx) => {
       const user = await tx
         .selectFrom('users')
-        .select(['id', 'email', 'display_name', 'email_verified_at', 'tc_accepted_at', 'is_superadmin', 'created_at'])
+        .select(['id', 'email', 'display_name', 'email_verified_at', 'tc_accepted_at', 'is_superadmin', 'last_login_at', 'created_at'])
         .where('id', '=', principal.userId!)
         .executeTakeFirstOrThrow();
       const org = await tx.selectFrom('orgs').select(['id', 'name', 'slug', 'plan', 'status']).where('id', '=', principal.orgId).executeTakeFirstOrThrow();

@@ -39,3 +39,11 @@ export async function issueSession(
   const access = await ctx.tokens.signAccess({ sub: who.userId, org_id: who.orgId, role: who.role });
   return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: ctx.tokens.accessTtlSeconds };
 }
+
+/**
+ * A user logged in (password, sign-up, invite acceptance: a new session, not a refresh).
+ * Run in the platform's own transaction: tenants may read last_login_at, never write it.
+ */
+export async function recordLogin(tx: Transaction<PlatformTables>, userId: string): Promise<void> {
+  await tx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
+}

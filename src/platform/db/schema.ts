@@ -33,6 +33,8 @@ export interface UsersTable {
   is_superadmin: ColumnType<boolean, boolean | undefined, boolean>;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
   supabase_user_id: string | null;
+  /** migrations/009: set by every login that starts a session (sessions.ts recordLogin). */
+  last_login_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
 import { unauthorized } from '../errors.js';
 import { passwordWork } from '../auth/secrets.js';
+import { appMetrics } from './app-metrics.js';
 
 export interface MetricsOptions {
   /** Off: no /metrics route and nothing collected (the default in production without a token). */
@@ -11,7 +12,7 @@ export interface MetricsOptions {
   token: string | undefined;
 }
 
-/** Prometheus metrics at /metrics: process defaults plus HTTP request counts and latency by route. */
+/** Prometheus metrics at /metrics: process defaults, HTTP request counts and latency by route, and the apps' own (app-metrics.ts). */
 export const metricsPlugin = fp<MetricsOptions>(async (app, options) => {
   if (!options.enabled) return;
   const registry = new Registry();
@@ -56,8 +57,10 @@ export const metricsPlugin = fp<MetricsOptions>(async (app, options) => {
         throw unauthorized('Metrics need "Authorization: Bearer <METRICS_TOKEN>"', 'INVALID_METRICS_TOKEN');
       }
     }
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    // Merged per scrape: apps may add metrics in setup(), after this plugin was registered.
+    const all = Registry.merge([registry, appMetrics(app.ctx)]);
+    reply.header('content-type', all.contentType);
+    return all.metrics();
   });
 }, { name: 'tenantry-metrics' });
 

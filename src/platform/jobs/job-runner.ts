@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { PlatformContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
+import { isRetryable } from '../errors.js';
 import type { JobDefinition, JobProgress, OrgJob, ReportProgressOptions, SystemJob } from './define-job.js';
 import { finishRun, recordProgress, startRun, type JobView } from './job-runs.js';
 
@@ -14,6 +15,15 @@ export class JobAbortedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'JobAbortedError';
+  }
+}
+
+/** A job whose envelope cannot be run: running it again would fail the same way. */
+class UnrunnableJobError extends Error {
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrunnableJobError';
   }
 }
 
@@ -40,18 +50,22 @@ function errorMessage(err: unknown): string {
 /**
  * Run one pg-boss job through its definition: record the attempt, give the handler its
  * progress reporter and abort signal, enforce the timeout, and record the outcome. A thrown
- * error is rethrown so pg-boss applies the retry policy (and the dead letter at the end).
+ * error is rethrown so pg-boss applies the retry policy (and the dead letter at the end);
+ * an error that says it is not retryable (`isRetryable`, e.g. a 4xx AppError) first spends the
+ * job's remaining attempts through `stopRetries`, so it fails at once instead of repeating the
+ * same answer after each retry delay.
  */
 export async function runJob(
   def: JobDefinition<unknown>,
   bossJob: PgBoss.JobWithMetadata<JobEnvelope>,
   ctx: PlatformContext,
   running: Set<AbortController>,
+  stopRetries: (jobId: string) => Promise<void>,
 ): Promise<unknown> {
   const envelope = bossJob.data ?? { orgId: null, data: undefined };
   const orgId = envelope.orgId ?? null;
   if (def.scope === 'org' && (typeof orgId !== 'string' || !UUID.test(orgId))) {
-    throw new Error(`Job ${def.name} ${bossJob.id} has no org id: enqueue org jobs through JobService.enqueue`);
+    throw new UnrunnableJobError(`Job ${def.name} ${bossJob.id} has no org id: enqueue org jobs through JobService.enqueue`);
   }
   const attempt = bossJob.retryCount + 1;
   const maxAttempts = bossJob.retryLimit + 1;
@@ -76,7 +90,7 @@ export async function runJob(
     }
     const parsed = def.schema.safeParse(envelope.data);
     if (!parsed.success) {
-      throw new Error(`Job data no longer matches the schema of ${def.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message}`).join('; ')}`);
+      throw new UnrunnableJobError(`Job data no longer matches the schema of ${def.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message}`).join('; ')}`);
     }
 
     const reportProgress = async (pct: number, stage: string | null = null, options: ReportProgressOptions = {}) => {
@@ -126,7 +140,15 @@ export async function runJob(
     return result;
   } catch (err) {
     const message = errorMessage(err);
-    const final = attempt >= maxAttempts;
+    let final = attempt >= maxAttempts;
+    if (!final && !isRetryable(err)) {
+      try {
+        await stopRetries(bossJob.id);
+        final = true;
+      } catch (e) {
+        log.error({ err: e }, 'could not stop the retries of a job whose error is not retryable');
+      }
+    }
     if (orgId) {
       const view = await withTenant(db, { orgId }, (tx) => finishRun(tx, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
         log.error({ err: e }, 'could not record the job failure');

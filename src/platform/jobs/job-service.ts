@@ -35,6 +35,7 @@ export interface EnqueueOptions {
 /** Org jobs take {orgId, ...data}; system jobs take their data alone. */
 export type EnqueueInput<T> = T extends Record<string, never> ? { orgId?: string } : T & { orgId?: string };
 
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BOSS_STATE: Record<string, JobRunState> = {
   created: 'queued', retry: 'retry', active: 'active', completed: 'completed', cancelled: 'cancelled', failed: 'failed',
@@ -131,6 +132,20 @@ export class JobService {
     }
   }
 
+  /**
+   * Spend the remaining attempts of an active job, so the failure its handler is about to
+   * report is final (and reaches the dead letter) instead of being retried. pg-boss 10 has no
+   * call for this: its failure path retries while retry_count < retry_limit, so this lowers the
+   * limit on the job's row, the one place pg-boss reads it.
+   */
+  private async stopRetries(queue: string, jobId: string): Promise<void> {
+    const table = `${quoteIdentifier(this.deps.config.jobs.schema)}.job`;
+    await this.bossDb!.executeSql(
+      `UPDATE ${table} SET retry_limit = retry_count WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [queue, jobId],
+    );
+  }
+
   private async startWorkers(ctx: PlatformContext) {
     const boss = this.boss!;
     const { config, log } = this.deps;
@@ -141,7 +156,7 @@ export class JobService {
       for (let i = 0; i < concurrency; i++) {
         const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) => {
           try {
-            return await runJob(def, job!, ctx, this.running);
+            return await runJob(def, job!, ctx, this.running, (id) => this.stopRetries(def.name, id));
           } finally {
             // pg-boss 10 waits a whole polling interval after every fetch, even a fruitful one:
             // wake the worker so a busy queue drains at handler speed, not one job per interval.

@@ -39,6 +39,12 @@ export interface ShareTarget {
  * Throw notFound() (http/errors) when the resource is gone: the visitor sees the friendly 404.
  */
 export interface ShareHandler {
+  /**
+   * Called for every visit before the view is counted (and before a password is checked):
+   * throw to refuse it, e.g. tooManyRequests() for a per-visitor limit, and the link keeps
+   * the view. Without it every visit of a live link is admitted.
+   */
+  admit?(link: { linkId: string; orgId: string; app: string }, ctx: PlatformContext, request: FastifyRequest): Promise<void> | void;
   /** The whole HTML document for GET /s/:token. Escape user-written values with escapeHtml. */
   renderHtml?(share: ResolvedShare, ctx: PlatformContext, request: FastifyRequest): Promise<string> | string;
   /** The JSON body for GET /api/s/:token (and /s/:token asked with Accept: application/json). */

@@ -93,6 +93,11 @@ export interface ResolveOptions {
   /** Wrong-password attempts are limited per link and IP. */
   ip: string;
   baseUrl?: string;
+  /**
+   * Asked before the view is counted: throw (e.g. tooManyRequests) to refuse the visit
+   * without using up one of the link's views. The platform passes the app's ShareHandler.admit.
+   */
+  admit?: (link: { linkId: string; orgId: string; app: string }) => Promise<void> | void;
 }
 
 const VIEW_FIELDS = [
@@ -235,6 +240,7 @@ export class ShareService {
    */
   async resolve(token: string, options: ResolveOptions): Promise<ResolvedShare> {
     const row = await this.findUsable(token);
+    await options.admit?.({ linkId: row.id, orgId: row.org_id, app: row.app });
     if (row.password_hash && !(options.unlock && isValidUnlock(row, options.unlock))) {
       if (!options.password) throw sharePasswordRequired();
       // Every guess counts (the limiter has no "peek"), so a correct password is never

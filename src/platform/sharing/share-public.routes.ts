@@ -35,7 +35,13 @@ export async function sharePublicRoutes(root: FastifyInstance, opts: { handlers:
 
   // Browsers prove an earlier correct password with the cookie, API clients with the x-share-unlock header.
   const resolve = (request: FastifyRequest, token: string, password: string | undefined) =>
-    shares.resolve(token, { password, unlock: unlockHeader(request) ?? readCookie(request, UNLOCK_COOKIE), ip: request.ip, baseUrl: publicBaseUrl(request, app.ctx.config) });
+    shares.resolve(token, {
+      password,
+      unlock: unlockHeader(request) ?? readCookie(request, UNLOCK_COOKIE),
+      ip: request.ip,
+      baseUrl: publicBaseUrl(request, app.ctx.config),
+      admit: (link) => opts.handlers.get(link.app)?.admit?.(link, app.ctx, request),
+    });
 
   const renderJson = async (share: ResolvedShare, request: FastifyRequest) => {
     const handler = opts.handlers.get(share.app);
@@ -80,7 +86,13 @@ export async function sharePublicRoutes(root: FastifyInstance, opts: { handlers:
 
   app.get('/api/s/:token', {
     exposeHeadRoute: false,
-    schema: { ...publicRoute, summary: 'Open a share link (counts a view). Password: x-share-password header; the x-share-unlock header it returns opens the link again without the password.', params: tokenParams },
+    schema: {
+      ...publicRoute,
+      summary: 'Open a share link (counts a view). Password: x-share-password header; the x-share-unlock header it returns opens the link again without the password.',
+      params: tokenParams,
+      // Paged shares (a Visant gallery) answer next_cursor; the app reads it from the query.
+      querystring: z.looseObject({ cursor: z.string().max(200).optional().describe('next_cursor of the previous page, for shares that are paged') }),
+    },
   }, async (request, reply) => {
     const password = headerPassword(request);
     const share = await resolve(request, request.params.token, password);
@@ -133,7 +145,8 @@ function sendErrorPage(request: FastifyRequest, reply: FastifyReply, err: unknow
     case 'SHARE_PASSWORD_INVALID':
       return reply.send(sharePasswordPage({ action, error: triedPassword ? 'That password is not right. Try again.' : undefined }));
     case 'RATE_LIMITED':
-      return reply.send(shareErrorPage('Too many attempts', `Too many wrong passwords for this link. Wait ${err.headers?.['retry-after'] ?? 'a minute'} seconds, then try again.`));
+      // The password limiter and an app's visit limit (ShareHandler.admit) both answer 429.
+      return reply.send(shareErrorPage('Too many attempts', `${err.message.replace(/; retry after \d+ s$/, '')}. Wait ${err.headers?.['retry-after'] ?? 'a minute'} seconds, then try again.`));
     default:
       return reply.send(shareErrorPage('Something is wrong with this request', err.message));
   }

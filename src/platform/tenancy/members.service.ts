@@ -7,7 +7,7 @@ import { recordAudit, type RequestMeta } from '../audit/audit.service.js';
 import { ROLE_RANK, hasRole, type Principal } from '../auth/principal.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { hashPassword, hashSecret, newSecret } from '../auth/secrets.js';
-import { issueSession } from '../auth/sessions.js';
+import { issueSession, recordLogin } from '../auth/sessions.js';
 import type { AuthResult } from '../auth/auth.service.js';
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -22,7 +22,7 @@ export class MembersService {
     return withTenant(this.ctx.database.db, p, (tx) =>
       fetchPage(tx.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').where('m.org_id', '=', p.orgId), page, (filtered) =>
         filtered
-          .select(['u.id as user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at as joined_at'])
+          .select(['u.id as user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at as joined_at', 'u.last_login_at'])
           .orderBy('m.created_at', 'asc')
           .orderBy('u.id', 'asc'),
       ),
@@ -227,6 +227,7 @@ export class MembersService {
       const membership = await tx.selectFrom('memberships').select('role').where('org_id', '=', invite.org_id).where('user_id', '=', user.id).executeTakeFirstOrThrow();
       await tx.updateTable('invites').set({ accepted_at: new Date() }).where('id', '=', invite.id).execute();
       await recordAudit(tx, { kind: 'user', userId: user.id, isSuperadmin: false }, { orgId: invite.org_id, action: 'invite.accepted', targetType: 'invite', targetId: invite.id }, meta);
+      await recordLogin(tx, user.id);
       const tokens = await issueSession(this.ctx, tx, { userId: user.id, orgId: invite.org_id, role: membership.role }, meta);
       return { ...tokens, user: { id: user.id, email: user.email, org_id: invite.org_id, org_name: invite.org_name, role: membership.role } };
     });

@@ -35,7 +35,7 @@ describe('visant captures and evaluation', () => {
 
   const upload = async (key: string, body: Record<string, unknown>) => t.request('POST', '/visant/v1/captures', { token: key, body });
 
-  it('accepts a capture from the device key, stores it at the seed path and evaluates it (uncertain without baseline)', async () => {
+  it('accepts a capture from the device key, stores it at the seed path and evaluates it (uncertain: no history yet)', async () => {
     const img = await sceneJpeg();
     const res = await upload(deviceKey, { device_id: 'yard', record_id: 'rec-001', captured_at: '2026-11-01T10:00:00Z', image_base64: img.toString('base64'), trigger_label: 'motion' });
     assert.equal(res.statusCode, 201, res.body);
@@ -46,7 +46,7 @@ describe('visant captures and evaluation', () => {
     const status = await waitForEvaluation(t, deviceKey, 'rec-001');
     assert.equal(status.evaluation_status, 'completed');
     assert.equal(status.state, 'uncertain');
-    assert.match(status.reason, /baseline/);
+    assert.match(status.reason, /^Not enough history yet/);
     const device = (await t.request('GET', '/visant/v1/devices/yard', { token: owner.token })).json();
     assert.equal(device.online, true, 'an upload marks the device as seen');
   });
@@ -187,8 +187,17 @@ describe('visant captures and evaluation', () => {
     assert.match(html.body, /Back &lt;b&gt;yard&lt;\/b&gt;/);
     assert.doesNotMatch(html.body, /<b>yard<\/b>/);
     assert.match(html.body, /Powered by Visant/);
-    assert.match(html.body, /Get Visant/);
+    assert.match(html.body, /<a class="button" href="http:\/\/[^"/]+\/signup">Get Visant<\/a>/, 'without VISANT_SIGNUP_URL, "Get Visant" leads to this instance\'s sign-up page');
+    assert.match(html.body, /<a href="https:\/\/wa\.me\/\?text=[^"]+" target="_blank" rel="noopener noreferrer">WhatsApp<\/a>/);
+    assert.match(html.body, /https:\/\/www\.facebook\.com\/sharer\/sharer\.php\?u=http%3A%2F%2F[^"]+%2Fs%2F/);
+    assert.doesNotMatch(html.body, /<script/i, 'share buttons are plain links, no third-party scripts');
+    assert.doesNotMatch(html.body, /mark a capture|marked normal|baseline/i, 'visitors read reasons written for them, not the owner\'s instructions');
     const json = (await t.request('GET', `/api/s/${token}`)).json();
+    assert.match(json.get_visant_url, /^http:\/\/[^/]+\/signup$/);
+    const reasons = new Map(json.captures.map((c: { record_id: string; reason: string }) => [c.record_id, c.reason]));
+    assert.equal(reasons.get('rec-001'), 'Not judged yet: the camera is still learning what its view usually looks like.');
+    assert.match(String(reasons.get('rec-003')), /^Something looks different from the usual view, most of all in the /);
+    assert.equal(json.next_cursor, null, 'one page holds them all');
     const shown = json.captures.map((c: { record_id: string }) => c.record_id);
     assert.ok(!shown.includes('no-image-yet'), 'pending captures are not shown');
     assert.ok(shown.includes('rec-003'));
@@ -213,6 +222,7 @@ describe('visant captures and evaluation', () => {
     const upd = await t.request('PUT', `/visant/v1/share-links/${created.token}`, { token: owner.token, body: { expires_in_days: 1, password: null } });
     assert.equal(upd.statusCode, 200, upd.body);
     assert.equal(upd.json().has_password, false);
+    assert.equal(upd.json().device_id, 'yard', 'PUT answers the device the link belongs to');
     assert.equal((await t.request('DELETE', `/visant/v1/share-links/${created.token}`, { token: other.token })).statusCode, 404);
     assert.equal((await t.request('DELETE', `/visant/v1/share-links/${created.token}`, { token: owner.token })).statusCode, 204);
     assert.equal((await t.request('GET', `/api/s/${created.token}`)).statusCode, 404);

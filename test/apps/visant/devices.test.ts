@@ -1,7 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { visantApp } from '../../../src/apps/visant/index.js';
+import { importDatalake } from '../../../src/apps/visant/import/import-datalake.js';
+import { sceneJpeg } from '../../support/images.js';
 
 describe('visant devices', () => {
   let t: TestPlatform;
@@ -122,5 +127,104 @@ describe('visant devices', () => {
     const res = await t.request('GET', '/visant/v1/devices', { token: reg.api_key });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().code, 'DEVICE_KEY_NOT_ALLOWED');
+  });
+
+  const upload = async (key: string, deviceId: string, recordId: string, extra: Record<string, unknown> = {}) =>
+    t.request('POST', '/visant/v1/captures', { token: key, body: { device_id: deviceId, record_id: recordId, image_base64: (await sceneJpeg({ width: 160, height: 120 })).toString('base64'), ...extra } });
+  const auditActions = async (token: string, action: string) =>
+    ((await t.request('GET', `/api/v1/audit?action=${action}`, { token })).json().items as { action: string }[]).map((e) => e.action);
+
+  it('issues a key for a camera brought in by the datalake import, owner or admin only, audited', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'visant-keys-'));
+    try {
+      const day = path.join(root, 'imported-cam', '2025', '10', '30');
+      await mkdir(day, { recursive: true });
+      await writeFile(path.join(day, '20251030_101500.jpg'), await sceneJpeg({ width: 160, height: 120 }));
+      await importDatalake(t.platform.ctx, root, owner.orgId);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+    const again = await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'imported-cam' } });
+    assert.equal(again.statusCode, 409, 'registering it again still conflicts: the device exists');
+
+    const editor = await t.addMember(owner, 'editor', 'key-editor');
+    const byEditor = await t.request('POST', '/visant/v1/devices/imported-cam/key', { token: editor.token });
+    assert.equal(byEditor.statusCode, 403, byEditor.body);
+    assert.equal((await t.request('POST', '/visant/v1/devices/imported-cam/key', { token: other.token })).statusCode, 404, "another org's owner");
+
+    const first = await t.request('POST', '/visant/v1/devices/imported-cam/key', { token: owner.token });
+    assert.equal(first.statusCode, 201, first.body);
+    const issued = first.json();
+    assert.match(issued.api_key, /^tnt_/);
+    assert.equal(JSON.parse(issued.config_file.content).api_key, issued.api_key);
+    assert.match(issued.qr_code, /^data:image\/png;base64,/);
+    const up = await upload(issued.api_key, 'imported-cam', 'imported-cam-live-1');
+    assert.equal(up.statusCode, 201, up.body);
+
+    const admin = await t.addMember(owner, 'admin', 'key-admin');
+    const second = await t.request('POST', '/visant/v1/devices/imported-cam/key', { token: admin.token });
+    assert.equal(second.statusCode, 201, second.body);
+    assert.equal((await upload(issued.api_key, 'imported-cam', 'imported-cam-live-2')).statusCode, 401, 'the earlier key is revoked');
+    assert.equal((await upload(second.json().api_key, 'imported-cam', 'imported-cam-live-3')).statusCode, 201);
+    assert.deepEqual(await auditActions(owner.token, 'visant.device_key_issued'), ['visant.device_key_issued', 'visant.device_key_issued']);
+  });
+
+  it('reactivates a deactivated device with a new key; the old key stays revoked', async () => {
+    const reg = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'comeback-cam' } })).json();
+    assert.equal((await t.request('DELETE', '/visant/v1/devices/comeback-cam', { token: owner.token })).statusCode, 200);
+    const keyWhileInactive = await t.request('POST', '/visant/v1/devices/comeback-cam/key', { token: owner.token });
+    assert.equal(keyWhileInactive.statusCode, 409);
+    assert.equal(keyWhileInactive.json().code, 'DEVICE_INACTIVE');
+    assert.match(keyWhileInactive.json().error, /reactivate/);
+    const viaPut = await t.request('PUT', '/visant/v1/devices/comeback-cam', { token: owner.token, body: { status: 'active' } });
+    assert.equal(viaPut.statusCode, 409);
+    assert.match(viaPut.json().error, /\/reactivate/);
+
+    const editor = await t.addMember(owner, 'editor', 'react-editor');
+    assert.equal((await t.request('POST', '/visant/v1/devices/comeback-cam/reactivate', { token: editor.token })).statusCode, 403);
+    assert.equal((await t.request('POST', '/visant/v1/devices/comeback-cam/reactivate', { token: other.token })).statusCode, 404);
+    const res = await t.request('POST', '/visant/v1/devices/comeback-cam/reactivate', { token: owner.token });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().device.status, 'active');
+    assert.equal((await upload(reg.api_key, 'comeback-cam', 'comeback-1')).statusCode, 401, 'the key revoked at deactivation stays revoked');
+    assert.equal((await upload(res.json().api_key, 'comeback-cam', 'comeback-2')).statusCode, 201);
+    const twice = await t.request('POST', '/visant/v1/devices/comeback-cam/reactivate', { token: owner.token });
+    assert.equal(twice.statusCode, 409);
+    assert.equal(twice.json().code, 'DEVICE_ACTIVE');
+    assert.deepEqual(await auditActions(owner.token, 'visant.device_reactivated'), ['visant.device_reactivated']);
+  });
+
+  it("lets a device key read its own configuration, not change it, not another device's", async () => {
+    const mine = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'config-cam', config: { trigger: { enabled: true, interval_seconds: 20 } } } })).json();
+    await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'neighbour-cam' } });
+    const own = await t.request('GET', '/visant/v1/devices/config-cam/config', { token: mine.api_key });
+    assert.equal(own.statusCode, 200, own.body);
+    assert.deepEqual(own.json().trigger, { enabled: true, interval_seconds: 20 });
+    const neighbour = await t.request('GET', '/visant/v1/devices/neighbour-cam/config', { token: mine.api_key });
+    assert.equal(neighbour.statusCode, 404, neighbour.body);
+    const otherOrg = await t.request('GET', '/visant/v1/devices/camera-01/config', { token: mine.api_key });
+    assert.equal(otherOrg.statusCode, 404);
+    const change = await t.request('PUT', '/visant/v1/devices/config-cam/config', { token: mine.api_key, body: { trigger: { enabled: false, interval_seconds: 20 } } });
+    assert.equal(change.statusCode, 403);
+    assert.equal(change.json().code, 'DEVICE_KEY_NOT_ALLOWED');
+  });
+
+  it('refuses captures while the trigger is disabled, and keeps the version a camera reports', async () => {
+    const cam = (await t.request('POST', '/visant/v1/devices', { token: owner.token, body: { device_id: 'paused-cam' } })).json();
+    const ok = await upload(cam.api_key, 'paused-cam', 'paused-1', { device_version: 'tenantry-camera/1.2.3' });
+    assert.equal(ok.statusCode, 201, ok.body);
+    const status = (await t.request('GET', '/visant/v1/devices/paused-cam/status', { token: owner.token })).json();
+    assert.equal(status.device_version, 'tenantry-camera/1.2.3');
+    assert.equal((await upload(cam.api_key, 'paused-cam', 'paused-bad', { device_version: 'x'.repeat(51) })).statusCode, 400);
+
+    await t.request('PUT', '/visant/v1/devices/paused-cam/config', { token: owner.token, body: { trigger: { enabled: false, interval_seconds: 60 } } });
+    for (const token of [cam.api_key, owner.token]) {
+      const refused = await upload(token, 'paused-cam', `paused-2-${token === owner.token ? 'owner' : 'key'}`);
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json().code, 'TRIGGER_DISABLED');
+      assert.match(refused.json().error, /trigger is disabled.*PUT \/visant\/v1\/devices\/paused-cam\/config/);
+    }
+    await t.request('PUT', '/visant/v1/devices/paused-cam/config', { token: owner.token, body: { trigger: { enabled: true, interval_seconds: 60 } } });
+    assert.equal((await upload(cam.api_key, 'paused-cam', 'paused-3')).statusCode, 201);
   });
 });

@@ -8,17 +8,60 @@ import { fingerprint } from '../../../src/apps/visant/evaluation/fingerprint.js'
 import { OpenAiCompatibleChat } from '../../../src/platform/ai/openai-chat.js';
 import { sceneJpeg } from '../../support/images.js';
 
-async function input(image: Buffer, baseline: Buffer[]) {
-  return { image, contentType: 'image/jpeg', fingerprint: await fingerprint(image), normalDescription: 'An empty yard', baseline: await Promise.all(baseline.map(fingerprint)) };
+async function input(image: Buffer, baseline: Buffer[], history: Buffer[] = []) {
+  return {
+    image,
+    contentType: 'image/jpeg',
+    fingerprint: await fingerprint(image),
+    normalDescription: 'An empty yard',
+    baseline: await Promise.all(baseline.map((b) => fingerprint(b))),
+    history: await Promise.all(history.map((h) => fingerprint(h))),
+  };
 }
+
+/** Frames of the same scene with their own sensor noise. */
+const noisy = (seed: number, extra: Parameters<typeof sceneJpeg>[0] = {}) => sceneJpeg({ ...extra, noise: { seed } });
+const INTRUDER = { x: 0.3, y: 0.15, w: 0.3, h: 0.6 };
 
 describe('offline baseline evaluator', () => {
   const evaluator = new BaselineEvaluator();
 
-  it('answers uncertain, with a reason, while no baseline exists', async () => {
-    const r = await evaluator.evaluate(await input(await sceneJpeg(), []));
+  it('answers uncertain, saying when judging starts, while it has neither marked normals nor enough history', async () => {
+    const r = await evaluator.evaluate(await input(await sceneJpeg(), [], [await noisy(1), await noisy(2)]));
     assert.equal(r.state, 'uncertain');
-    assert.match(r.reason, /mark a few captures/);
+    assert.equal(r.details.basis, 'not_enough_history');
+    assert.match(r.reason, /^Not enough history yet: this camera has 2 earlier captures, and it starts judging by itself once it has 3\. .*mark a capture/);
+  });
+
+  it('learns the scene from recent captures: noisy normal frames are normal, an intruder is abnormal', async () => {
+    const history = [await noisy(1), await noisy(2), await noisy(3)];
+    const normal = await evaluator.evaluate(await input(await noisy(4), [], history));
+    assert.equal(normal.state, 'normal', normal.reason);
+    assert.equal(normal.details.basis, 'learned_background');
+    assert.equal(normal.details.history_size, 3);
+    assert.match(normal.reason, /the scene learned from this camera's last 3 captures/);
+    const intruder = await evaluator.evaluate(await input(await noisy(5, { intruder: INTRUDER }), [], history));
+    assert.equal(intruder.state, 'abnormal', intruder.reason);
+    assert.ok(intruder.score > 0.6, `score ${intruder.score}`);
+    assert.match(intruder.reason, /^The scene has changed: .*learned from this camera's last 3 captures/);
+  });
+
+  it('is not poisoned by an odd abnormal frame in the history', async () => {
+    const history = [await noisy(11), await noisy(12, { intruder: INTRUDER }), await noisy(13), await noisy(14)];
+    const normal = await evaluator.evaluate(await input(await noisy(15), [], history));
+    assert.equal(normal.state, 'normal', normal.reason);
+    const again = await evaluator.evaluate(await input(await noisy(16, { intruder: INTRUDER }), [], history));
+    assert.equal(again.state, 'abnormal', `the same intruder is still a change: ${again.reason}`);
+  });
+
+  it('prefers captures marked normal over the learned scene', async () => {
+    // The history shows a scene that changed (a dark block everywhere); the marked normal is the empty scene.
+    const changed = { x: 0.05, y: 0.05, w: 0.9, h: 0.5 };
+    const history = [await noisy(21, { intruder: changed }), await noisy(22, { intruder: changed }), await noisy(23, { intruder: changed })];
+    const r = await evaluator.evaluate(await input(await noisy(24, { intruder: changed }), [await sceneJpeg()], history));
+    assert.equal(r.details.basis, 'marked_normals');
+    assert.notEqual(r.state, 'normal', r.reason);
+    assert.match(r.reason, /marked normal/);
   });
 
   it('judges the same scene under other lighting as normal', async () => {
@@ -82,6 +125,9 @@ describe('hosted vision evaluator (OpenAI-compatible fake)', () => {
     assert.equal(r.state, 'abnormal');
     assert.equal(r.score, 0.91);
     assert.equal(r.details.attempts, 2);
+    assert.equal(r.details.basis, 'hosted_model');
+    assert.equal(r.reason, 'A person is standing by the gate. (judged by the hosted vision model)');
+    assert.equal(r.details.model_reason, 'A person is standing by the gate.');
     const last = seen.at(-1)!;
     assert.equal(last.auth, 'Bearer sk-test');
     assert.equal(last.body.model, 'gpt-4o-mini');

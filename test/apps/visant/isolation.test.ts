@@ -46,7 +46,9 @@ describe('visant tenant isolation', () => {
         { method: 'PUT', url: (i) => `/visant/v1/share-links/${i.shareToken}`, body: { max_views: 1 } },
         { method: 'DELETE', url: (i) => `/visant/v1/share-links/${i.shareToken}` },
         { method: 'DELETE', url: (i) => `/visant/v1/captures/${i.capture}` },
+        { method: 'POST', url: (i) => `/visant/v1/devices/${i.device}/key`, ownerStatus: 201 },
         { method: 'DELETE', url: (i) => `/visant/v1/devices/${i.device}`, ownerStatus: 200 },
+        { method: 'POST', url: (i) => `/visant/v1/devices/${i.device}/reactivate`, ownerStatus: 200 },
       ],
     });
   });

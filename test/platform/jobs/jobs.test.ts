@@ -7,7 +7,7 @@ import { startTestPlatform, type TestPlatform, type TestUser } from '../../suppo
 import { defineJob, type JobDefinition } from '../../../src/platform/jobs/define-job.js';
 import type { JobView } from '../../../src/platform/jobs/job-runs.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
-import { AppError } from '../../../src/platform/errors.js';
+import { AppError, badRequest } from '../../../src/platform/errors.js';
 import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
 
 // Queue names are unique per run: test files may share one PostgreSQL database.
@@ -81,7 +81,23 @@ const failingJob = defineJob({
   },
 });
 
-const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob] as JobDefinition<unknown>[] };
+const refusedStarts: number[] = [];
+const refusedJob = defineJob({
+  name: name('refused'),
+  schema: z.object({ retryable: z.boolean() }),
+  retryLimit: 3,
+  retryDelaySeconds: 0,
+  retryBackoff: false,
+  handler: async (_ctx, job) => {
+    refusedStarts.push(job.attempt);
+    // A 4xx AppError is not retryable by default; the control case says otherwise explicitly.
+    throw job.data.retryable
+      ? new AppError(400, 'INPUT_REFUSED', 'the input was refused (retryable)', undefined, undefined, { retryable: true })
+      : badRequest('the input was refused', undefined, 'INPUT_REFUSED');
+  },
+});
+
+const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob, refusedJob] as JobDefinition<unknown>[] };
 const fastJobsEnv = { JOB_POLL_INTERVAL_SECONDS: '0.5', JOB_MAINTENANCE_INTERVAL_SECONDS: '1' };
 
 describe('background jobs', () => {
@@ -196,6 +212,22 @@ describe('background jobs', () => {
     assert.equal(done.attempts, 2);
     assert.equal(done.error, 'the remote service said no');
     assert.ok(done.finished_at);
+  });
+
+  it('fails a job at once when its error is not retryable, and retries one that says it is', async () => {
+    const { jobs } = t.platform.ctx;
+    refusedStarts.length = 0;
+    const id = await jobs.enqueue(refusedJob, { orgId: alice.orgId, retryable: false });
+    const done = await waitForState(t, alice, id, ['failed']);
+    assert.equal(done.attempts, 1, 'no retry of an error that says retrying cannot help');
+    assert.equal(done.error, 'the input was refused');
+    assert.equal((await jobs.queue.getJobById(refusedJob.name, id))?.state, 'failed', 'pg-boss agrees: failed, not retry');
+
+    refusedStarts.length = 0;
+    const control = await jobs.enqueue(refusedJob, { orgId: alice.orgId, retryable: true });
+    const controlDone = await waitForState(t, alice, control, ['failed'], 30_000);
+    assert.equal(controlDone.attempts, 4, 'an error marked retryable spends every attempt');
+    assert.deepEqual(refusedStarts, [1, 2, 3, 4]);
   });
 
   it('enqueues inside a caller\'s transaction: nothing on rollback, the job on commit', async () => {

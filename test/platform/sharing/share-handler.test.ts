@@ -5,7 +5,7 @@ import type { TenantryApp } from '../../../src/platform/apps.js';
 import type { ResolvedShare } from '../../../src/platform/sharing/share-handler.js';
 import { escapeHtml, renderPage } from '../../../src/platform/sharing/html.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
-import { notFound } from '../../../src/platform/errors.js';
+import { notFound, tooManyRequests } from '../../../src/platform/errors.js';
 
 /**
  * Apps plug their own pages into /s/:token. This fake "gallery" app reads the org name
@@ -25,6 +25,10 @@ function galleryApp(seen: ResolvedShare[]): TenantryApp {
       },
       renderJson(share) {
         return { gallery: share.resourceId, photos: [`${share.resourceId}-1.jpg`], filters: share.filters };
+      },
+      // Refuses visits that say x-closed: yes (as a visit limit would), before the view counts.
+      admit(link, _ctx, request) {
+        if (request.headers['x-closed'] === 'yes') throw tooManyRequests(7, `Gallery ${link.app} is resting`);
       },
       authorizeCreate(_principal, target) {
         if (target.resourceId.startsWith('not-mine')) throw notFound('Gallery');
@@ -62,6 +66,21 @@ describe('app share handlers', () => {
 
     const json = await t.request('GET', `/api/s/${link.token}`);
     assert.deepEqual(json.json(), { gallery: 'summer', photos: ['summer-1.jpg'], filters: { tag: 'beach' } });
+  });
+
+  it('lets the app refuse a visit before the view is counted (admit), as a page and as JSON', async () => {
+    const link = (await create({ app: 'gallery', resource_id: 'busy', max_views: 2 })).json();
+    const views = async () => (await t.db.selectFrom('share_links').select('view_count').where('id', '=', link.id).executeTakeFirstOrThrow()).view_count;
+    const refused = await t.request('GET', `/api/s/${link.token}`, { headers: { 'x-closed': 'yes' } });
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.equal(refused.headers['retry-after'], '7');
+    const page = await t.request('GET', `/s/${link.token}`, { headers: { 'x-closed': 'yes' } });
+    assert.equal(page.statusCode, 429);
+    assert.match(page.body, /Gallery gallery is resting\. Wait 7 seconds, then try again\./);
+    assert.equal(await views(), 0, 'refused visits use up no view');
+    assert.equal((await t.request('GET', `/api/s/${link.token}`)).statusCode, 200);
+    assert.equal((await t.request('GET', `/api/s/${link.token}`)).statusCode, 200);
+    assert.equal(await views(), 2, 'both of the link\'s views went to admitted visits');
   });
 
   it('shows the friendly 404 when the app reports its resource gone', async () => {

@@ -14,7 +14,10 @@ export interface paths {
         /** Open a share link (counts a view). Password: x-share-password header; the x-share-unlock header it returns opens the link again without the password. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description next_cursor of the previous page, for shares that are paged */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     token: string;
@@ -2663,6 +2666,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/visant/v1/devices/{id}/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Issue a new key for an active device (an imported camera has none): every earlier key of the device stops working. Answers the key, config file and QR code, shown only once, like registration. Owner or admin. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visant/v1/devices/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Make a deactivated or transferred device active again, with a new key (shown only once, with its config file and QR code). Owner or admin. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/visant/v1/devices/{id}/status": {
         parameters: {
             query?: never;
@@ -2705,6 +2780,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A device's configuration: for people (viewer), and for the device's own key (another device's answers 404). */
         get: {
             parameters: {
                 query?: never;
@@ -2800,7 +2876,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** @description Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed's form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image. */
+        /** @description Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed's form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". While the device's trigger is disabled (config `trigger.enabled: false`), captures are refused: 409 TRIGGER_DISABLED. Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image. */
         post: {
             parameters: {
                 query?: never;

@@ -21,6 +21,7 @@ const captureFields = z.strictObject({
   record_id: recordIdSchema.optional(),
   captured_at: isoDate.optional(),
   trigger_label: z.string().trim().max(100).optional(),
+  device_version: z.string().trim().min(1).max(50).optional().describe('the camera\'s software version: kept on the device (GET /devices/{id}/status shows it)'),
   metadata: z.record(z.string(), z.unknown()).optional(),
   image_to_follow: z.boolean().optional().describe('true: the image is not in this request but will be attached with POST /captures/{record_id}/image; the capture waits as evaluation_status "awaiting_image"'),
 });
@@ -42,7 +43,7 @@ export async function capturesRoutes(root: FastifyInstance, opts: { config: Visa
     bodyLimit: JSON_BODY_LIMIT,
     schema: {
       tags,
-      description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image.',
+      description: 'Upload a capture with the device key (or as an editor). JSON with `image_base64` (the seed\'s form), or multipart/form-data with the fields and a file part `image`. Answers 201 with evaluation_status "pending". While the device\'s trigger is disabled (config `trigger.enabled: false`), captures are refused: 409 TRIGGER_DISABLED. Without an image: 400 IMAGE_REQUIRED, unless `image_to_follow` is true; the capture then waits as "awaiting_image" until POST /captures/{record_id}/image.',
     },
   }, async (request, reply) => {
     const p = requireCaptureClient(request);

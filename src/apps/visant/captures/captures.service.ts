@@ -33,6 +33,8 @@ export interface CaptureInput {
   record_id?: string;
   captured_at?: string;
   trigger_label?: string;
+  /** The camera's software version, kept on its device row. */
+  device_version?: string;
   metadata?: Record<string, unknown>;
   /** The client will attach the image later (POST /v1/captures/{id}/image); without it a capture needs its image now. */
   image_to_follow?: boolean;
@@ -70,11 +72,19 @@ export class CapturesService {
       );
     }
     const device = await this.deviceForWrite(p, input.device_id);
+    // The trigger is the device's: while it is off, the device takes no captures, whoever sends them.
+    if (device.config.trigger?.enabled === false) {
+      throw conflict(
+        `Captures are paused for device "${device.device_id}": its trigger is disabled. Enable it with PUT /visant/v1/devices/${device.device_id}/config {"trigger": {"enabled": true, …}}`,
+        'TRIGGER_DISABLED',
+      );
+    }
     const wait = await this.ctx.rateLimiter.check(`visant-device:${device.id}`, this.config.deviceUploadsPerMinute);
     if (wait) throw tooManyRequests(wait, 'This device is uploading too fast');
     const prepared = image ? await prepareCapture(image) : null;
     const { image_to_follow: _imageToFollow, ...fields } = input;
-    const capture = await this.storeCapture(p, device, fields, prepared, { seenFromIp: p.kind === 'api_key' ? (meta.ip ?? null) : null });
+    const { device_version: deviceVersion, ...captureFields } = fields;
+    const capture = await this.storeCapture(p, device, captureFields, prepared, { seenFromIp: p.kind === 'api_key' ? (meta.ip ?? null) : null, deviceVersion });
     const view = await this.view(capture);
     await publishCapture(this.ctx, p.orgId, 'visant.capture.created', view);
     return view;
@@ -89,9 +99,9 @@ export class CapturesService {
   async storeCapture(
     p: Principal,
     device: { id: string; device_id: string },
-    input: Omit<CaptureInput, 'device_id' | 'image_to_follow'>,
+    input: Omit<CaptureInput, 'device_id' | 'image_to_follow' | 'device_version'>,
     prepared: PreparedCapture | null,
-    options: { seenFromIp?: string | null; verdict?: { state: CaptureState; score: number | null; reason: string | null } } = {},
+    options: { seenFromIp?: string | null; deviceVersion?: string; verdict?: { state: CaptureState; score: number | null; reason: string | null } } = {},
   ) {
     const capturedAt = input.captured_at ? new Date(input.captured_at) : new Date();
     const recordId = input.record_id ?? `${capturedAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}_${randomBytes(4).toString('hex')}`;
@@ -127,7 +137,11 @@ export class CapturesService {
         if (!verdict) {
           await tx
             .updateTable('visant_devices')
-            .set({ last_seen_at: new Date(), ...(options.seenFromIp ? { last_ip: options.seenFromIp.slice(0, 45) } : {}) })
+            .set({
+              last_seen_at: new Date(),
+              ...(options.seenFromIp ? { last_ip: options.seenFromIp.slice(0, 45) } : {}),
+              ...(options.deviceVersion ? { device_version: options.deviceVersion } : {}),
+            })
             .where('org_id', '=', p.orgId)
             .where('id', '=', device.id)
             .execute();
@@ -289,11 +303,11 @@ export class CapturesService {
     const ownDevice = deviceUuidOf(p);
     if (!ownDevice && !['owner', 'admin', 'editor'].includes(p.role)) throw forbidden('Uploading captures needs the editor role or a device key', 'INSUFFICIENT_ROLE');
     const device = await visantDb.withTenant(this.ctx, p, (tx) =>
-      tx.selectFrom('visant_devices').select(['id', 'device_id', 'status']).where('org_id', '=', p.orgId).where('device_id', '=', deviceId).executeTakeFirst(),
+      tx.selectFrom('visant_devices').select(['id', 'device_id', 'status', 'config']).where('org_id', '=', p.orgId).where('device_id', '=', deviceId).executeTakeFirst(),
     );
     if (ownDevice && device?.id !== ownDevice) throw forbidden('A device key can only upload captures for its own device', 'DEVICE_MISMATCH');
     if (!device) throw notFound('Device');
-    if (device.status !== 'active') throw forbidden(`Device "${deviceId}" is ${device.status}: reactivate it by registering it again`, 'DEVICE_INACTIVE');
+    if (device.status !== 'active') throw forbidden(`Device "${deviceId}" is ${device.status}: an owner or admin can reactivate it with POST /visant/v1/devices/${deviceId}/reactivate`, 'DEVICE_INACTIVE');
     return device;
   }
 

@@ -18,14 +18,14 @@ export const VISANT_SCOPE = 'visant';
 /** Dashboard routes: a person (or an org API key scoped to Visant), never a camera's key. */
 export function requireDashboard(request: FastifyRequest, minRole: Role = 'viewer'): Principal {
   if (request.principal && deviceUuidOf(request.principal)) {
-    throw forbidden('A device key can only upload captures for its own device', 'DEVICE_KEY_NOT_ALLOWED');
+    throw forbidden('A device key can only upload captures and read the configuration of its own device', 'DEVICE_KEY_NOT_ALLOWED');
   }
   return requirePrincipal(request, minRole, VISANT_SCOPE);
 }
 
 /**
- * Capture upload and status routes: a camera's own key (the service then holds it to its own
- * device), or a person or org key allowed into Visant.
+ * Routes a camera uses (capture upload and status, reading its configuration): a camera's own
+ * key (the service then holds it to its own device), or a person or org key allowed into Visant.
  */
 export function requireCaptureClient(request: FastifyRequest): Principal {
   if (request.principal && deviceUuidOf(request.principal)) return request.principal;

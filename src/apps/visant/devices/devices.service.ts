@@ -7,7 +7,7 @@ import { recordAudit, type RequestMeta } from '../../../platform/audit/audit.ser
 import { issueApiKey } from '../../../platform/apikeys/issue-key.js';
 import { conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import type { VisantTables } from '../schema.js';
-import { deviceScope } from './device-principal.js';
+import { deviceScope, deviceUuidOf } from './device-principal.js';
 import { DEFAULT_DEVICE_CONFIG, deviceConfigSchema, isOnline, type DeviceConfigInput } from './device-config.js';
 import { visantDb } from '../db.js';
 import { fetchPage, mapPage } from '../../../platform/db/page.js';
@@ -50,21 +50,76 @@ export class DevicesService {
       await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_registered', targetType: 'visant_device', targetId: device.id, metadata: { device_id: deviceId } }, meta);
       return { device, key };
     });
+    return this.credentials(created.device, created.key, apiBaseUrl);
+  }
+
+  /**
+   * What a camera needs, shown once: its new key, the config file Visant gives it (read by
+   * `tenantry visant camera --config`) and a QR code of that file.
+   */
+  private async credentials(device: DeviceRow, key: { key: string; prefix: string }, apiBaseUrl: string) {
+    const view = this.view(device);
     const configFile = {
       api_url: `${apiBaseUrl}/visant/v1`,
-      device_id: deviceId,
-      api_key: created.key.key,
+      device_id: device.device_id,
+      api_key: key.key,
       upload_endpoint: `${apiBaseUrl}/visant/v1/captures`,
-      trigger: created.device.config.trigger ?? DEFAULT_DEVICE_CONFIG.trigger,
+      trigger: view.config.trigger,
     };
     const configText = JSON.stringify(configFile, null, 2);
     return {
-      device: this.view(created.device),
-      api_key: created.key.key,
-      api_key_prefix: created.key.prefix,
-      config_file: { filename: `visant-${deviceId}.json`, content_type: 'application/json', content: configText },
+      device: view,
+      api_key: key.key,
+      api_key_prefix: key.prefix,
+      config_file: { filename: `visant-${device.device_id}.json`, content_type: 'application/json', content: configText },
       qr_code: await QRCode.toDataURL(configText, { errorCorrectionLevel: 'M', margin: 1, width: 512 }),
     };
+  }
+
+  /**
+   * Issue a new key for an active device (a camera brought in by the datalake import has none;
+   * a camera whose key leaked or was lost needs another): every earlier key of the device stops
+   * working in the same transaction.
+   */
+  async issueKey(p: Principal, deviceId: string, meta: RequestMeta, apiBaseUrl: string) {
+    const issued = await visantDb.withTenant(this.ctx, p, async (tx) => {
+      const device = await this.findOrThrow(tx, p.orgId, deviceId);
+      if (device.status !== 'active') {
+        throw conflict(`Device "${deviceId}" is ${device.status}: reactivate it with POST /visant/v1/devices/${deviceId}/reactivate, which gives it a new key`, 'DEVICE_INACTIVE');
+      }
+      const key = await this.replaceKey(tx, p, device);
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_key_issued', targetType: 'visant_device', targetId: device.id, metadata: { device_id: deviceId, api_key_prefix: key.prefix } }, meta);
+      return { device, key };
+    });
+    return this.credentials(issued.device, issued.key, apiBaseUrl);
+  }
+
+  /** Bring a deactivated (or transferred) device back: active again, with a new key (its old ones stay revoked). */
+  async reactivate(p: Principal, deviceId: string, meta: RequestMeta, apiBaseUrl: string) {
+    const done = await visantDb.withTenant(this.ctx, p, async (tx) => {
+      const current = await this.findOrThrow(tx, p.orgId, deviceId);
+      if (current.status === 'active') {
+        throw conflict(`Device "${deviceId}" is already active: to give it a new key, use POST /visant/v1/devices/${deviceId}/key`, 'DEVICE_ACTIVE');
+      }
+      const device = await tx
+        .updateTable('visant_devices')
+        .set({ status: 'active', updated_at: new Date() })
+        .where('org_id', '=', p.orgId)
+        .where('id', '=', current.id)
+        .returning(DEVICE_FIELDS)
+        .executeTakeFirstOrThrow();
+      const key = await this.replaceKey(tx, p, device);
+      await recordAudit(tx, p, { orgId: p.orgId, action: 'visant.device_reactivated', targetType: 'visant_device', targetId: device.id, metadata: { device_id: deviceId, previous_status: current.status, api_key_prefix: key.prefix } }, meta);
+      return { device, key };
+    });
+    return this.credentials(done.device, done.key, apiBaseUrl);
+  }
+
+  private async replaceKey(tx: Transaction<VisantTables>, p: Principal, device: DeviceRow) {
+    await this.revokeKey(tx, p.orgId, device.id);
+    const key = await issueApiKey(tx, { orgId: p.orgId, name: `Visant device ${device.device_id}`, scopes: [deviceScope(device.id)], role: 'member', createdBy: p.userId });
+    await tx.updateTable('visant_devices').set({ api_key_id: key.id }).where('org_id', '=', p.orgId).where('id', '=', device.id).execute();
+    return key;
   }
 
   list(p: Principal, q: { page: number; limit: number; status?: 'active' | 'inactive' | 'transferred' }) {
@@ -90,7 +145,7 @@ export class DevicesService {
     return visantDb.withTenant(this.ctx, p, async (tx) => {
       const device = await this.findOrThrow(tx, p.orgId, deviceId);
       if (input.status === 'active' && device.status !== 'active') {
-        throw conflict('A deactivated device keeps its key revoked: register it again to get a new key', 'DEVICE_INACTIVE');
+        throw conflict(`A deactivated device keeps its keys revoked: reactivate it with POST /visant/v1/devices/${deviceId}/reactivate, which gives it a new key`, 'DEVICE_INACTIVE');
       }
       const row = await tx
         .updateTable('visant_devices')
@@ -136,8 +191,12 @@ export class DevicesService {
     });
   }
 
+  /** A person reads any device's configuration; a device key only its own (another device's is a 404). */
   async getConfig(p: Principal, deviceId: string) {
-    return (await this.get(p, deviceId)).config;
+    const device = await this.get(p, deviceId);
+    const ownDevice = deviceUuidOf(p);
+    if (ownDevice && device.id !== ownDevice) throw notFound('Device');
+    return device.config;
   }
 
   putConfig(p: Principal, deviceId: string, config: DeviceConfigInput, meta: RequestMeta) {

@@ -10,7 +10,19 @@ export interface EvaluationInput {
   normalDescription: string;
   /** Fingerprints of captures a person marked as normal for this device, newest first. */
   baseline: Buffer[];
+  /**
+   * Fingerprints of the device's most recent captures before this one (whatever they were
+   * judged), newest first: what the offline evaluator learns the usual scene from.
+   */
+  history: Buffer[];
 }
+
+/**
+ * What a judgement was based on, kept in `details.basis` and said in the reason:
+ * captures a person marked normal (the strongest signal), the scene learned from the
+ * device's recent captures, a hosted vision model, or nothing yet.
+ */
+export type EvaluationBasis = 'marked_normals' | 'learned_background' | 'hosted_model' | 'not_enough_history';
 
 export interface EvaluationResult {
   state: CaptureState;
@@ -18,7 +30,8 @@ export interface EvaluationResult {
   score: number;
   /** One or two sentences a person can read. */
   reason: string;
-  details: Record<string, unknown>;
+  /** At least `evaluator` and `basis`; the rest depends on the evaluator. */
+  details: { evaluator: string; basis: EvaluationBasis } & Record<string, unknown>;
 }
 
 /**

@@ -49,7 +49,13 @@ export class VisionModelEvaluator implements CaptureEvaluator {
       tokens += result.usage.total_tokens;
       const parsed = parseAnswer(result.content);
       if (parsed.success) {
-        return { ...parsed.data, details: { evaluator: this.name, model: result.model, attempts: attempt + 1, total_tokens: tokens } };
+        // The reason says what judged; the model's own words are kept for the public gallery.
+        return {
+          state: parsed.data.state,
+          score: parsed.data.score,
+          reason: `${parsed.data.reason} (judged by the hosted vision model)`,
+          details: { evaluator: this.name, basis: 'hosted_model', model: result.model, model_reason: parsed.data.reason, attempts: attempt + 1, total_tokens: tokens },
+        };
       }
       lastProblem = parsed.problem;
     }

@@ -3,19 +3,25 @@ import type { PlatformContext } from '../../../platform/context.js';
 import type { ResolvedShare } from '../../../platform/sharing/share-handler.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
 import { notFound } from '../../../platform/errors.js';
+import { fetchCursorPage } from '../../../platform/db/cursor.js';
 import type { VisantShareFilters } from './visant-shares.service.js';
 import { visantDb } from '../db.js';
+import { visitorReason } from './visitor-reason.js';
 
 /** Public images live as long as a visitor needs to look at the page, not longer. */
 const IMAGE_URL_TTL_SECONDS = 15 * 60;
-const GALLERY_SIZE = 60;
+/** Captures per gallery page; older ones are a cursor away (`?cursor=` with next_cursor). */
+export const GALLERY_PAGE_SIZE = 60;
 
 export interface Gallery {
   device: { device_id: string; name: string };
   share_type: VisantShareFilters['share_type'];
   range: { start: string | null; end: string | null };
   stats: { captures: number; normal: number; abnormal: number; uncertain: number; last_capture_at: Date | null };
-  captures: Array<{ record_id: string; captured_at: Date; state: string | null; score: number | null; reason: string | null; thumbnail_url: string | null; image_url: string | null }>;
+  /** One page, newest first; `reason` is written for visitors (visitor-reason.ts), not the owner's. */
+  captures: Array<{ record_id: string; captured_at: Date; state: string | null; score: number | null; reason: string; thumbnail_url: string | null; image_url: string | null }>;
+  /** The next (older) page, or null on the last one. */
+  next_cursor: string | null;
   expires_at: Date;
 }
 
@@ -23,7 +29,7 @@ export interface Gallery {
  * What a Visant share link shows: only *completed* captures of the link's device, within its
  * scope (one capture, a date range, or the whole device), loaded in the link's own org.
  */
-export async function loadGallery(ctx: PlatformContext, share: ResolvedShare): Promise<Gallery> {
+export async function loadGallery(ctx: PlatformContext, share: ResolvedShare, cursor?: string): Promise<Gallery> {
   const f = share.filters as unknown as VisantShareFilters;
   const data = await visantDb.withTenant(ctx, { orgId: share.orgId }, async (tx) => {
     const device = await tx.selectFrom('visant_devices').select(['id', 'device_id', 'friendly_name']).where('org_id', '=', share.orgId).where('id', '=', share.resourceId).executeTakeFirst();
@@ -40,13 +46,12 @@ export async function loadGallery(ctx: PlatformContext, share: ResolvedShare): P
         sql<Date | null>`max(captured_at)`.as('last_capture_at'),
       ])
       .executeTakeFirstOrThrow();
-    const rows = await scoped
-      .select(['record_id', 'captured_at', 'state', 'score', 'reason', 'image_key', 'thumbnail_key', 'image_stored', 'thumbnail_stored'])
-      .orderBy('captured_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(GALLERY_SIZE)
-      .execute();
-    return { device, stats, rows };
+    const page = await fetchCursorPage(
+      scoped.select(['id', 'record_id', 'captured_at', 'state', 'score', 'agent_details', 'image_key', 'thumbnail_key', 'image_stored', 'thumbnail_stored']),
+      { time: 'captured_at', id: 'id' },
+      { limit: GALLERY_PAGE_SIZE, cursor },
+    );
+    return { device, stats, rows: page.items, next_cursor: page.next_cursor };
   });
   const sign = (key: string | null, stored: boolean) =>
     key && stored ? ctx.storage.driver.presignGet(tenantStorageKey(share.orgId, key), { expiresInSeconds: IMAGE_URL_TTL_SECONDS, contentType: 'image/jpeg' }) : Promise.resolve(null);
@@ -61,11 +66,12 @@ export async function loadGallery(ctx: PlatformContext, share: ResolvedShare): P
         captured_at: r.captured_at,
         state: r.state,
         score: r.score,
-        reason: r.reason,
+        reason: visitorReason(r.state, r.agent_details),
         thumbnail_url: await sign(r.thumbnail_key, r.thumbnail_stored),
         image_url: await sign(r.image_key, r.image_stored),
       })),
     ),
+    next_cursor: data.next_cursor,
     expires_at: share.expiresAt,
   };
 }

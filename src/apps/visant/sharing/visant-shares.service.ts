@@ -82,7 +82,10 @@ export class VisantSharesService {
     const link = await this.ctx.shares.get(p, token);
     if (link.app !== 'visant') throw notFound('Share link');
     const updated = await this.ctx.shares.update(p, token, { expiresInDays: input.expires_in_days, maxViews: input.max_views, password: input.password }, meta);
-    return this.shape(updated, null);
+    const device = await visantDb.withTenant(this.ctx, p, (tx) =>
+      tx.selectFrom('visant_devices').select('device_id').where('org_id', '=', p.orgId).where('id', '=', updated.resource_id).executeTakeFirst(),
+    );
+    return this.shape(updated, device?.device_id ?? null);
   }
 
   async revoke(p: Principal, token: string, meta: RequestMeta) {

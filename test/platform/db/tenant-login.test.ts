@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { loadConfig } from '../../../src/platform/config/config.js';
 import { withSystem, withTenant } from '../../../src/platform/db/tenant.js';
+import { derivativesJob } from '../../../src/platform/jobs/platform-jobs.js';
 import { ensureTenantLoginRole } from '../../../src/platform/db/tenant-login-role.js';
 import { scramSha256Verifier } from '../../../src/platform/db/scram-verifier.js';
 
@@ -58,7 +59,7 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
       await c.query(`drop owned by ${c.escapeIdentifier(tenantRole)}`).catch(() => {});
       await c.query(`drop role if exists ${c.escapeIdentifier(tenantRole)}`);
     });
-    t = await startTestPlatform({ env: { DATABASE_APP_URL: urlAs(tenantRole, password) } });
+    t = await startTestPlatform({ env: { DATABASE_APP_URL: urlAs(tenantRole, password), WORKERS: 'off' } });
     a = await t.signup('tenant-login');
   });
   after(() => t?.close());
@@ -108,6 +109,26 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
     );
     // A system-only table (no grant to tenantry_app) is out of reach altogether.
     await assert.rejects(tenantDb.selectFrom('login_attempts').selectAll().execute(), /permission denied/);
+  });
+
+  it('a tenant transaction queues jobs for its own org, and only those', async () => {
+    const other = await t.signup('tenant-login-other');
+    const jobs = `"${t.platform.ctx.config.jobs.schema}".job`;
+    const objectId = '00000000-0000-4000-8000-000000000001';
+    const id = await withTenant(t.db, { orgId: a.orgId }, (tx) => t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId }, { tx }));
+    const queued = await t.db.selectFrom(sql.raw<{ id: string; data: { orgId: string } }>(jobs).as('j')).select(['j.id', 'j.data']).where('j.id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(queued.data.orgId, a.orgId, 'queued in the same transaction, through the tenant login');
+
+    // Past the application: SQL in org A's transaction that writes the queue itself.
+    const asTenant = (statement: string) => withTenant(t.db, { orgId: a.orgId }, async (tx) => {
+      await sql`reset role`.execute(tx);
+      return sql.raw(statement).execute(tx);
+    });
+    await assert.rejects(asTenant(`insert into ${jobs} (name, data) values ('storage.derivatives', '{"orgId": "${other.orgId}", "data": {}}')`), /row-level security/, "another org's job");
+    await assert.rejects(asTenant(`insert into ${jobs} (name, data) values ('storage.delete-org-files', '{"orgId": null, "data": {"deletedOrgId": "${other.orgId}"}}')`), /row-level security/, 'a system job');
+    await assert.rejects(asTenant(`select data from ${jobs}`), /permission denied/, "other jobs' data");
+    await assert.rejects(asTenant(`update ${jobs} set priority = 1`), /permission denied/);
+    await assert.rejects(asTenant(`delete from ${jobs}`), /permission denied/);
   });
 
   it('two processes starting at once both find the role they raced to create', async () => {

@@ -2,6 +2,7 @@ import { loadConfig } from '../platform/config/config.js';
 import { openDatabase } from '../platform/db/database.js';
 import { loadMigrations, migrate } from '../platform/db/migrate.js';
 import { migrationSourcesFor } from '../platform/db/sources.js';
+import { ensureTenantLoginRole } from '../platform/db/tenant-login-role.js';
 import { DataDirBusyError, describeHolder, liveLockHolder } from '../platform/db/data-dir-lock.js';
 import { runThroughServer } from '../platform/local-admin/admin-channel.js';
 import { installedApps } from '../apps/index.js';
@@ -32,6 +33,7 @@ export async function migrateCommand() {
   const database = await openDatabase(config, { holder: 'migrate' });
   try {
     const applied = await migrate(database.pool, sources, (m) => console.log(m));
+    if (config.databaseAppUrl) await ensureTenantLoginRole(database.pool, config.databaseAppUrl);
     console.log(applied.length ? `${applied.length} migration(s) applied` : 'database is up to date');
   } finally {
     await database.close();

@@ -8,6 +8,7 @@ import type { JobService } from './jobs/job-service.js';
 import type { EventBus } from './realtime/event-bus.js';
 import type { PlatformStorage } from './storage/storage.js';
 import type { ShareService } from './sharing/share-links.service.js';
+import type { CredentialStore } from './secrets/credential-store.js';
 
 /** The platform's shared services, built once at start and handed to routes, jobs and apps. */
 export interface PlatformContext {
@@ -24,5 +25,7 @@ export interface PlatformContext {
   jobs: JobService;
   /** Tenant-scoped realtime events (realtime/event-bus.ts). */
   events: EventBus;
+  /** Third-party credentials (OAuth tokens, providers' API keys) sealed at rest (secrets/credential-store.ts). */
+  credentials: CredentialStore;
   log: Logger;
 }

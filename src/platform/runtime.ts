@@ -6,6 +6,8 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { migrationSourcesFor } from './db/sources.js';
 import { assertConnectingRoleCanBypassRls } from './db/check-role.js';
+import { ensureTenantLoginRole } from './db/tenant-login-role.js';
+import { openTenantPool } from './db/tenant-pool.js';
 import { TokenService } from './auth/tokens.js';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './http/rate-limiter.js';
 import { createMailer } from './email/create-mailer.js';
@@ -19,6 +21,8 @@ import type { PlatformContext } from './context.js';
 import type { TenantryApp } from './apps.js';
 import { enabledApps } from './enabled-apps.js';
 import { startAdminChannel } from './local-admin/admin-channel.js';
+import { resolveCredentialKeys } from './secrets/credential-keys.js';
+import { CredentialStore } from './secrets/credential-store.js';
 
 export interface Platform {
   ctx: PlatformContext;
@@ -60,7 +64,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   try {
     await assertConnectingRoleCanBypassRls(database.pool);
     await migrate(database.pool, migrationSourcesFor(apps), (m) => log.info(m));
+    if (config.databaseAppUrl) {
+      // From here on tenant transactions log in as a role that cannot bypass row-level security.
+      await ensureTenantLoginRole(database.pool, config.databaseAppUrl);
+      await openTenantPool(database, config.databaseAppUrl, config.databasePoolSize);
+    }
     const jwtSecret = await resolveJwtSecret(config);
+    const credentials = new CredentialStore(await resolveCredentialKeys(config));
     const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds, config.supabaseJwtSecret);
     const storage = await createStorage(config, jwtSecret);
     opened.unshift(() => storage.close());
@@ -75,7 +85,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     opened.unshift(() => jobService.stop());
     jobService.register(platformJobs);
     jobService.register(apps.flatMap((a) => a.jobs ?? []));
-    const ctx: PlatformContext = { config, database, tokens, rateLimiter, mailer, shares, storage, jobs: jobService, events: bus, log };
+    const ctx: PlatformContext = { config, database, tokens, rateLimiter, mailer, shares, storage, jobs: jobService, events: bus, credentials, log };
     for (const a of apps) await a.setup?.(ctx);
     await jobService.start(ctx, { workers: options.workers ?? config.jobs.workers === 'inline' });
     const server = await buildServer(ctx, apps);

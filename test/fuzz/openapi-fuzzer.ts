@@ -335,7 +335,9 @@ export interface FuzzReport {
   failures: FuzzFailure[];
   /**
    * Requests that got no answer within the time limit but were answered, keeping every promise,
-   * when sent again: stalls of the whole server (seen on an overloaded machine), not of the route.
+   * when sent again. Those seen so far were stalled connections, not slow routes: an earlier
+   * multipart request refused part-way left its body unread and the keep-alive connection
+   * stopped being read (fixed in src/platform/http/unread-body.ts). A new one is worth a look.
    */
   stalls: string[];
   seed: number;

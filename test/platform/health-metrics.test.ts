@@ -59,6 +59,18 @@ describe('health, readiness and metrics are cheap and say nothing of the interna
     assert.match(ok.body, /http_requests_total/);
   });
 
+  it('/metrics counts argon2 computations (a login checks one password)', async () => {
+    const count = async () => {
+      const body = (await get('/metrics', '192.0.2.8', { authorization: `Bearer ${METRICS_TOKEN}` })).body;
+      return Number(/^password_hash_computations_total (\d+)/m.exec(body)?.[1]);
+    };
+    const before = await count();
+    assert.ok(Number.isInteger(before), 'the counter is exported');
+    const login = await t.server.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '192.0.2.9', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'nobody@example.test', password: 'some password' }) });
+    assert.equal(login.statusCode, 401);
+    assert.equal(await count(), before + 1);
+  });
+
   it('/readyz: 503 that names no migration nor database detail while a migration is pending, then ready', async () => {
     const late = path.join(lateMigrations, '099_late.sql');
     await writeFile(late, 'select 1;');

@@ -4,7 +4,9 @@ import { sql } from 'kysely';
 import { startTestPlatform, uniqueEmail, type TestPlatform } from '../support/platform.js';
 import { assertError } from '../support/envelope.js';
 import { tokenFromEmail } from '../support/outbox.js';
-import { ACCOUNT_SLOWDOWN_FROM, FREE_ATTEMPTS_PER_ADDRESS, slowDownMs } from '../../src/platform/auth/login-throttle.js';
+import { ACCOUNT_SLOWDOWN_FROM, FREE_ATTEMPTS_PER_ADDRESS, purgeLoginAttempts, slowDownMs } from '../../src/platform/auth/login-throttle.js';
+import { platformJobs } from '../../src/platform/jobs/platform-jobs.js';
+import { loadConfig } from '../../src/platform/config/config.js';
 
 describe('login throttling: per account and address, decaying, never a lock an attacker can put on the owner', () => {
   let t: TestPlatform;
@@ -86,5 +88,33 @@ describe('login throttling: per account and address, decaying, never a lock an a
     const address = '198.51.100.5';
     for (let i = 0; i < FREE_ATTEMPTS_PER_ADDRESS; i++) assertError(await loginFrom(address, ghost, `guess ${i}`), 401, 'INVALID_CREDENTIALS');
     assertError(await loginFrom(address, ghost, 'guess'), 429, 'RATE_LIMITED');
+  });
+
+  it('a sweep deletes the counts untouched for LOGIN_ATTEMPTS_RETENTION_HOURS and keeps the recent ones', async () => {
+    const stale = uniqueEmail('stale-attempts');
+    const recent = uniqueEmail('recent-attempts');
+    assertError(await loginFrom('198.51.100.6', stale, 'guess'), 401, 'INVALID_CREDENTIALS');
+    assertError(await loginFrom('198.51.100.7', stale, 'guess'), 401, 'INVALID_CREDENTIALS');
+    assertError(await loginFrom('198.51.100.6', recent, 'guess'), 401, 'INVALID_CREDENTIALS');
+    const rowsOf = async (email: string) => (await t.db.selectFrom('login_attempts').select('source').where('account', '=', email.toLowerCase()).execute()).map((r) => r.source).sort();
+    assert.deepEqual(await rowsOf(stale), ['*', '198.51.100.6', '198.51.100.7']);
+    await age(stale, 25 * 3600);
+    await age(recent, 23 * 3600);
+
+    const result = await purgeLoginAttempts(t.db, 24);
+    assert.ok(result.deleted >= 3, `deleted ${result.deleted}`);
+    assert.deepEqual(await rowsOf(stale), [], 'every row of the stale account is gone');
+    assert.deepEqual(await rowsOf(recent), ['*', '198.51.100.6'], 'rows younger than the retention stay');
+    assert.equal((await purgeLoginAttempts(t.db, 24)).deleted, 0, 'running it again changes nothing');
+  });
+
+  it('runs the sweep hourly and bounds LOGIN_ATTEMPTS_RETENTION_HOURS', () => {
+    const job = platformJobs.find((j) => j.name === 'auth.purge-login-attempts');
+    assert.equal(job?.scope, 'system');
+    assert.equal(job?.schedule, '7 * * * *');
+    assert.equal(loadConfig({}).loginAttemptsRetentionHours, 24);
+    assert.equal(loadConfig({ LOGIN_ATTEMPTS_RETENTION_HOURS: '6' }).loginAttemptsRetentionHours, 6);
+    assert.throws(() => loadConfig({ LOGIN_ATTEMPTS_RETENTION_HOURS: '5' }), /LOGIN_ATTEMPTS_RETENTION_HOURS/);
+    assert.throws(() => loadConfig({ LOGIN_ATTEMPTS_RETENTION_HOURS: '721' }), /LOGIN_ATTEMPTS_RETENTION_HOURS/);
   });
 });

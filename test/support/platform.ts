@@ -24,6 +24,8 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     // Test files run in parallel on one PostgreSQL database: each platform gets its own job
     // queue schema, so one file's workers never take (and abandon) another file's jobs.
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, JOB_SCHEMA: `pgboss_t${randomBytes(5).toString('hex')}` } : {}),
+    // DATABASE_APP_URL too: the suite can run with tenant traffic on its own login role.
+    ...(process.env.DATABASE_URL && process.env.DATABASE_APP_URL ? { DATABASE_APP_URL: process.env.DATABASE_APP_URL } : {}),
     ...options.env,
   });
   const platform = await startPlatform({ config, apps: options.apps, log: options.log });

@@ -72,3 +72,27 @@ export class LoginThrottle {
     await db.deleteFrom('login_attempts').where('account', '=', account).execute();
   }
 }
+
+const PURGE_BATCH = 1000;
+
+/**
+ * Scores decay by themselves, but their rows stay: every address that ever tried a password
+ * (and every email address an attacker typed) would otherwise keep one forever. Rows untouched
+ * for `retentionHours` are deleted in bounded batches; by then a score has halved at least
+ * 12 times (account) or 36 times (address), so nothing that still matters is lost.
+ */
+export async function purgeLoginAttempts(db: Kysely<PlatformTables>, retentionHours: number, now = new Date()): Promise<{ deleted: number }> {
+  const before = new Date(now.getTime() - retentionHours * 3_600_000);
+  let deleted = 0;
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`
+      with gone as (
+        delete from login_attempts where ctid in (
+          select ctid from login_attempts where updated_at < ${before} limit ${PURGE_BATCH})
+        returning 1)
+      select count(*)::int as n from gone`.execute(db);
+    const n = rows[0]?.n ?? 0;
+    deleted += n;
+    if (n < PURGE_BATCH) return { deleted };
+  }
+}

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import { hash, verify } from '@node-rs/argon2';
 
 /**
@@ -25,11 +26,20 @@ export function secretsEqual(a: string, b: string): boolean {
 // algorithm 2 is Argon2id (the package exports it as a const enum, which isolatedModules cannot read).
 const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * One message per argon2 computation (a hash or a check), the costly step an anonymous caller
+ * can make the server do: /metrics counts them, and tests see which requests reach it (an
+ * unknown invitation or reset token must not).
+ */
+export const passwordWork = channel('tenantry.password-work');
+
 export function hashPassword(password: string): Promise<string> {
+  passwordWork.publish({ kind: 'hash' });
   return hash(password, ARGON2_OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  passwordWork.publish({ kind: 'verify' });
   if (!passwordHash) {
     // Spend the same time as a real check so a missing account is not revealed by timing.
     await hash(password, ARGON2_OPTIONS);

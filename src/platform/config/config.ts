@@ -39,8 +39,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // PostgreSQL only: tenant requests log in as this URL's role (no BYPASSRLS), not as DATABASE_URL's owner.
+  DATABASE_APP_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SUPABASE_JWT_SECRET: z.string().min(16).optional(),
+  // Third-party credentials at rest (secrets/credential-store.ts): the key new values are sealed
+  // with, and earlier keys that still open older values while they are re-sealed.
+  CREDENTIALS_KEY: z.string().optional(),
+  CREDENTIALS_PREVIOUS_KEYS: csv.optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CORS_ORIGINS: csv.default([]),
@@ -49,6 +55,9 @@ const envSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(10000),
   LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  // Login-attempt scores untouched this long are deleted by the hourly sweep. At least 6 hours:
+  // by then the largest score that still matters has decayed (login-throttle.ts).
+  LOGIN_ATTEMPTS_RETENTION_HOURS: z.coerce.number().int().min(6).max(720).default(24),
   // Prometheus /metrics: on by default except in production, where it needs METRICS_TOKEN or METRICS_ENABLED=true.
   METRICS_ENABLED: bool.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
@@ -112,15 +121,27 @@ export type Config = {
   };
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL only: the login of tenant traffic, a role without BYPASSRLS that the migrations
+   * create (db/tenant-login-role.ts). Undefined: tenant transactions SET ROLE on the owner's pool.
+   */
+  databaseAppUrl: string | undefined;
   databasePoolSize: number;
   /** Undefined means "embedded mode may generate and keep one in DATA_DIR". */
   jwtSecret: string | undefined;
   supabaseJwtSecret: string | undefined;
+  /**
+   * AES-256 keys of the credential store: the current one (undefined: generated into
+   * DATA_DIR/credentials-key) and earlier ones that still decrypt.
+   */
+  credentialKeys: { current: Buffer | undefined; previous: Buffer[] };
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   corsOrigins: string[];
   bodyLimitBytes: number;
   rateLimits: { ipPerMinute: number; userPerMinute: number; orgPerMinute: number; loginPerIpPerMinute: number };
+  /** Hours after its last attempt a login_attempts row is deleted by the sweep. */
+  loginAttemptsRetentionHours: number;
   /** /metrics: served at all, and the bearer token scrapers must send (none: open to anyone who reaches it). */
   metrics: { enabled: boolean; token: string | undefined };
   defaultStorageLimitBytes: number;
@@ -206,6 +227,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REALTIME_DRIVER === 'postgres' && !e.DATABASE_URL) {
     throw new ConfigError(['REALTIME_DRIVER: "postgres" needs DATABASE_URL; the embedded database runs in one process, where "memory" is exact']);
   }
+  if (e.DATABASE_APP_URL) {
+    if (!e.DATABASE_URL) {
+      throw new ConfigError(['DATABASE_APP_URL: needs DATABASE_URL; the embedded database has one built-in role (unset DATABASE_APP_URL)']);
+    }
+    const owner = decodeURIComponent(new URL(e.DATABASE_URL).username);
+    const tenant = decodeURIComponent(new URL(e.DATABASE_APP_URL).username);
+    if (!tenant || tenant === owner) {
+      throw new ConfigError([`DATABASE_APP_URL: must name its own role (e.g. postgres://tenantry_tenant:…@host/db), not DATABASE_URL's "${owner}"`]);
+    }
+    if (tenant === 'tenantry_app') {
+      throw new ConfigError(['DATABASE_APP_URL: "tenantry_app" is the group role tenant traffic switches to; name a login role of its own, e.g. tenantry_tenant']);
+    }
+  }
+  const credentialKeys = {
+    current: e.CREDENTIALS_KEY === undefined ? undefined : credentialKey('CREDENTIALS_KEY', e.CREDENTIALS_KEY),
+    previous: (e.CREDENTIALS_PREVIOUS_KEYS ?? []).map((k, i) => credentialKey(`CREDENTIALS_PREVIOUS_KEYS (entry ${i + 1})`, k)),
+  };
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
@@ -229,9 +267,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     jwtSecret: e.JWT_SECRET,
     supabaseJwtSecret: e.SUPABASE_JWT_SECRET,
+    credentialKeys,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     corsOrigins: e.CORS_ORIGINS,
@@ -242,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       orgPerMinute: e.RATE_LIMIT_ORG_PER_MINUTE,
       loginPerIpPerMinute: e.LOGIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE,
     },
+    loginAttemptsRetentionHours: e.LOGIN_ATTEMPTS_RETENTION_HOURS,
     metrics: {
       enabled: e.METRICS_ENABLED ?? (e.NODE_ENV !== 'production' || e.METRICS_TOKEN !== undefined),
       token: e.METRICS_TOKEN,
@@ -289,4 +330,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
   };
+}
+
+/** A credential-store key: base64 of exactly 32 bytes (AES-256), or the start stops saying how to make one. */
+function credentialKey(name: string, value: string): Buffer {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32 || bytes.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
+    throw new ConfigError([`${name}: must be 32 random bytes in base64 (44 characters): make one with \`openssl rand -base64 32\``]);
+  }
+  return bytes;
 }

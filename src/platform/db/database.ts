@@ -17,8 +17,14 @@ export type DatabaseKind = 'pglite' | 'postgres';
  */
 export interface Database {
   kind: DatabaseKind;
+  /** The owner's pool (DATABASE_URL): migrations, platform flows, sweeps across tenants. */
   pool: pg.Pool;
   db: Kysely<PlatformTables>;
+  /**
+   * PostgreSQL with DATABASE_APP_URL: the pool tenant transactions run on, logged in as a role
+   * without BYPASSRLS (tenant-pool.ts). Absent: they SET ROLE on the owner's pool.
+   */
+  tenant?: { pool: pg.Pool; db: Kysely<PlatformTables> };
   close(): Promise<void>;
 }
 
@@ -41,7 +47,16 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       /* idle client errors are reported by the next query; keep the process alive */
     });
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
-    return { kind: 'postgres', pool, db, close: () => db.destroy() };
+    const database: Database = {
+      kind: 'postgres',
+      pool,
+      db,
+      close: async () => {
+        await database.tenant?.db.destroy();
+        await db.destroy();
+      },
+    };
+    return database;
   }
   const [{ PGlite }, { vector }, { createPgConfig }] = await Promise.all([
     import('@electric-sql/pglite'),

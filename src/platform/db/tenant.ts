@@ -10,10 +10,30 @@ export interface TenantScope {
   userId?: string | null;
 }
 
+/**
+ * Owner handle → the handle of the tenant login's pool (tenant-pool.ts). Every caller passes
+ * the owner's Kysely (or an app's typed view of the same object) to withTenant, so the switch
+ * happens here once instead of in a hundred call sites. Without an entry (PGlite, or
+ * PostgreSQL without DATABASE_APP_URL) tenant transactions run on the owner's pool.
+ */
+const tenantTraffic = new WeakMap<object, Kysely<PlatformTables>>();
+
+/** From now on, withTenant(ownerDb, …) runs its transactions on `tenantDb`. */
+export function routeTenantTraffic(ownerDb: Kysely<PlatformTables>, tenantDb: Kysely<PlatformTables>): void {
+  tenantTraffic.set(ownerDb, tenantDb);
+}
+
+/** The handle withTenant runs on for `db`. Table types exist only at compile time: same object, widened once here. */
+function tenantSideOf<DB extends PlatformTables>(db: Kysely<DB>): Kysely<DB> {
+  const routed = tenantTraffic.get(db);
+  return routed ? (routed as unknown as Kysely<DB>) : db;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Run `fn` in one transaction scoped to a tenant: the role switches to the application role
+ * Run `fn` in one transaction scoped to a tenant, on the tenant login's pool when there is one
+ * (DATABASE_APP_URL, see routeTenantTraffic): the role switches to the application role
  * and app.org_id / app.user_id are set transaction-locally (safe behind a transaction-mode
  * pooler). Row-level security then hides every other tenant's rows, whatever the SQL says;
  * application code still filters by org_id as the second lock.
@@ -29,7 +49,9 @@ export async function withTenant<DB extends PlatformTables, T>(
   const orgId = scope.orgId;
   const userId = scope.userId ?? '';
   if (!UUID.test(orgId) || (userId && !UUID.test(userId))) throw badRequest('Invalid tenant scope');
-  return db.connection().execute(async (conn) => {
+  // The role switch stays on the tenant login too: a no-op for its rights, and the same SQL on
+  // every deployment.
+  return tenantSideOf(db).connection().execute(async (conn) => {
     await sql
       .raw(
         `begin; select set_config('app.org_id', '${orgId}', true), set_config('app.user_id', '${userId}', true), set_config('role', '${APP_ROLE}', true)`,

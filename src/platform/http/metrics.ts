@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
 import { unauthorized } from '../errors.js';
+import { passwordWork } from '../auth/secrets.js';
 import { appMetrics } from './app-metrics.js';
 
 export interface MetricsOptions {
@@ -28,6 +29,15 @@ export const metricsPlugin = fp<MetricsOptions>(async (app, options) => {
     help: 'HTTP requests by route and status',
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
+  });
+
+  // argon2 is the one costly step anonymous callers can trigger (login, signup, invitations):
+  // a rise here without logins to match is an attack on CPU.
+  const passwordComputations = new Counter({ name: 'password_hash_computations_total', help: 'argon2 password hashes and checks', registers: [registry] });
+  const countPasswordWork = () => passwordComputations.inc();
+  passwordWork.subscribe(countPasswordWork);
+  app.addHook('onClose', async () => {
+    passwordWork.unsubscribe(countPasswordWork);
   });
 
   app.addHook('onResponse', async (request, reply) => {

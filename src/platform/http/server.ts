@@ -14,6 +14,7 @@ import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
 import { installTransportSecurity } from './transport-security.js';
+import { drainUnreadBodies } from './unread-body.js';
 import { requestLogSerializer } from './request-log.js';
 import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import { serveWebApp, type WebApp } from './web-app.js';
@@ -111,6 +112,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  drainUnreadBodies(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -55,7 +55,9 @@ export class BossDb implements PgBoss.Db {
  * A tenant transaction runs as the application role, which has no rights on pg-boss's
  * schema (its tables have no org_id and no RLS, so tenants must never read them). For
  * the duration of the insert only, the role is reset to the connecting role and then
- * restored; the statement is pg-boss's own, the data is ours.
+ * restored; the statement is pg-boss's own, the data is ours. On a tenant login
+ * (DATABASE_APP_URL) the reset leads back to that login, which may insert its own org's jobs
+ * and nothing else (tenant-enqueue.ts).
  */
 export function transactionBossDb(tx: QueryRunner): PgBoss.Db {
   return {

@@ -12,6 +12,7 @@ import { fetchPage, type Page, type PageRequest } from '../db/page.js';
 import { conflict, unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { BossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
+import { letTenantLoginQueueOwnJobs } from './tenant-enqueue.js';
 import type { JobDefinition } from './define-job.js';
 import { JOB_VIEW_FIELDS, TERMINAL_STATES, type JobView } from './job-runs.js';
 import { publishJob, runJob, type JobEnvelope } from './job-runner.js';
@@ -125,6 +126,7 @@ export class JobService {
         // createQueue keeps an existing queue's settings; bring them in line with the code.
         await retryOnDeadlock(() => boss.updateQueue(def.name, queue));
       }
+      if (database.tenant && config.databaseAppUrl) await letTenantLoginQueueOwnJobs(pool, config.jobs.schema, config.databaseAppUrl);
       if (options.workers) await this.startWorkers(ctx);
     } catch (err) {
       await this.stop();

@@ -5,6 +5,7 @@ import { applyLifecycle } from '../storage/lifecycle.js';
 import { makeDerivatives } from '../storage/derivatives.js';
 import { deleteOrgFiles } from '../storage/org-files.js';
 import { purgeDeliveredEmail } from '../email/outbox.js';
+import { purgeLoginAttempts } from '../auth/login-throttle.js';
 
 /**
  * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
@@ -46,6 +47,18 @@ export const purgeEmailOutboxJob = defineJob({
   handler: async (ctx) => purgeDeliveredEmail(ctx.database.db, ctx.config.emailOutboxRetentionDays),
 });
 
+/** Login-attempt scores untouched for LOGIN_ATTEMPTS_RETENTION_HOURS (login-throttle.ts). */
+export const purgeLoginAttemptsJob = defineJob({
+  name: 'auth.purge-login-attempts',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '7 * * * *',
+  expireInSeconds: 600,
+  retryLimit: 3,
+  retryDelaySeconds: 60,
+  handler: async (ctx) => purgeLoginAttempts(ctx.database.db, ctx.config.loginAttemptsRetentionHours),
+});
+
 /** Thumbnails and web-sized versions of an uploaded image (idempotent: existing variants are kept). */
 export const derivativesJob = defineJob({
   name: 'storage.derivatives',
@@ -71,4 +84,4 @@ export const deleteOrgFilesJob = defineJob({
   handler: async (ctx, job) => deleteOrgFiles(ctx, job.data.deletedOrgId, job.signal),
 });
 
-export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, derivativesJob, deleteOrgFilesJob];
+export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, purgeLoginAttemptsJob, derivativesJob, deleteOrgFilesJob];

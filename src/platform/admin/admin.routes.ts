@@ -3,8 +3,30 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AdminService } from './admin.service.js';
 import { requireSuperadmin } from '../auth/authenticate.js';
-import { email, idParams, password, requestMeta } from '../http/schemas.js';
+import { email, idParams, password, requestMeta, uuid } from '../http/schemas.js';
 import { pageQuery } from '../db/page.js';
+import { cursorPageSchema, cursorQuery } from '../db/cursor.js';
+import { dailyUsageRow, seriesQuery } from '../usage/usage-series.js';
+
+const activityEntry = z.object({
+  id: z.string(),
+  org_id: z.string(),
+  org_name: z.string().nullable(),
+  actor_type: z.enum(['user', 'api_key', 'system', 'superadmin']),
+  actor_user_id: z.string().nullable(),
+  action: z.string(),
+  target_type: z.string().nullable(),
+  target_id: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: z.date(),
+});
+
+const platformUsage = z.object({
+  from: z.date(),
+  to: z.date(),
+  storage: z.object({ storage_used_bytes: z.number(), storage_limit_bytes: z.number() }),
+  days: z.array(dailyUsageRow),
+});
 
 const plan = z.enum(['free', 'pro', 'enterprise']);
 
@@ -62,5 +84,29 @@ export async function adminRoutes(root: FastifyInstance) {
   app.get('/stats', { schema: { tags } }, async (request) => {
     requireSuperadmin(request);
     return admin.stats();
+  });
+
+  app.get('/activity', {
+    schema: {
+      tags,
+      description: 'Every org\'s audit log, newest first, in cursor pages (`next_cursor` → `?cursor=`), each entry with its org\'s name (null once deleted). `action` takes an exact action or a family such as `admin.*`.',
+      querystring: cursorQuery.extend({ org_id: uuid.optional(), action: z.string().max(100).optional() }),
+      response: { 200: cursorPageSchema(activityEntry) },
+    },
+  }, async (request) => {
+    requireSuperadmin(request);
+    return admin.activity(request.query);
+  });
+
+  app.get('/usage/daily', {
+    schema: {
+      tags,
+      description: 'Metered actions (events and bytes) per UTC day and action over [from, to) across every org, or one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now.',
+      querystring: seriesQuery.extend({ org_id: uuid.optional() }),
+      response: { 200: platformUsage },
+    },
+  }, async (request) => {
+    requireSuperadmin(request);
+    return admin.dailyUsage(request.query);
   });
 }

@@ -7,6 +7,7 @@ import { session } from './session';
 import { useSession } from './useSession';
 import type { Me } from './types';
 import { webApps } from '../apps';
+import { AcceptTerms } from './pages/AcceptTerms';
 
 export function useMe() {
   const signedIn = useSession();
@@ -57,13 +58,24 @@ export function Shell() {
     },
     onSettled: () => session.end('You are logged out.'),
   });
+  const me = useMe();
   if (!signedIn) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const isAdmin = ['owner', 'admin'].includes(signedIn.user.role);
+  const isSuperadmin = Boolean(me.data?.user?.is_superadmin);
+  // A person (not an API key) who has not accepted the terms is asked before anything else.
+  const mustAcceptTerms = Boolean(me.data?.user && !me.data.user.tc_accepted_at);
   const nav = [
     { to: '/home', label: 'Home' },
     ...webApps.flatMap((app) => app.nav.map((item) => ({ ...item, label: `${app.title}: ${item.label}` }))),
     { to: '/settings/members', label: 'Members' },
-    ...(isAdmin ? [{ to: '/settings/api-keys', label: 'API keys' }] : []),
+    ...(isAdmin
+      ? [
+          { to: '/settings/api-keys', label: 'API keys' },
+          { to: '/settings/audit', label: 'Audit log' },
+          { to: '/settings/usage', label: 'Usage and storage' },
+        ]
+      : []),
+    ...(isSuperadmin ? [{ to: '/superadmin', label: 'Superadmin' }] : []),
   ];
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -104,7 +116,7 @@ export function Shell() {
         </Text>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {mustAcceptTerms ? <AcceptTerms onLogout={() => logout.mutate()} /> : <Outlet />}
       </AppShell.Main>
     </AppShell>
   );

@@ -40,3 +40,26 @@ export interface Invite {
 export interface CreatedInvite extends Invite {
   token?: string;
 }
+
+/** GET /api/v1/admin/orgs items (and, without the counts, the org the other admin routes answer). */
+export interface AdminOrg {
+  id: string;
+  name: string;
+  slug: string;
+  plan: 'free' | 'pro' | 'enterprise';
+  status: 'active' | 'suspended';
+  storage_limit_bytes: number;
+  storage_used_bytes: number;
+  created_at: string;
+  members?: number;
+  usage_events_30d?: number;
+}
+
+export interface AdminStats {
+  orgs: number;
+  suspended_orgs: number;
+  users: number;
+  storage_used_bytes: number;
+  storage_limit_bytes: number;
+  active_api_keys: number;
+}

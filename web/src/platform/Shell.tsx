@@ -108,6 +108,9 @@ export function Shell() {
               label={item.label}
               active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
               onClick={close}
+              // The light variant's blue on pale blue is too faint to read (axe color-contrast).
+              variant="filled"
+              color="blue.8"
             />
           ))}
         </Stack>

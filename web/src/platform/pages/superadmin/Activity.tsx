@@ -16,7 +16,7 @@ export function Activity() {
     <QueryView query={feed} isEmpty={() => items.length === 0} empty={<EmptyState title="No activity yet" />}>
       {() => (
         <Stack>
-          <Table.ScrollContainer minWidth={620}>
+          <Table.ScrollContainer minWidth={620} type="native" tabIndex={0} role="region" aria-label="Activity across organizations">
             <Table striped data-testid="activity">
               <Table.Thead>
                 <Table.Tr>

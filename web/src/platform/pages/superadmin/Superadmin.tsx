@@ -83,7 +83,7 @@ export function Superadmin() {
       <PageTitle>Superadmin</PageTitle>
       <Overview />
       {created && (
-        <Alert color="teal" title={`Created ${created.name}`} withCloseButton onClose={() => setCreated(null)} closeButtonLabel="Dismiss">
+        <Alert color="teal" title={`Created ${created.name}`} styles={{ title: { color: 'var(--mantine-color-dark-8)' } }} withCloseButton onClose={() => setCreated(null)} closeButtonLabel="Dismiss">
           <Group gap="xs">
             <Text size="sm">Its first admin can log in now; the organization appears in the list below.</Text>
           </Group>

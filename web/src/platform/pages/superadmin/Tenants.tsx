@@ -101,7 +101,7 @@ export function Tenants() {
                       </Table.Td>
                       <Table.Td>{o.plan}</Table.Td>
                       <Table.Td>
-                        <Badge color={o.status === 'active' ? 'teal' : 'red'} variant="light">{o.status}</Badge>
+                        <Badge color={o.status === 'active' ? 'teal.9' : 'red.9'} variant="outline">{o.status}</Badge>
                       </Table.Td>
                       <Table.Td ta="right">{o.members ?? '—'}</Table.Td>
                       <Table.Td ta="right">{o.usage_events_30d ?? '—'}</Table.Td>

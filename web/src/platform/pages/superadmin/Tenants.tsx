@@ -116,14 +116,15 @@ export function Tenants() {
                           {o.status === 'active' ? (
                             <Button
                               size="xs"
-                              variant="subtle"
-                              color="red"
+                              // Filled: subtle red on a striped row is too faint to read (axe color-contrast).
+                              variant="filled"
+                              color="red.8"
                               onClick={() => window.confirm(`Suspend "${o.name}"? Its members and API keys are refused until you activate it.`) && setOrgStatus.mutate({ org: o, to: 'suspend' })}
                             >
                               Suspend
                             </Button>
                           ) : (
-                            <Button size="xs" variant="subtle" color="teal" onClick={() => setOrgStatus.mutate({ org: o, to: 'activate' })}>
+                            <Button size="xs" variant="default" onClick={() => setOrgStatus.mutate({ org: o, to: 'activate' })}>
                               Activate
                             </Button>
                           )}

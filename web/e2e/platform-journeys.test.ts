@@ -121,7 +121,7 @@ describe('platform journeys in the browser', () => {
       // Logging out ends the session and comes back to the login page.
       await invitee.getByRole('button', { name: 'Log out' }).first().click();
       await invitee.waitForURL(/\/login/);
-      await invitee.getByRole('button', { name: 'Log in' }).waitFor();
+      await invitee.getByText('You are logged out.').waitFor();
       assert.equal(await invitee.evaluate(() => localStorage.getItem('tenantry.session')), null, 'the tokens are forgotten');
       assert.deepEqual(owner.consoleErrors, []);
       assert.deepEqual(invitee.consoleErrors, []);

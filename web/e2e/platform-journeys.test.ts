@@ -127,6 +127,48 @@ describe('platform journeys in the browser', () => {
       assert.deepEqual(invitee.consoleErrors, []);
     });
 
+    test(`organization switcher: a member of two organizations moves between them (${viewport})`, async () => {
+      const signupApi = async (org: string, email: string) => {
+        const res = await fetch(`${server.url}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org_name: org, email, password: 'a long password', accept_terms: true }) });
+        assert.equal(res.status, 201, await res.clone().text());
+        return ((await res.json()) as { access_token: string }).access_token;
+      };
+      const alpha = `Alpha ${viewport}`;
+      const beta = `Beta ${viewport}`;
+      const alphaToken = await signupApi(alpha, unique('alpha'));
+      const betaEmail = unique('beta');
+      await signupApi(beta, betaEmail);
+      const invited = await fetch(`${server.url}/api/v1/invites`, { method: 'POST', headers: { authorization: `Bearer ${alphaToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: betaEmail, role: 'viewer' }) });
+      assert.equal(invited.status, 201, await invited.text());
+
+      // Someone with an account, already signed in, accepts with it.
+      const page = await newPage(viewport);
+      await logIn(page, server, betaEmail, 'a long password');
+      await page.getByRole('heading', { name: beta }).waitFor();
+      assert.equal(await page.getByRole('combobox', { name: 'Organization' }).count(), 0, 'no switcher with one organization');
+      await page.goto(await linkFromOutbox(server, betaEmail, '/invite'));
+      await page.getByText(`You are signed in as ${betaEmail}`).waitFor();
+      await page.getByRole('button', { name: 'Accept the invitation' }).click();
+      await page.waitForURL(/\/home$/);
+      const switcher = page.getByRole('combobox', { name: 'Organization' });
+      await switcher.click();
+      await page.getByRole('option', { name: `${alpha} (viewer)` }).click();
+      await page.getByRole('heading', { name: alpha }).waitFor();
+      await checkPage(page, 'org-switched', viewport);
+      const logout = (await page.getByRole('button', { name: 'Log out' }).boundingBox())!;
+      assert.ok(logout.x + logout.width <= viewports[viewport].width, 'the header keeps "Log out" on screen beside the switcher');
+      assert.equal(await switcher.inputValue(), `${alpha} (viewer)`);
+      // A viewer of Alpha is not offered its admin pages.
+      if (viewport === 'phone') await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByText(`${betaEmail} · viewer`).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'API keys' }).count(), 0);
+      if (viewport === 'phone') await page.getByRole('button', { name: 'Menu' }).click();
+      await switcher.click();
+      await page.getByRole('option', { name: `${beta} (owner)` }).click();
+      await page.getByRole('heading', { name: beta }).waitFor();
+      assert.deepEqual(page.consoleErrors, []);
+    });
+
     test(`API keys: shown once, copied, rotated, revoked; the audit log records it (${viewport})`, async () => {
       const page = await newPage(viewport);
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -37,7 +37,8 @@ function OrgSwitcher() {
     <Select
       aria-label="Organization"
       size="xs"
-      w={200}
+      // Narrow on a phone, so "Log out" still fits in the header beside it.
+      w={{ base: 124, sm: 220 }}
       data={orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.role})` }))}
       value={me.data?.org.id ?? null}
       onChange={(id) => id && id !== me.data?.org.id && switchOrg.mutate(id)}

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../support/platform.js';
 import { assertError } from '../support/envelope.js';
 import { createSuperadmin, SUPERADMIN_ORG_NAME } from '../../src/platform/admin/superadmin.js';
@@ -49,6 +49,8 @@ describe('superadmin', () => {
       ['POST', `/orgs/${tenant.orgId}/activate`],
       ['DELETE', `/orgs/${tenant.orgId}`],
       ['GET', '/stats'],
+      ['GET', '/activity'],
+      ['GET', '/usage/daily'],
     ];
     for (const [method, url, body] of routes) {
       assertError(await t.request(method, `/api/v1/admin${url}`, { token: tenant.token, body }), 403, 'SUPERADMIN_REQUIRED');
@@ -194,5 +196,64 @@ describe('superadmin', () => {
     // The tenant's admins see what the platform did to their org.
     const visible = (await t.request('GET', '/api/v1/audit?action=admin.*', { token: subject.token })).json();
     assert.equal(visible.items.length, 3);
+  });
+
+  it('feeds every org\u2019s activity newest first with the org\u2019s name, in cursor pages, filtered by org and action', async () => {
+    const subject = await t.signup('activity');
+    await admin('POST', `/orgs/${subject.orgId}/suspend`);
+    await admin('POST', `/orgs/${subject.orgId}/activate`);
+    const feed = async (query: string) => {
+      const res = await admin('GET', `/activity?${query}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json() as { items: Array<{ id: string; org_id: string; org_name: string | null; action: string; actor_type: string; created_at: string }>; next_cursor: string | null };
+    };
+    const own = await feed(`org_id=${subject.orgId}&limit=100`);
+    assert.deepEqual(own.items.map((i) => i.action), ['admin.org_activated', 'admin.org_suspended', 'auth.signup'], 'newest first');
+    const orgName = (await admin('GET', `/orgs/${subject.orgId}`)).json().name;
+    assert.ok(own.items.every((i) => i.org_id === subject.orgId && i.org_name === orgName));
+    assert.equal(own.items[0].actor_type, 'superadmin');
+    // Across orgs: the tenant's signup and the subject's changes both appear.
+    const all = await feed('limit=100&action=auth.*');
+    assert.ok(all.items.some((i) => i.org_id === tenant.orgId) && all.items.some((i) => i.org_id === subject.orgId));
+    assert.ok(all.items.every((i) => i.action.startsWith('auth.')));
+    // Paging: one at a time, no repeats, same entries.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await feed(`org_id=${subject.orgId}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    assert.deepEqual(seen, own.items.map((i) => i.id));
+    assertError(await admin('GET', '/activity?cursor=nonsense'), 400, 'INVALID_CURSOR');
+    assertError(await admin('GET', '/activity?org_id=not-a-uuid'), 400, 'VALIDATION_ERROR');
+    // A deleted org's entries stay, without a name.
+    const doomed = (await admin('POST', '/orgs', { name: 'Doomed' })).json();
+    assert.equal((await admin('DELETE', `/orgs/${doomed.id}`)).statusCode, 204);
+    const gone = await feed(`org_id=${doomed.id}`);
+    assert.deepEqual(gone.items.map((i) => [i.action, i.org_name]), [['admin.org_deleted', null], ['admin.org_created', null]]);
+  });
+
+  it('gives the platform\u2019s (or one org\u2019s) metered actions per day with its storage', async () => {
+    const subject = await t.signup('series');
+    const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    await t.db.insertInto('usage_events').values([
+      { org_id: subject.orgId, action: 'visant.capture', bytes: 1000, created_at: new Date(`${day}T08:00:00Z`) },
+      { org_id: subject.orgId, action: 'visant.capture', bytes: 500, created_at: new Date(`${day}T20:00:00Z`) },
+      { org_id: tenant.orgId, action: 'visant.capture', bytes: 7, created_at: new Date(`${day}T10:00:00Z`) },
+    ]).execute();
+    await t.db.updateTable('orgs').set({ storage_used_bytes: 1500, storage_limit_bytes: 10_000 }).where('id', '=', subject.orgId).execute();
+    const one = await admin('GET', `/usage/daily?org_id=${subject.orgId}`);
+    assert.equal(one.statusCode, 200, one.body);
+    assert.deepEqual(one.json().days, [{ day, action: 'visant.capture', events: 2, bytes: 1500 }]);
+    assert.deepEqual(one.json().storage, { storage_used_bytes: 1500, storage_limit_bytes: 10_000 });
+    const all = (await admin('GET', '/usage/daily')).json() as { days: Array<{ day: string; action: string; events: number; bytes: number }>; storage: { storage_used_bytes: number } };
+    const captures = all.days.find((d) => d.day === day && d.action === 'visant.capture');
+    // At least: other test files may share this PostgreSQL database.
+    assert.ok(captures && captures.events >= 3 && captures.bytes >= 1507, 'sums every org');
+    assert.ok(all.storage.storage_used_bytes >= 1500);
+    assertError(await admin('GET', `/usage/daily?org_id=${randomUUID()}`), 404, 'NOT_FOUND');
+    const now = Date.now();
+    assertError(await admin('GET', `/usage/daily?from=${new Date(now - 400 * 86_400_000).toISOString()}&to=${new Date(now).toISOString()}`), 400, 'INVALID_RANGE');
   });
 });

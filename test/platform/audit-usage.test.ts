@@ -189,11 +189,45 @@ describe('usage', () => {
     assertError(await t.request('GET', '/api/v1/usage?from=last-week', { token: a.token }), 400, 'VALIDATION_ERROR');
   });
 
+  it('gives a daily series per action, in UTC days, of the org alone', async () => {
+    // Two events on a known day of last week, so the day boundaries are tested, not just "today".
+    const day = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const c = await t.signup('usage-c');
+    await t.db.insertInto('usage_events').values([
+      { org_id: a.orgId, action: 'render', bytes: 10, created_at: new Date(`${day}T00:00:00.000Z`) },
+      { org_id: a.orgId, action: 'render', bytes: 20, created_at: new Date(`${day}T23:59:59.000Z`) },
+      { org_id: c.orgId, action: 'render', bytes: 99, created_at: new Date(`${day}T12:00:00.000Z`) },
+    ]).execute();
+    const res = await t.request('GET', '/api/v1/usage/daily', { token: a.token });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json() as { from: string; to: string; days: Array<{ day: string; action: string; events: number; bytes: number }> };
+    assert.deepEqual(body.days.filter((d) => d.day === day), [{ day, action: 'render', events: 2, bytes: 30 }], 'both ends of the UTC day, not the other org\u2019s event');
+    const today = new Date().toISOString().slice(0, 10);
+    const todays = body.days.filter((d) => d.day === today || d.day === new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    assert.equal(todays.reduce((n, d) => n + (d.action === 'render' ? d.events : 0), 0), 3, 'today\u2019s three renders');
+    assert.ok(!body.days.some((d) => Date.parse(d.day) < Date.now() - 31 * 86_400_000), 'the 40-day-old event is outside the default window');
+    assert.deepEqual(body.days.map((d) => d.day), [...body.days.map((d) => d.day)].sort(), 'oldest day first');
+    const other = (await t.request('GET', '/api/v1/usage/daily', { token: c.token })).json() as typeof body;
+    assert.deepEqual(other.days, [{ day, action: 'render', events: 1, bytes: 99 }], 'c sees only its own usage');
+  });
+
+  it('refuses a daily series over a reversed or too long period', async () => {
+    const now = Date.now();
+    const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+    assertError(await t.request('GET', `/api/v1/usage/daily?from=${iso(now)}&to=${iso(now - 86_400_000)}`, { token: a.token }), 400, 'INVALID_RANGE');
+    const long = await t.request('GET', `/api/v1/usage/daily?from=${iso(now - 400 * 86_400_000)}&to=${iso(now)}`, { token: a.token });
+    assertError(long, 400, 'INVALID_RANGE');
+    assert.match(long.json().error, /366 days/);
+    assert.equal((await t.request('GET', `/api/v1/usage/daily?from=${iso(now - 366 * 86_400_000)}&to=${iso(now)}`, { token: a.token })).statusCode, 200, 'a whole year is fine');
+  });
+
   it('is for admins', async () => {
     const viewerEmail = uniqueEmail('usage-viewer');
     await t.request('POST', '/api/v1/invites', { token: a.token, body: { email: viewerEmail, role: 'viewer' } });
     const viewer = (await t.request('POST', '/api/v1/invites/accept', { body: { token: await tokenFromEmail(t.db, viewerEmail, 'inv_'), password: 'viewer password' } })).json();
     assertError(await t.request('GET', '/api/v1/usage', { token: viewer.access_token }), 403, 'INSUFFICIENT_ROLE');
+    assertError(await t.request('GET', '/api/v1/usage/daily', { token: viewer.access_token }), 403, 'INSUFFICIENT_ROLE');
+    assertError(await t.request('GET', '/api/v1/usage/daily'), 401);
   });
 
   it('recordUsage inside a tenant transaction cannot write another org\u2019s usage', async () => {

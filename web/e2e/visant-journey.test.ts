@@ -66,6 +66,36 @@ describe('Visant in the browser', () => {
       await page.getByText('No captures yet').waitFor();
       await checkPage(page, 'camera-empty', viewport);
 
+      // The camera's configuration: the API's bounds are checked before sending.
+      const interval = page.getByRole('textbox', { name: 'Capture every (seconds)' });
+      await interval.fill('3');
+      await page.getByRole('button', { name: 'Save configuration' }).click();
+      await page.getByText('Between 5 and 86,400 seconds').waitFor();
+      await interval.fill('30');
+      await page.getByRole('textbox', { name: 'What normal looks like' }).fill('An empty porch, the door closed.');
+      const recipients = page.locator('input').and(page.getByLabel('Email these people about abnormal captures'));
+      // An address the form lets through but the server refuses: its message shows at the field.
+      await recipients.fill('night-guard@porch.x');
+      await recipients.press('Enter');
+      await page.getByRole('button', { name: 'Save configuration' }).click();
+      await page.locator('input[aria-invalid="true"]').and(page.getByLabel('Email these people about abnormal captures')).waitFor();
+      // The browser itself logs the refused request; that line is expected, nothing else is.
+      page.consoleErrors.splice(0, page.consoleErrors.length, ...page.consoleErrors.filter((e) => !/status of 400 .*\/devices\/front-door\/config/.test(e)));
+      await recipients.press('Backspace');
+      await recipients.fill('night-guard@example.test');
+      await recipients.press('Enter');
+      await page.getByRole('textbox', { name: 'At most one email every (minutes)' }).fill('15');
+      await page.getByRole('button', { name: 'Save configuration' }).click();
+      await page.getByText('Saved. The camera picks it up on its next check-in.').waitFor();
+      await checkPage(page, 'camera-configured', viewport);
+      const saved = await page.evaluate(async (id) => {
+        const token = (JSON.parse(localStorage.getItem('tenantry.session')!) as { access_token: string }).access_token;
+        return (await fetch(`/visant/v1/devices/${id}/config`, { headers: { authorization: `Bearer ${token}` } })).json();
+      }, 'front-door');
+      assert.deepEqual(saved.trigger, { enabled: true, interval_seconds: 30 });
+      assert.deepEqual(saved.notifications, { email_recipients: ['night-guard@example.test'], cooldown_minutes: 15 });
+      assert.equal(saved.normal_description, 'An empty porch, the door closed.');
+
       // The camera posts a capture with its own key, over plain HTTP like a real one.
       const res = await fetch(`${server.url}/visant/v1/captures`, {
         method: 'POST',

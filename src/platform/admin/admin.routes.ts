@@ -3,9 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AdminService } from './admin.service.js';
 import { requireSuperadmin } from '../auth/authenticate.js';
-import { email, idParams, noContent, password, requestMeta } from '../http/schemas.js';
+import { email, idParams, noContent, password, requestMeta, uuid } from '../http/schemas.js';
 import { pageQuery, pageSchema } from '../db/page.js';
-import { adminOrgListItem, adminOrgView, platformStats } from './admin.schema.js';
+import { cursorPageSchema, cursorQuery } from '../db/cursor.js';
+import { seriesQuery } from '../usage/usage-series.js';
+import { activityEntry, adminOrgListItem, adminOrgView, platformStats, platformUsage } from './admin.schema.js';
 
 const plan = z.enum(['free', 'pro', 'enterprise']);
 
@@ -65,5 +67,29 @@ export async function adminRoutes(root: FastifyInstance) {
   app.get('/stats', { schema: { tags, response: { 200: platformStats } } }, async (request) => {
     requireSuperadmin(request);
     return admin.stats();
+  });
+
+  app.get('/activity', {
+    schema: {
+      tags,
+      description: 'Every org\'s audit log, newest first, in cursor pages (`next_cursor` → `?cursor=`), each entry with its org\'s name (null once deleted). `action` takes an exact action or a family such as `admin.*`.',
+      querystring: cursorQuery.extend({ org_id: uuid.optional(), action: z.string().max(100).optional() }),
+      response: { 200: cursorPageSchema(activityEntry) },
+    },
+  }, async (request) => {
+    requireSuperadmin(request);
+    return admin.activity(request.query);
+  });
+
+  app.get('/usage/daily', {
+    schema: {
+      tags,
+      description: 'Metered actions (events and bytes) per UTC day and action over [from, to) across every org, or one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now.',
+      querystring: seriesQuery.extend({ org_id: uuid.optional() }),
+      response: { 200: platformUsage },
+    },
+  }, async (request) => {
+    requireSuperadmin(request);
+    return admin.dailyUsage(request.query);
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dailyUsageRow } from '../usage/usage-series.js';
 
 /** Response schemas of the superadmin routes, field for field as AdminService answers. */
 
@@ -26,4 +27,26 @@ export const platformStats = z.object({
   storage_used_bytes: z.number(),
   storage_limit_bytes: z.number(),
   active_api_keys: z.number().int(),
+});
+
+/** One entry of the activity feed of every org (the audit log with its org's name). */
+export const activityEntry = z.object({
+  id: z.string(),
+  org_id: z.string(),
+  org_name: z.string().nullable(),
+  actor_type: z.enum(['user', 'api_key', 'system', 'superadmin']),
+  actor_user_id: z.string().nullable(),
+  action: z.string(),
+  target_type: z.string().nullable(),
+  target_id: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: z.date(),
+});
+
+/** Usage per day across the orgs (or of one), with the storage used and allowed now. */
+export const platformUsage = z.object({
+  from: z.date(),
+  to: z.date(),
+  storage: z.object({ storage_used_bytes: z.number(), storage_limit_bytes: z.number() }),
+  days: z.array(dailyUsageRow),
 });

@@ -9,6 +9,8 @@ import { notFound } from '../errors.js';
 import { createOrgWithOwner } from '../tenancy/orgs.service.js';
 import { hashPassword } from '../auth/secrets.js';
 import { deleteOrgFilesJob } from '../jobs/platform-jobs.js';
+import { fetchCursorPage, type CursorRequest } from '../db/cursor.js';
+import { dailyUsage, seriesPeriod } from '../usage/usage-series.js';
 
 const ORG_FIELDS = ['o.id', 'o.name', 'o.slug', 'o.plan', 'o.status', 'o.storage_limit_bytes', 'o.storage_used_bytes', 'o.created_at'] as const;
 
@@ -113,6 +115,48 @@ export class AdminService {
       ])
       .executeTakeFirstOrThrow();
     return row;
+  }
+
+  /**
+   * What happened across the platform, newest first in cursor pages: every org's audit log,
+   * each entry with its org's name (null once the org is deleted; the entry survives it).
+   */
+  async activity(q: CursorRequest & { org_id?: string; action?: string }) {
+    return withSystem(this.db, async (tx) => {
+      let query = tx
+        .selectFrom('audit_log as a')
+        .leftJoin('orgs as o', 'o.id', 'a.org_id')
+        .select(['a.id', 'a.org_id', 'o.name as org_name', 'a.actor_type', 'a.actor_user_id', 'a.action', 'a.target_type', 'a.target_id', 'a.metadata', 'a.created_at']);
+      if (q.org_id) query = query.where('a.org_id', '=', q.org_id);
+      if (q.action) query = q.action.endsWith('.*') ? query.where('a.action', 'like', `${q.action.slice(0, -1)}%`) : query.where('a.action', '=', q.action);
+      return fetchCursorPage(query, { time: 'a.created_at', id: 'a.id' }, q);
+    });
+  }
+
+  /**
+   * Metered actions per UTC day and action over [from, to), of every org or of one, with the
+   * storage used and allowed now (the charts of the superadmin portal).
+   */
+  async dailyUsage(q: { from?: string; to?: string; org_id?: string }) {
+    const { from, to } = seriesPeriod(q);
+    return withSystem(this.db, async (tx) => {
+      let storage = tx.selectFrom('orgs').select([
+        sql<number>`coalesce(sum(storage_used_bytes), 0)::bigint`.as('storage_used_bytes'),
+        sql<number>`coalesce(sum(storage_limit_bytes), 0)::bigint`.as('storage_limit_bytes'),
+      ]);
+      if (q.org_id) {
+        const exists = await tx.selectFrom('orgs').select('id').where('id', '=', q.org_id).executeTakeFirst();
+        if (!exists) throw notFound('Organization');
+        storage = storage.where('id', '=', q.org_id);
+      }
+      const totals = await storage.executeTakeFirstOrThrow();
+      return {
+        from,
+        to,
+        storage: { storage_used_bytes: Number(totals.storage_used_bytes), storage_limit_bytes: Number(totals.storage_limit_bytes) },
+        days: await dailyUsage(tx, q.org_id ?? null, from, to),
+      };
+    });
   }
 
   async getOrg(orgId: string) {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { usageReport } from './usage.service.js';
+import { usageDaily, usageReport } from './usage.service.js';
+import { dailyUsageView, seriesQuery } from './usage-series.js';
 
 const usageView = z.object({
   from: z.date(),
@@ -22,4 +23,13 @@ export async function usageRoutes(root: FastifyInstance) {
       response: { 200: usageView },
     },
   }, async (request) => usageReport(app.ctx.database.db, requirePrincipal(request, 'admin'), request.query));
+
+  app.get('/daily', {
+    schema: {
+      tags: ['usage'],
+      description: 'The org\'s metered actions (events and bytes) per UTC day and action over [from, to); by default the last 30 days, at most 366. Days without events are absent.',
+      querystring: seriesQuery,
+      response: { 200: dailyUsageView },
+    },
+  }, async (request) => usageDaily(app.ctx.database.db, requirePrincipal(request, 'admin'), request.query));
 }

@@ -4,6 +4,7 @@ import { platformView, type Executor } from '../db/executor.js';
 import { withTenant } from '../db/tenant.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest } from '../errors.js';
+import { dailyUsage, seriesPeriod } from './usage-series.js';
 
 
 /** Metered actions (uploads, renders, AI calls…), recorded in the caller's transaction. */
@@ -45,4 +46,10 @@ export async function usageReport(db: Kysely<PlatformTables>, p: Principal, peri
     const storage = await tx.selectFrom('orgs').select(['storage_used_bytes', 'storage_limit_bytes']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
     return { from, to, storage, actions: await usageSummary(tx, p.orgId, from, to) };
   });
+}
+
+/** The org's metered actions per UTC day and action over [from, to), for GET /api/v1/usage/daily. */
+export async function usageDaily(db: Kysely<PlatformTables>, p: Principal, period: { from?: string; to?: string }) {
+  const { from, to } = seriesPeriod(period);
+  return withTenant(db, p, async (tx) => ({ from, to, days: await dailyUsage(tx, p.orgId, from, to) }));
 }

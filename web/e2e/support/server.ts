@@ -24,6 +24,8 @@ async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  /** Run `tenantry <args>` beside the server, as an operator would (through its local admin channel); resolves with its output. */
+  cli(args: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,19 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
   return {
     url,
+    async cli(args) {
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        cwd: repositoryRoot,
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      cli.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      cli.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      const [code] = (await once(cli, 'exit')) as [number | null];
+      if (code !== 0) throw new Error(`tenantry ${args.join(' ')} exited ${code}:\n${out}`);
+      return out;
+    },
     async close() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -16,3 +16,9 @@ export type CreatedInvite = Answer<'/api/v1/invites', 'post'>;
 export type RegisteredDevice = Answer<'/visant/v1/devices', 'post'>;
 export type Capture = Answer<'/visant/v1/captures/{id}', 'get'>;
 export type CapturePage = Answer<'/visant/v1/captures', 'get'>;
+export type Member = Answer<'/api/v1/members', 'get'>['items'][number];
+/** An org as the superadmin routes answer it; the list adds its member and usage counts. */
+export type AdminOrg = Answer<'/api/v1/admin/orgs/{id}', 'patch'>;
+export type AdminOrgListItem = Answer<'/api/v1/admin/orgs', 'get'>['items'][number];
+export type Device = Answer<'/visant/v1/devices/{id}', 'get'>;
+export type DeviceConfig = Answer<'/visant/v1/devices/{id}/config', 'get'>;

@@ -6,6 +6,7 @@ import { api, call } from './api';
 import { session } from './session';
 import { useSession } from './useSession';
 import { webApps } from '../apps';
+import { AcceptTerms } from './pages/AcceptTerms';
 
 export function useMe() {
   const signedIn = useSession();
@@ -35,7 +36,8 @@ function OrgSwitcher() {
     <Select
       aria-label="Organization"
       size="xs"
-      w={200}
+      // Narrow on a phone, so "Log out" still fits in the header beside it.
+      w={{ base: 124, sm: 220 }}
       data={orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.role})` }))}
       value={me.data?.org.id ?? null}
       onChange={(id) => id && id !== me.data?.org.id && switchOrg.mutate(id)}
@@ -56,13 +58,24 @@ export function Shell() {
     },
     onSettled: () => session.end('You are logged out.'),
   });
+  const me = useMe();
   if (!signedIn) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const isAdmin = ['owner', 'admin'].includes(signedIn.user.role);
+  const isSuperadmin = Boolean(me.data?.user?.is_superadmin);
+  // A person (not an API key) who has not accepted the terms is asked before anything else.
+  const mustAcceptTerms = Boolean(me.data?.user && !me.data.user.tc_accepted_at);
   const nav = [
     { to: '/home', label: 'Home' },
     ...webApps.flatMap((app) => app.nav.map((item) => ({ ...item, label: `${app.title}: ${item.label}` }))),
     { to: '/settings/members', label: 'Members' },
-    ...(isAdmin ? [{ to: '/settings/api-keys', label: 'API keys' }] : []),
+    ...(isAdmin
+      ? [
+          { to: '/settings/api-keys', label: 'API keys' },
+          { to: '/settings/audit', label: 'Audit log' },
+          { to: '/settings/usage', label: 'Usage and storage' },
+        ]
+      : []),
+    ...(isSuperadmin ? [{ to: '/superadmin', label: 'Superadmin' }] : []),
   ];
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -95,6 +108,9 @@ export function Shell() {
               label={item.label}
               active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
               onClick={close}
+              // The light variant's blue on pale blue is too faint to read (axe color-contrast).
+              variant="filled"
+              color="blue.8"
             />
           ))}
         </Stack>
@@ -103,7 +119,7 @@ export function Shell() {
         </Text>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {mustAcceptTerms ? <AcceptTerms onLogout={() => logout.mutate()} /> : <Outlet />}
       </AppShell.Main>
     </AppShell>
   );

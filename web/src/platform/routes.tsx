@@ -11,6 +11,9 @@ import { Home } from './pages/Home';
 import { Members } from './pages/Members';
 import { ApiKeys } from './pages/ApiKeys';
 import { NotFound } from './pages/NotFound';
+import { AuditLog } from './pages/AuditLog';
+import { Usage } from './pages/Usage';
+import { Superadmin } from './pages/superadmin/Superadmin';
 import { webApps } from '../apps';
 
 /** Every page. The paths the platform's emails link to (/verify-email, /reset-password, /invite) must stay. */
@@ -28,6 +31,9 @@ export const routes: RouteObject[] = [
       { path: '/home', element: <Home /> },
       { path: '/settings/members', element: <Members /> },
       { path: '/settings/api-keys', element: <ApiKeys /> },
+      { path: '/settings/audit', element: <AuditLog /> },
+      { path: '/settings/usage', element: <Usage /> },
+      { path: '/superadmin', element: <Superadmin /> },
       ...webApps.flatMap((app) => app.routes),
     ],
   },

@@ -61,6 +61,10 @@ export const session = {
     endedReason = reason;
     write(null);
   },
+  /** Why the last session ended, without forgetting it: safe to call while rendering. */
+  peekEndedReason(): string | null {
+    return endedReason;
+  },
   takeEndedReason(): string | null {
     const r = endedReason;
     endedReason = null;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, Card, Group, Image, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Divider, Group, Image, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
@@ -7,6 +7,7 @@ import { EmptyState, formatDate, PageTitle, QueryView } from '../../platform/com
 import { useLiveCaptures } from './useLiveCaptures';
 import { CaptureStateBadge } from './CaptureStateBadge';
 import { ShareForm } from './ShareForm';
+import { DeviceConfigForm } from './DeviceConfigForm';
 
 function Gallery({ deviceId }: { deviceId: string }) {
   const { captures, live } = useLiveCaptures(deviceId);
@@ -81,6 +82,8 @@ export function DevicePage() {
             {d.device_id} · last seen {formatDate(d.last_seen_at)}
           </Text>
           <Gallery deviceId={d.device_id} />
+          <Divider my="xl" />
+          <DeviceConfigForm key={d.device_id} device={d} />
           <Modal opened={sharing} onClose={() => setSharing(false)} title={`Share ${d.friendly_name}`}>
             <ShareForm deviceId={d.device_id} />
           </Modal>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
@@ -13,7 +13,11 @@ export function Login() {
   const navigate = useNavigate();
   const location = useLocation();
   const signedIn = useSession();
-  const [ended] = useState(() => session.takeEndedReason());
+  // Read while rendering, forgotten once shown: React may render and discard this page more
+  // than once before showing it (router navigations are transitions), so taking the reason
+  // in the first render would lose it ("You are logged out." never appeared).
+  const [ended] = useState(() => session.peekEndedReason());
+  useEffect(() => void session.takeEndedReason(), []);
   const next = new URLSearchParams(location.search).get('next') ?? '/home';
   const form = useForm({
     initialValues: { email: '', password: '' },

@@ -3775,7 +3775,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Presigned download URLs (valid 1 hour) for every variation's final video and drafts (scene backgrounds, music). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true. */
+        /** @description Presigned download URLs (valid 1 hour) for every variation's final video and drafts (scene backgrounds, music) of the take shown (`take`). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true. When the last run failed, `failed_run` lists what it made before failing: `{take, error_message, failed_at, concepts, variations_completed, variations: [{variation_index, final, draft}]}`. */
         get: {
             parameters: {
                 query?: never;
@@ -3813,7 +3813,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Queue the video generation pipeline (202). Progress: GET …/progress, or live on the realtime topic `genads:campaign:<id>`. 409 GENERATION_IN_PROGRESS while running. */
+        /** @description Queue the video generation pipeline (202): `{campaign_id, status, progress, job_id, take, shown_take, progress_url}`. Generating again makes a new take (new concepts and seeds) written beside the take shown, which stays listed and selectable until the new one completes; a failed take leaves it as it was. Progress: GET …/progress, or live on the realtime topic `genads:campaign:<id>`. 409 GENERATION_IN_PROGRESS while running. */
         post: {
             parameters: {
                 query?: never;
@@ -3847,7 +3847,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Status, progress 0-100 and the current stage. */
+        /** @description Status, progress 0-100 and the current stage; `variations_completed` of `num_variations` in the running (or last) take, counted as each finishes; `take` (the running or last run) and `shown_take` (the take whose videos are shown); `cost` is the total spend across runs. */
         get: {
             parameters: {
                 query?: never;
@@ -3885,7 +3885,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Keep one variation of a completed campaign. 422 VARIATION_NOT_FOUND for an index the campaign does not have. */
+        /** @description Keep one variation of the take shown, also while a new take is being generated (the selection is cleared when a new take replaces it). 409 CAMPAIGN_NOT_COMPLETED before any take has completed; 422 VARIATION_NOT_FOUND for an index the campaign does not have. */
         post: {
             parameters: {
                 query?: never;

@@ -25,6 +25,9 @@ export class CampaignProgress {
     private readonly campaignId: string,
   ) {}
 
+  /** The last checkpoint saved by this attempt (undefined if none yet). */
+  lastCheckpoint: unknown;
+
   get current() {
     return { pct: this.pct, stage: this.stage };
   }
@@ -38,6 +41,7 @@ export class CampaignProgress {
     this.pct = next;
     this.stage = stage;
     this.lastWrite = now;
+    if (checkpoint !== undefined) this.lastCheckpoint = checkpoint;
     // Chained so writes land in order even when variations report concurrently.
     this.pending = this.pending.then(() => this.write(next, stage, checkpoint));
     return this.pending;

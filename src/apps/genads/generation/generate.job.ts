@@ -73,6 +73,12 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
             .execute(),
         );
       await Promise.resolve(recorded).catch((updateErr) => ctx.log.error({ err: updateErr }, 'could not record the generation failure'));
+      // The next attempt resumes from the last checkpoint: it also carries what this attempt spent since.
+      const latest = (progress.lastCheckpoint ?? job.checkpoint) as GenerationCheckpoint | null;
+      if (!final && latest?.take === take) {
+        await job.reportProgress(progress.current.pct, progress.current.stage || null, { checkpoint: { ...latest, tally: tally.state() } })
+          .catch((saveErr) => ctx.log.warn({ err: saveErr }, 'could not save the spend of the failed attempt'));
+      }
       if (final) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'failed', error_message: message, take });
       throw err;
     } finally {

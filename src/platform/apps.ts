@@ -7,6 +7,7 @@ import type { JobDefinition } from './jobs/define-job.js';
 import type { ShareHandler } from './sharing/share-handler.js';
 import type { AppSettings } from './config/app-settings.js';
 import type { Platform } from './runtime.js';
+import type { AppMetric } from './http/app-metrics.js';
 
 /**
  * Everything an app gives the platform to run it. The platform mounts the routes under the
@@ -28,6 +29,8 @@ export interface TenantryApp {
   setup?(ctx: PlatformContext): void | Promise<void>;
   /** Background jobs (defineJob); system jobs may carry a cron `schedule`. Names start with the app's name. */
   jobs?: JobDefinition<unknown>[];
+  /** What the app adds to /metrics (http/app-metrics.ts): totals across tenants, read at each scrape. */
+  metrics?(ctx: PlatformContext): AppMetric[];
   /** How this app's share links (those created with app = this name) render at /s/:token and /api/s/:token. */
   share?: ShareHandler;
   /** Operator commands, run as `tenantry <name> …`: return a commander Command named after the app. */

@@ -11,6 +11,7 @@ import { perfumesRoutes } from './perfumes/perfumes.routes.js';
 import { campaignsRoutes } from './campaigns/campaigns.routes.js';
 import { generationRoutes } from './generation/generation.routes.js';
 import { generateCampaignJob } from './generation/generate.job.js';
+import { generationMetrics } from './generation/generation-metrics.js';
 import { pipelineKitFor } from './generation/create-pipeline-kit.js';
 import type { PipelineKit } from './generation/pipeline-kit.js';
 import type { PlatformContext } from '../../platform/context.js';
@@ -32,6 +33,7 @@ export function createGenAdsApp(options: GenAdsAppOptions = {}): TenantryApp {
     migrations: { module: 'genads', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
     settings: genadsSettings,
     jobs: [generateCampaignJob(options.pipelineKit ?? pipelineKitFor)],
+    metrics: generationMetrics,
     setup(ctx) {
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.image, maxBytes: MAX_STORED_IMAGE_BYTES, types: ['image/png'] });
       ctx.storage.kinds.register({ name: UPLOAD_KINDS.guidelines, maxBytes: MAX_GUIDELINES_BYTES, types: Object.keys(GUIDELINES_TYPES) });

@@ -73,8 +73,11 @@ export const campaignResponse = z.object({
   selected_variation_index: z.number().int().optional(),
   status,
   progress: z.number().int(),
-  cost: z.number(),
+  cost: z.number().describe('total spend across every run (takes, failed runs and retries)'),
   error_message: z.string().optional(),
+  takes_started: z.number().int().describe('generation runs started; the latest is this take number'),
+  shown_take: z.number().int().optional().describe('the take whose videos are shown; absent before a run completes'),
+  variations_completed: z.number().int().describe('finished variations of the running (or last) take, counted as each finishes'),
   campaign_json: z.unknown().describe('scenes, styleSpec, videoMetadata, costBreakdown, variationPaths and each variation\'s plan (docs/genads.md)'),
   created_at: isoDate,
   updated_at: isoDate,
@@ -101,6 +104,7 @@ export const campaignVideosResponse = z.looseObject({
   status,
   selected_variation_index: z.number().int().optional(),
   expires_in: z.number().int(),
+  take: z.number().int().optional().describe('the take these variations belong to'),
   variations: z.array(z.looseObject({
     variation_index: z.number().int(),
     ready: z.boolean(),
@@ -108,6 +112,14 @@ export const campaignVideosResponse = z.looseObject({
     final: fileLink.nullable(),
     draft: z.record(z.string(), fileLink),
   })),
+  failed_run: z.object({
+    take: z.number().int(),
+    error_message: z.string(),
+    failed_at: z.string(),
+    concepts: z.array(z.string()),
+    variations_completed: z.number().int(),
+    variations: z.array(z.object({ variation_index: z.number().int(), final: fileLink.nullable(), draft: z.record(z.string(), fileLink) })),
+  }).optional().describe('when the last run failed: what it made before failing, per variation'),
 });
 
 export const generationStartedResponse = z.object({
@@ -115,6 +127,8 @@ export const generationStartedResponse = z.object({
   status,
   progress: z.number().int(),
   job_id: z.string(),
+  take: z.number().int().describe('the take this run makes'),
+  shown_take: z.number().int().optional().describe('the take shown until this one completes'),
   progress_url: z.string(),
 });
 
@@ -128,5 +142,7 @@ export const progressResponse = z.looseObject({
   cost: z.number(),
   error_message: z.string().optional(),
   job_id: z.string().optional(),
+  take: z.number().int().optional().describe('the running (or last) run'),
+  shown_take: z.number().int().optional().describe('the take whose videos are shown'),
   updated_at: isoDate,
 });

@@ -55,8 +55,29 @@ export interface GenAdsCampaignsTable {
   campaign_json: Json<CampaignJson>;
   job_id: string | null;
   progress_stage: string | null;
+  /** Generation runs started so far; the one running (or last run) is take number takes_started. */
+  takes_started: ColumnType<number, number | undefined, number>;
+  /** Variations of the run in progress (or of the last run) that have finished. */
+  variations_completed: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export type GenerationRunStatus = 'running' | 'completed' | 'failed';
+
+export interface GenAdsGenerationRunsTable {
+  run_id: Generated<string>;
+  org_id: string;
+  campaign_id: string;
+  take: number;
+  job_id: string;
+  status: ColumnType<GenerationRunStatus, GenerationRunStatus | undefined, GenerationRunStatus>;
+  concepts: Json<string[]>;
+  cost: Decimal;
+  stage_seconds: Json<Record<string, number>>;
+  error_message: string | null;
+  started_at: Timestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface GenAdsBrandStylesTable {
@@ -73,4 +94,5 @@ export interface GenAdsTables extends PlatformTables {
   genads_perfumes: GenAdsPerfumesTable;
   genads_campaigns: GenAdsCampaignsTable;
   genads_brand_styles: GenAdsBrandStylesTable;
+  genads_generation_runs: GenAdsGenerationRunsTable;
 }

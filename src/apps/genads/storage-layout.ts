@@ -25,8 +25,28 @@ export const BRANDS_PREFIX = 'brands/';
 export const brandPrefix = (brandId: string) => `${BRANDS_PREFIX}${brandId}/`;
 export const perfumePrefix = (brandId: string, perfumeId: string) => `${brandPrefix(brandId)}perfumes/${perfumeId}/`;
 export const campaignPrefix = (brandId: string, perfumeId: string, campaignId: string) => `${perfumePrefix(brandId, perfumeId)}campaigns/${campaignId}/`;
-export const variationPrefix = (brandId: string, perfumeId: string, campaignId: string, variation: number) =>
-  `${campaignPrefix(brandId, perfumeId, campaignId)}variations/variation_${variation}/`;
+/**
+ * Each generation run (a "take") writes its own files, so a new take never overwrites the one
+ * the campaign shows. Take 1 is the seed's own hierarchy (campaigns/{id}/variations/…); later
+ * takes go under campaigns/{id}/takes/take_{n}/variations/…. The take's files are everything
+ * under takeFilesPrefix: a replaced or failed take is deleted by that prefix.
+ */
+const takeRoot = (brandId: string, perfumeId: string, campaignId: string, take: number) =>
+  take <= 1 ? campaignPrefix(brandId, perfumeId, campaignId) : `${campaignPrefix(brandId, perfumeId, campaignId)}takes/take_${take}/`;
+export const takeFilesPrefix = (brandId: string, perfumeId: string, campaignId: string, take: number) =>
+  `${takeRoot(brandId, perfumeId, campaignId, take)}variations/`;
+export const variationPrefix = (brandId: string, perfumeId: string, campaignId: string, variation: number, take = 1) =>
+  `${takeFilesPrefix(brandId, perfumeId, campaignId, take)}variation_${variation}/`;
+
+/**
+ * Reads a key under a take's files back: which variation, and which file (the draft names of
+ * variationPaths: "scene_1" … "music", or "final"). Null for anything else.
+ */
+export function takeFileOf(takePrefix: string, key: string): { variation: number; file: string } | null {
+  if (!key.startsWith(takePrefix)) return null;
+  const m = /^variation_(\d+)\/(?:draft\/(scene_\d+)_bg\.mp4|draft\/(music)\.mp3|(final)_video\.mp4)$/.exec(key.slice(takePrefix.length));
+  return m ? { variation: Number(m[1]), file: m[2] ?? m[3] ?? m[4] } : null;
+}
 
 /** Logos are stored as PNG whatever was uploaded, so the seed's fixed name is honest. */
 export const brandLogoKey = (brandId: string) => `${brandPrefix(brandId)}brand_logo.png`;
@@ -34,12 +54,12 @@ export const brandLogoKey = (brandId: string) => `${brandPrefix(brandId)}brand_l
 export const brandGuidelinesKey = (brandId: string, type: GuidelinesType) => `${brandPrefix(brandId)}brand_guidelines.${GUIDELINES_TYPES[type]}`;
 export const perfumeImageKey = (brandId: string, perfumeId: string, angle: ProductAngle) => `${perfumePrefix(brandId, perfumeId)}${angle}.png`;
 /** Scenes are numbered from 1, as in the seed's scene_1_bg.mp4 … scene_4_bg.mp4. */
-export const draftSceneKey = (brandId: string, perfumeId: string, campaignId: string, variation: number, scene: number) =>
-  `${variationPrefix(brandId, perfumeId, campaignId, variation)}draft/scene_${scene}_bg.mp4`;
-export const draftMusicKey = (brandId: string, perfumeId: string, campaignId: string, variation: number) =>
-  `${variationPrefix(brandId, perfumeId, campaignId, variation)}draft/music.mp3`;
-export const finalVideoKey = (brandId: string, perfumeId: string, campaignId: string, variation: number) =>
-  `${variationPrefix(brandId, perfumeId, campaignId, variation)}final_video.mp4`;
+export const draftSceneKey = (brandId: string, perfumeId: string, campaignId: string, variation: number, scene: number, take = 1) =>
+  `${variationPrefix(brandId, perfumeId, campaignId, variation, take)}draft/scene_${scene}_bg.mp4`;
+export const draftMusicKey = (brandId: string, perfumeId: string, campaignId: string, variation: number, take = 1) =>
+  `${variationPrefix(brandId, perfumeId, campaignId, variation, take)}draft/music.mp3`;
+export const finalVideoKey = (brandId: string, perfumeId: string, campaignId: string, variation: number, take = 1) =>
+  `${variationPrefix(brandId, perfumeId, campaignId, variation, take)}final_video.mp4`;
 
 export const brandAssetTags = (brandId: string) => ({ type: 'brand_asset', brand_id: brandId, lifecycle: 'permanent' });
 export const perfumeImageTags = (brandId: string, perfumeId: string, angle: ProductAngle) => ({

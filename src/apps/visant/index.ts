@@ -9,7 +9,7 @@ import { evaluateCaptureJob } from './evaluation/evaluate.job.js';
 import { visantShareHandler } from './sharing/share-handler.js';
 import { visantSettings } from './config.js';
 import { visantCommand } from './cli.js';
-import { evaluationMetrics } from './evaluation/evaluation-metrics.js';
+import { evaluationMetrics, evaluationQueueMetrics } from './evaluation/evaluation-metrics.js';
 
 /**
  * Visant (seed 002): camera monitoring. Devices with their own API keys upload captures,
@@ -23,6 +23,7 @@ export const visantApp: TenantryApp = {
   jobs: [evaluateCaptureJob],
   share: visantShareHandler,
   cli: visantCommand,
+  metrics: evaluationQueueMetrics,
   setup(ctx) {
     ctx.storage.kinds.register({ name: CAPTURE_UPLOAD_KIND, maxBytes: MAX_CAPTURE_BYTES, types: ['image/jpeg'] });
     // Capture images are evidence their rows point at: only Visant's routes change them.

@@ -1,15 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
+import { Registry, collectDefaultMetrics, Histogram, Counter, Gauge } from 'prom-client';
 import { unauthorized } from '../errors.js';
 import { passwordWork } from '../auth/secrets.js';
-import { appMetrics } from './app-metrics.js';
+import type { AppMetric } from './app-metrics.js';
 
 export interface MetricsOptions {
   /** Off: no /metrics route and nothing collected (the default in production without a token). */
   enabled: boolean;
   /** When set, scrapers must send `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** The apps' observations in this process (processMetrics(ctx)), merged in at each scrape. */
+  observed?: Registry;
+  /** The enabled apps' own metrics (TenantryApp.metrics), read at each scrape. */
+  appMetrics?: AppMetric[];
+  /** Where a failing app collector is reported; the scrape still answers with the rest. */
+  onCollectError?: (metric: string, err: unknown) => void;
 }
 
 /** Prometheus metrics at /metrics: process defaults, HTTP request counts and latency by route, and the apps' own (app-metrics.ts). */
@@ -57,12 +63,37 @@ export const metricsPlugin = fp<MetricsOptions>(async (app, options) => {
         throw unauthorized('Metrics need "Authorization: Bearer <METRICS_TOKEN>"', 'INVALID_METRICS_TOKEN');
       }
     }
-    // Merged per scrape: apps may add metrics in setup(), after this plugin was registered.
-    const all = Registry.merge([registry, appMetrics(app.ctx)]);
+    // Merged per scrape: apps add their observations in setup(), after this plugin was registered.
+    const parts = options.observed ? [registry, options.observed] : [registry];
+    if (options.appMetrics?.length) parts.push(await collectAppMetrics(options.appMetrics, options.onCollectError));
+    const all = Registry.merge(parts);
     reply.header('content-type', all.contentType);
     return all.metrics();
   });
 }, { name: 'tenantry-metrics' });
+
+/**
+ * The apps' metrics as they are now, in a registry of their own made for this scrape: a metric
+ * whose collector answers nothing (or fails: reported, the scrape goes on) is absent rather
+ * than a misleading 0.
+ */
+async function collectAppMetrics(metrics: AppMetric[], onError: MetricsOptions['onCollectError']): Promise<Registry> {
+  const registry = new Registry();
+  const collected = await Promise.all(metrics.map((m) => m.collect().catch((err) => (onError?.(m.name, err), []))));
+  metrics.forEach((metric, i) => {
+    const samples = collected[i].filter((s) => Number.isFinite(s.value));
+    if (samples.length === 0) return;
+    const config = { name: metric.name, help: metric.help, labelNames: [...(metric.labelNames ?? [])], registers: [registry] };
+    if (metric.type === 'gauge') {
+      const gauge = new Gauge(config);
+      for (const s of samples) gauge.set(s.labels ?? {}, s.value);
+    } else {
+      const counter = new Counter(config);
+      for (const s of samples) counter.inc(s.labels ?? {}, Math.max(0, s.value));
+    }
+  });
+  return registry;
+}
 
 /** Equal-length digests, so the comparison takes the same time whatever the guess. */
 function digest(value: string): Buffer {

@@ -20,6 +20,7 @@ import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import { serveWebApp, type WebApp } from './web-app.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
+import { assertAppMetricName, processMetrics } from './app-metrics.js';
 import { healthRoutes } from './health.routes.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { membersRoutes } from '../tenancy/members.routes.js';
@@ -151,7 +152,13 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(metricsPlugin, { enabled: ctx.config.metrics.enabled, token: ctx.config.metrics.token });
+  await app.register(metricsPlugin, {
+    enabled: ctx.config.metrics.enabled,
+    token: ctx.config.metrics.token,
+    observed: processMetrics(ctx),
+    appMetrics: apps.flatMap((a) => (a.metrics?.(ctx) ?? []).map((m) => (assertAppMetricName(a.name, m), m))),
+    onCollectError: (metric, err) => ctx.log.warn({ err, metric }, 'an app metric could not be collected'),
+  });
   // Once, at the root: it owns the server's 'upgrade' event for every WebSocket route.
   await app.register(websocket, websocketPluginOptions);
 

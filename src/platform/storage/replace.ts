@@ -66,6 +66,15 @@ export async function deleteObjectsUnder(ctx: PlatformContext, scope: TenantScop
   return removal.ids.length;
 }
 
+/** The keys of the committed objects whose key starts with `prefix`, in key order (trashed ones left out). */
+export async function listKeysUnder(ctx: PlatformContext, scope: TenantScope, prefix: string): Promise<string[]> {
+  const rows = await withTenant(ctx.database.db, scope, (tx) => {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return tx.selectFrom('storage_objects').select('key').where('org_id', '=', scope.orgId).where('key', 'like', pattern).where('status', '=', 'active').where('trashed_at', 'is', null).orderBy('key').execute();
+  });
+  return rows.map((r) => r.key);
+}
+
 /** The committed object at a key, or null (trashed objects included, flagged by trashedAt). */
 export async function findObjectAt(ctx: PlatformContext, scope: TenantScope, key: string): Promise<StoredObject | null> {
   const row = await withTenant(ctx.database.db, scope, (tx) =>

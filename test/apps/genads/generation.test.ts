@@ -68,11 +68,11 @@ describe('genads generation, end to end', () => {
   });
 
   async function waitForCampaign(campaignId: string, timeoutMs = 8 * 60_000) {
-    const seen: Array<{ progress: number; stage: string }> = [];
+    const seen: Array<{ progress: number; stage: string; status: string; variationsCompleted: number }> = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const p = (await ana.get(`/genads/api/generation/campaigns/${campaignId}/progress`)).json();
-      seen.push({ progress: p.progress, stage: p.stage });
+      seen.push({ progress: p.progress, stage: p.stage, status: p.status, variationsCompleted: p.variations_completed });
       if (p.status === 'completed' || p.status === 'failed') return { final: p, seen };
       if (Date.now() > deadline) throw new Error(`campaign still ${p.status} at ${p.progress}% (${p.stage})`);
       await new Promise((r) => setTimeout(r, 500));
@@ -118,6 +118,10 @@ describe('genads generation, end to end', () => {
     const values = seen.map((s) => s.progress);
     assert.ok(values.some((v) => v > 0 && v < 100), `progress between 0 and 100 was visible: ${values.join(',')}`);
     assert.ok(seen.some((s) => /rendering/.test(s.stage ?? '')), 'the render stage was visible');
+    // Finished variations are counted as they finish, during the first run too.
+    assert.ok(seen.some((s) => s.status === 'processing' && s.variationsCompleted === 1), `one variation done while the other ran: ${JSON.stringify(seen.map((s) => s.variationsCompleted))}`);
+    assert.equal(final.variations_completed, 2);
+    assert.deepEqual([final.take, final.shown_take], [1, 1]);
     assert.ok(events.some((e) => (e.payload as { status: string }).status === 'completed'));
 
     // The crash happened once, and the retry skipped what was finished: variation 0's four scenes

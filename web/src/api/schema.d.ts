@@ -4943,6 +4943,7 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "processing" | "completed" | "failed";
                                 progress: number;
+                                /** @description total spend across every run (takes, failed runs and retries) */
                                 cost: number;
                                 target_duration: number;
                                 num_variations: number;
@@ -5049,8 +5050,15 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending" | "processing" | "completed" | "failed";
                             progress: number;
+                            /** @description total spend across every run (takes, failed runs and retries) */
                             cost: number;
                             error_message?: string;
+                            /** @description generation runs started; the latest is this take number */
+                            takes_started: number;
+                            /** @description the take whose videos are shown; absent before a run completes */
+                            shown_take?: number;
+                            /** @description finished variations of the running (or last) take, counted as each finishes */
+                            variations_completed: number;
                             /** @description scenes, styleSpec, videoMetadata, costBreakdown, variationPaths and each variation's plan (docs/genads.md) */
                             campaign_json: unknown;
                             /** @description ISO 8601 date-time */
@@ -5097,7 +5105,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Presigned download URLs (valid 1 hour) for every variation's final video and drafts (scene backgrounds, music). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true. */
+        /** @description Presigned download URLs (valid 1 hour) for every variation's final video and drafts (scene backgrounds, music) of the take shown (`take`). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true. When the last run failed, `failed_run` lists what it made before failing: `{take, error_message, failed_at, concepts, variations_completed, variations: [{variation_index, final, draft}]}`. */
         get: {
             parameters: {
                 query?: never;
@@ -5121,6 +5129,8 @@ export interface paths {
                             status: "pending" | "processing" | "completed" | "failed";
                             selected_variation_index?: number;
                             expires_in: number;
+                            /** @description the take these variations belong to */
+                            take?: number;
                             variations: ({
                                 variation_index: number;
                                 ready: boolean;
@@ -5142,6 +5152,31 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            /** @description when the last run failed: what it made before failing, per variation */
+                            failed_run?: {
+                                take: number;
+                                error_message: string;
+                                failed_at: string;
+                                concepts: string[];
+                                variations_completed: number;
+                                variations: {
+                                    variation_index: number;
+                                    final: {
+                                        path: string;
+                                        /** @description presigned, valid `expires_in` seconds; null once the file is gone */
+                                        url: string | null;
+                                        expired: boolean;
+                                    } | null;
+                                    draft: {
+                                        [key: string]: {
+                                            path: string;
+                                            /** @description presigned, valid `expires_in` seconds; null once the file is gone */
+                                            url: string | null;
+                                            expired: boolean;
+                                        };
+                                    };
+                                }[];
+                            };
                         } & {
                             [key: string]: unknown;
                         };
@@ -5166,7 +5201,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Queue the video generation pipeline (202). Progress: GET …/progress, or live on the realtime topic `genads:campaign:<id>`. 409 GENERATION_IN_PROGRESS while running. */
+        /** @description Queue the video generation pipeline (202): `{campaign_id, status, progress, job_id, take, shown_take, progress_url}`. Generating again makes a new take (new concepts and seeds) written beside the take shown, which stays listed and selectable until the new one completes; a failed take leaves it as it was. Progress: GET …/progress, or live on the realtime topic `genads:campaign:<id>`. 409 GENERATION_IN_PROGRESS while running. */
         post: {
             parameters: {
                 query?: never;
@@ -5190,6 +5225,10 @@ export interface paths {
                             status: "pending" | "processing" | "completed" | "failed";
                             progress: number;
                             job_id: string;
+                            /** @description the take this run makes */
+                            take: number;
+                            /** @description the take shown until this one completes */
+                            shown_take?: number;
                             progress_url: string;
                         };
                     };
@@ -5209,7 +5248,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Status, progress 0-100 and the current stage. */
+        /** @description Status, progress 0-100 and the current stage; `variations_completed` of `num_variations` in the running (or last) take, counted as each finishes; `take` (the running or last run) and `shown_take` (the take whose videos are shown); `cost` is the total spend across runs. */
         get: {
             parameters: {
                 query?: never;
@@ -5239,6 +5278,10 @@ export interface paths {
                             cost: number;
                             error_message?: string;
                             job_id?: string;
+                            /** @description the running (or last) run */
+                            take?: number;
+                            /** @description the take whose videos are shown */
+                            shown_take?: number;
                             /** @description ISO 8601 date-time */
                             updated_at: string;
                         } & {
@@ -5265,7 +5308,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Keep one variation of a completed campaign. 422 VARIATION_NOT_FOUND for an index the campaign does not have. */
+        /** @description Keep one variation of the take shown, also while a new take is being generated (the selection is cleared when a new take replaces it). 409 CAMPAIGN_NOT_COMPLETED before any take has completed; 422 VARIATION_NOT_FOUND for an index the campaign does not have. */
         post: {
             parameters: {
                 query?: never;
@@ -5303,8 +5346,15 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending" | "processing" | "completed" | "failed";
                             progress: number;
+                            /** @description total spend across every run (takes, failed runs and retries) */
                             cost: number;
                             error_message?: string;
+                            /** @description generation runs started; the latest is this take number */
+                            takes_started: number;
+                            /** @description the take whose videos are shown; absent before a run completes */
+                            shown_take?: number;
+                            /** @description finished variations of the running (or last) take, counted as each finishes */
+                            variations_completed: number;
                             /** @description scenes, styleSpec, videoMetadata, costBreakdown, variationPaths and each variation's plan (docs/genads.md) */
                             campaign_json: unknown;
                             /** @description ISO 8601 date-time */

@@ -2,6 +2,10 @@ import type { ScenePlan, StyleSpec } from '../pipeline/types.js';
 
 /** The campaign_json column, shaped as the seed shows it ("campaign_json Structure"). */
 export interface CampaignJson {
+  /** The take (generation run, from 1) whose videos these are; a new take replaces them only once complete. */
+  take?: number;
+  /** The last run that failed, when it came after the take shown: its drafts are kept and listed with the failure. */
+  failedRun?: FailedRun;
   /** The scenes of variation 0 (the seed's shape); every variation's scenes are in `variations`. */
   scenes?: ScenePlan[];
   styleSpec?: StyleSpec;
@@ -48,4 +52,13 @@ export interface VariationRecord {
   duration: number;
   /** Set when the whole variation finished, so a retried job skips it. */
   completedAt: string;
+}
+
+export interface FailedRun {
+  take: number;
+  errorMessage: string;
+  failedAt: string;
+  /** The concepts it was making (empty when it failed before planning). */
+  concepts: string[];
+  variationsCompleted: number;
 }

@@ -2,6 +2,9 @@ import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
 import { AssetLinks, LINK_TTL_SECONDS } from '../assets/asset-links.js';
 import type { CampaignRow } from './campaigns.service.js';
+import type { FailedRun } from './campaign-json.js';
+import { listKeysUnder } from '../../../platform/storage/replace.js';
+import { takeFileOf, takeFilesPrefix } from '../storage-layout.js';
 
 interface FileLink {
   path: string;
@@ -9,11 +12,14 @@ interface FileLink {
   expired: boolean;
 }
 
-/** Download links for a campaign's videos: what a results page or the variation picker shows. */
+/**
+ * Download links for a campaign's videos: what a results page or the variation picker shows.
+ * The variations are those of the take shown; a failed later run's files are listed apart.
+ */
 export class CampaignVideos {
   private readonly assets: AssetLinks;
 
-  constructor(ctx: PlatformContext) {
+  constructor(private readonly ctx: PlatformContext) {
     this.assets = new AssetLinks(ctx);
   }
 
@@ -35,6 +41,37 @@ export class CampaignVideos {
       for (const [name, key] of Object.entries(v.draft)) draft[name] = await this.fileLink(p, key);
       variations.push({ variation_index: i, ready: true, selected: c.selected_variation_index === i, final: await this.fileLink(p, v.final), draft });
     }
-    return { campaign_id: c.campaign_id, status: c.status, selected_variation_index: c.selected_variation_index ?? undefined, expires_in: LINK_TTL_SECONDS, variations };
+    return {
+      campaign_id: c.campaign_id,
+      status: c.status,
+      take: c.campaign_json.take ?? undefined,
+      selected_variation_index: c.selected_variation_index ?? undefined,
+      expires_in: LINK_TTL_SECONDS,
+      variations,
+      failed_run: c.campaign_json.failedRun ? await this.failedRun(p, c, c.campaign_json.failedRun) : undefined,
+    };
+  }
+
+  /** The drafts (and any finished final video) a failed run left, per variation, with why it failed. */
+  private async failedRun(p: Principal, c: CampaignRow, run: FailedRun) {
+    const prefix = takeFilesPrefix(c.brand_id, c.perfume_id, c.campaign_id, run.take);
+    const byVariation = new Map<number, { final: FileLink | null; draft: Record<string, FileLink> }>();
+    for (const key of await listKeysUnder(this.ctx, p, prefix)) {
+      const file = takeFileOf(prefix, key);
+      if (!file) continue;
+      const entry = byVariation.get(file.variation) ?? { final: null, draft: {} };
+      const link = await this.fileLink(p, key);
+      if (file.file === 'final') entry.final = link;
+      else entry.draft[file.file] = link;
+      byVariation.set(file.variation, entry);
+    }
+    return {
+      take: run.take,
+      error_message: run.errorMessage,
+      failed_at: run.failedAt,
+      concepts: run.concepts,
+      variations_completed: run.variationsCompleted,
+      variations: [...byVariation].sort(([a], [b]) => a - b).map(([index, v]) => ({ variation_index: index, final: v.final, draft: v.draft })),
+    };
   }
 }

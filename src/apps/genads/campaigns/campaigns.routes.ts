@@ -66,7 +66,7 @@ export async function campaignsRoutes(root: FastifyInstance) {
       tags,
       params: campaignParams,
       response: { 200: campaignVideosResponse },
-      description: 'Presigned download URLs (valid 1 hour) for every variation\'s final video and drafts (scene backgrounds, music). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true.',
+      description: 'Presigned download URLs (valid 1 hour) for every variation\'s final video and drafts (scene backgrounds, music) of the take shown (`take`). A file removed by its lifecycle rule (drafts 30 days, finals 90) is listed with url null and expired true. When the last run failed, `failed_run` lists what it made before failing: `{take, error_message, failed_at, concepts, variations_completed, variations: [{variation_index, final, draft}]}`.',
     },
   }, async (request) => {
     const p = requireGenAds(request, GENADS_ROLES.read);

@@ -48,6 +48,11 @@ export function campaignView(c: CampaignRow) {
     cost: Number(c.cost),
     error_message: c.error_message ?? undefined,
     campaign_json: c.campaign_json,
+    /** Generation runs started; the latest is take number takes_started. */
+    takes_started: c.takes_started,
+    /** The take whose videos are shown (campaign_json.take); absent before a run completes. */
+    shown_take: c.campaign_json.take ?? undefined,
+    variations_completed: c.variations_completed,
     created_at: c.created_at.toISOString(),
     updated_at: c.updated_at.toISOString(),
   };

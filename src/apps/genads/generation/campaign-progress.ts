@@ -25,6 +25,9 @@ export class CampaignProgress {
     private readonly campaignId: string,
   ) {}
 
+  /** The last checkpoint saved by this attempt (undefined if none yet). */
+  lastCheckpoint: unknown;
+
   get current() {
     return { pct: this.pct, stage: this.stage };
   }
@@ -38,8 +41,31 @@ export class CampaignProgress {
     this.pct = next;
     this.stage = stage;
     this.lastWrite = now;
+    if (checkpoint !== undefined) this.lastCheckpoint = checkpoint;
     // Chained so writes land in order even when variations report concurrently.
     this.pending = this.pending.then(() => this.write(next, stage, checkpoint));
+    return this.pending;
+  }
+
+  /** Resolves once every queued write has landed (before the run's end is recorded). */
+  settled(): Promise<void> {
+    return this.pending.catch(() => {});
+  }
+
+  /** The run's finished variations so far: written at once (in order with the progress writes). */
+  variationsCompleted(count: number): Promise<void> {
+    this.pending = this.pending.then(async () => {
+      await genadsDb.withTenant(this.ctx, { orgId: this.job.orgId }, (tx) =>
+        tx
+          .updateTable('genads_campaigns')
+          .set({ variations_completed: count, updated_at: new Date() })
+          .where('org_id', '=', this.job.orgId)
+          .where('campaign_id', '=', this.campaignId)
+          .where('job_id', '=', this.job.id)
+          .execute(),
+      );
+      await publishCampaign(this.ctx, this.job.orgId, this.campaignId, { status: 'processing', progress: this.pct, stage: this.stage, variations_completed: count });
+    });
     return this.pending;
   }
 

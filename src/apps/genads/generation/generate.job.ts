@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { PlatformContext } from '../../../platform/context.js';
 import { z } from 'zod';
 import { defineJob } from '../../../platform/jobs/define-job.js';
-import { recordUsage } from '../../../platform/usage/usage.service.js';
 import { isRetryable } from '../../../platform/errors.js';
 import { CampaignProgress, publishCampaign } from './campaign-progress.js';
 import type { PipelineKit } from './pipeline-kit.js';
 import { runGeneration, type GenerationCheckpoint } from './run-generation.js';
 import { genadsDb } from '../db.js';
+import { RunTally } from './run-tally.js';
+import { completeTake, failTake } from './takes.js';
 
 /**
  * The generation pipeline as a background job (the seed enqueues it "in RQ"). The campaign
@@ -40,47 +41,45 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
     const { campaign } = loaded;
 
     const progress = new CampaignProgress(ctx, job, campaign.campaign_id);
+    const take = Math.max(1, campaign.takes_started);
+    const tally = new RunTally();
+    const run = () => ({ orgId: job.orgId, campaignId: campaign.campaign_id, jobId: job.id, take, tally: tally.state() });
     const workDir = await mkdtemp(path.join(os.tmpdir(), `genads-${campaign.campaign_id.slice(0, 8)}-`));
     try {
       const kit = kitFor(ctx);
+      const shown = campaign.campaign_json;
       const result = await runGeneration(ctx, kit, {
-        orgId: job.orgId, ...loaded, workDir, progress, signal: job.signal,
+        orgId: job.orgId, ...loaded, workDir, progress, signal: job.signal, take, tally,
+        avoidConcepts: [...(shown.variations ?? []).map((v) => v.concept), ...(shown.failedRun?.concepts ?? [])],
         checkpoint: (job.checkpoint as GenerationCheckpoint | null) ?? null,
       });
-      const saved = await genadsDb.withTenant(ctx, scope, async (tx) => {
-        const row = await tx
-          .updateTable('genads_campaigns')
-          .set({ status: 'completed', progress: 100, progress_stage: 'completed', cost: result.cost.total, campaign_json: JSON.stringify(result.campaignJson), error_message: null, updated_at: new Date() })
-          .where('org_id', '=', job.orgId)
-          .where('campaign_id', '=', campaign.campaign_id)
-          .where('job_id', '=', job.id)
-          .returning(['campaign_id'])
-          .executeTakeFirst();
-        if (row) {
-          await recordUsage(tx, {
-            orgId: job.orgId, action: 'genads.campaign.generated',
-            metadata: { campaign_id: campaign.campaign_id, variations: campaign.num_variations, seconds: campaign.target_duration, cost_usd: result.cost.total },
-          });
-        }
-        return !!row;
-      });
-      if (saved) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'completed', progress: 100, stage: 'completed', cost: result.cost.total });
-      return { campaignId: campaign.campaign_id, cost: result.cost.total };
+      await progress.settled();
+      const saved = await completeTake(ctx, run(), result);
+      if (saved) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'completed', progress: 100, stage: 'completed', take, variations_completed: campaign.num_variations });
+      return { campaignId: campaign.campaign_id, take, cost: tally.state().cost };
     } catch (err) {
       const final = job.attempt >= job.maxAttempts || !isRetryable(err);
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
-      await genadsDb.withTenant(ctx, scope, (tx) =>
-        tx
-          .updateTable('genads_campaigns')
-          .set(final
-            ? { status: 'failed', progress_stage: 'failed', error_message: message, updated_at: new Date() }
-            : { progress_stage: `retrying after: ${message}`.slice(0, 100), updated_at: new Date() })
-          .where('org_id', '=', job.orgId)
-          .where('campaign_id', '=', campaign.campaign_id)
-          .where('job_id', '=', job.id)
-          .execute(),
-      ).catch((updateErr) => ctx.log.error({ err: updateErr }, 'could not record the generation failure'));
-      if (final) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'failed', error_message: message });
+      await progress.settled();
+      const recorded = final
+        ? failTake(ctx, run(), message)
+        : genadsDb.withTenant(ctx, scope, (tx) =>
+          tx
+            .updateTable('genads_campaigns')
+            .set({ progress_stage: `retrying after: ${message}`.slice(0, 100), updated_at: new Date() })
+            .where('org_id', '=', job.orgId)
+            .where('campaign_id', '=', campaign.campaign_id)
+            .where('job_id', '=', job.id)
+            .execute(),
+        );
+      await Promise.resolve(recorded).catch((updateErr) => ctx.log.error({ err: updateErr }, 'could not record the generation failure'));
+      // The next attempt resumes from the last checkpoint: it also carries what this attempt spent since.
+      const latest = (progress.lastCheckpoint ?? job.checkpoint) as GenerationCheckpoint | null;
+      if (!final && latest?.take === take) {
+        await job.reportProgress(progress.current.pct, progress.current.stage || null, { checkpoint: { ...latest, tally: tally.state() } })
+          .catch((saveErr) => ctx.log.warn({ err: saveErr }, 'could not save the spend of the failed attempt'));
+      }
+      if (final) await publishCampaign(ctx, job.orgId, campaign.campaign_id, { status: 'failed', error_message: message, take });
       throw err;
     } finally {
       await rm(workDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import type { BrandRow } from '../brands/brands.service.js';
 import type { PerfumeRow } from '../perfumes/perfumes.service.js';
 import type { CampaignRow } from '../campaigns/campaigns.service.js';
 import type { CampaignJson, CostBreakdown, VariationPaths, VariationRecord } from '../campaigns/campaign-json.js';
-import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type VariationPlan } from '../pipeline/types.js';
+import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type ProductAngle, type ScenePlan, type VariationPlan } from '../pipeline/types.js';
 import {
   campaignVideoTags, draftMusicKey, draftSceneKey, finalVideoKey, LIFECYCLE_CLASS, UPLOAD_KINDS,
 } from '../storage-layout.js';
@@ -18,16 +18,22 @@ import type { CampaignProgress } from './campaign-progress.js';
 import type { PipelineKit } from './pipeline-kit.js';
 import type { MediaInfo } from '../media/ffmpeg.js';
 import { costOfFailure } from '../pipeline/paid-failure.js';
+import { imageForAngle } from '../product/choose-angle.js';
+import { RunTally, type RunTallyState } from './run-tally.js';
 
 /** Where the job's progress goes, stage by stage (percent of the whole run). */
 const STAGES = { guidelines: 2, planning: 6, product: 10, variations: 12, variationsEnd: 97 } as const;
 
 /** What a retried run resumes from (saved with the job's progress). */
 export interface GenerationCheckpoint {
+  /** The take these files belong to: a checkpoint of another take is never resumed. */
+  take: number;
   plan: { variations: VariationPlan[]; cost: number; planner: string };
   guidelinesCost: number;
   analyzer: string;
   done: Record<string, DoneVariation>;
+  /** Spend and stage times of the attempts so far. */
+  tally: RunTallyState;
 }
 
 interface DoneVariation {
@@ -43,8 +49,14 @@ export interface GenerationInput {
   perfume: PerfumeRow;
   brand: BrandRow;
   workDir: string;
+  /** The run's take number: its files go under the take's own keys (storage-layout.ts). */
+  take: number;
+  /** Concepts of the take this one replaces (and of a failed take), for the planner to move away from. */
+  avoidConcepts: string[];
   checkpoint: GenerationCheckpoint | null;
   progress: CampaignProgress;
+  /** Filled as the run goes (spend, seconds per stage), so a failed run's cost and times are known too. */
+  tally: RunTally;
   signal: AbortSignal;
 }
 
@@ -61,15 +73,17 @@ export interface GenerationResult {
  * variations it had not finished.
  */
 export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, input: GenerationInput): Promise<GenerationResult> {
-  const { orgId, campaign, perfume, brand, workDir, progress, signal } = input;
-  const ids = { brandId: brand.brand_id, perfumeId: perfume.perfume_id, campaignId: campaign.campaign_id };
+  const { orgId, campaign, perfume, brand, workDir, progress, signal, take, tally } = input;
+  const ids = { brandId: brand.brand_id, perfumeId: perfume.perfume_id, campaignId: campaign.campaign_id, take };
 
-  let checkpoint = input.checkpoint;
+  let checkpoint = input.checkpoint?.take === take ? input.checkpoint : null;
+  if (checkpoint) tally.resume(checkpoint.tally);
   if (!checkpoint) {
     await progress.report(STAGES.guidelines, 'reading brand guidelines');
-    const brandStyle = await brandStyleFor(ctx, kit, orgId, brand, signal);
+    const brandStyle = await tally.time('guidelines', () => brandStyleFor(ctx, kit, orgId, brand, signal));
+    tally.spend(brandStyle.cost);
     await progress.report(STAGES.planning, 'planning scenes');
-    const planned = await planWithFallback(ctx, kit, {
+    const planned = await tally.time('planning', () => planWithFallback(ctx, kit, {
       brandName: brand.brand_name,
       perfumeName: perfume.perfume_name,
       gender: perfume.perfume_gender,
@@ -78,24 +92,26 @@ export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, inpu
       creativePrompt: campaign.creative_prompt,
       brandStyle: brandStyle.style,
       numVariations: campaign.num_variations,
-    }, signal);
+      take,
+      avoidConcepts: input.avoidConcepts,
+    }, signal));
+    tally.spend(planned.cost);
+    tally.concepts = planned.variations.map((v) => v.concept);
     checkpoint = {
+      take,
       plan: planned,
       guidelinesCost: brandStyle.cost,
       analyzer: brandStyle.cached ? `${brandStyle.style.source} (cached)` : brandStyle.fallbackReason ? `rules (llm failed: ${brandStyle.fallbackReason.slice(0, 200)})` : brandStyle.style.source,
       done: {},
+      tally: tally.state(),
     };
     await progress.report(STAGES.planning + 1, 'scenes planned', checkpoint);
   }
   const cp = checkpoint;
+  await progress.variationsCompleted(Object.keys(cp.done).length);
 
   await progress.report(STAGES.product, 'extracting the product');
-  const productPngPath = path.join(workDir, 'product.png');
-  const front = await readObject(ctx, orgId, perfume.front_image_url);
-  const cutout = kit.extractor.extractWithReport
-    ? await kit.extractor.extractWithReport(front, signal)
-    : { png: await kit.extractor.extract(front, signal), method: kit.extractor.name, fallbackReasons: [] };
-  await writeFile(productPngPath, cutout.png);
+  const products = await tally.time('product', () => cutOutAngles(ctx, kit, { orgId, perfume, workDir, variations: cp.plan.variations, signal }));
   const logoPngPath = path.join(workDir, 'logo.png');
   const logo = await readObject(ctx, orgId, brand.brand_logo_url).catch(() => null);
   if (logo) await writeFile(logoPngPath, logo);
@@ -113,18 +129,21 @@ export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, inpu
   const todo = cp.plan.variations.filter((v) => !cp.done[String(v.index)]);
   await forEachLimited(todo, kit.variationConcurrency, async (variation) => {
     const done = await generateVariation(ctx, kit, {
-      orgId, ids, variation, brand, perfume, productPngPath, logoPngPath: logo ? logoPngPath : null,
-      workDir: path.join(workDir, `variation_${variation.index}`), signal,
+      orgId, ids, variation, brand, perfume, products, logoPngPath: logo ? logoPngPath : null,
+      workDir: path.join(workDir, `variation_${variation.index}`), signal, tally,
       report: (fraction, stage) => reportVariation(variation.index, fraction, stage),
     });
     cp.done[String(variation.index)] = done;
+    cp.tally = tally.state();
     await progress.report(progress.current.pct, `variation ${variation.index + 1} done`, cp);
+    await progress.variationsCompleted(Object.keys(cp.done).length);
   });
 
   const variations = cp.plan.variations.map((v) => cp.done[String(v.index)]);
   const cost = costBreakdown(cp, variations);
   const first = variations[0].record;
   const campaignJson: CampaignJson = {
+    take,
     scenes: first.scenes,
     styleSpec: first.styleSpec,
     videoMetadata: {
@@ -142,7 +161,7 @@ export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, inpu
     providers: {
       guidelines: cp.analyzer,
       planning: cp.plan.planner,
-      product: cutout.fallbackReasons.length ? `${cutout.method} (after: ${cutout.fallbackReasons.join('; ').slice(0, 200)})` : cutout.method,
+      product: products.describe(),
       video: kit.backgrounds.name,
       music: kit.music.name,
     },
@@ -163,16 +182,59 @@ async function planWithFallback(ctx: PlatformContext, kit: PipelineKit, planInpu
   }
 }
 
+/** The product cut out once per angle the plan shows; each scene gets the angle it asked for, or the front. */
+interface ProductCutouts {
+  /** The cut-out PNG for a scene, and the angle it really shows. */
+  forScene(scene: ScenePlan): { path: string; angle: ProductAngle };
+  /** How each angle was cut out, for campaign_json.providers. */
+  describe(): string;
+}
+
+async function cutOutAngles(
+  ctx: PlatformContext, kit: PipelineKit,
+  job: { orgId: string; perfume: PerfumeRow; workDir: string; variations: VariationPlan[]; signal: AbortSignal },
+): Promise<ProductCutouts> {
+  const { perfume } = job;
+  const images = { front: perfume.front_image_url, back: perfume.back_image_url, top: perfume.top_image_url, left: perfume.left_image_url, right: perfume.right_image_url };
+  const wanted = new Set<ProductAngle>(['front']);
+  for (const v of job.variations) for (const s of v.scenes) if (s.product.motion !== 'hidden') wanted.add(s.product.angle ?? 'front');
+  const used = new Map<ProductAngle, { path: string; method: string }>();
+  for (const angle of wanted) {
+    const chosen = imageForAngle(images, angle);
+    if (used.has(chosen.angle)) continue;
+    const photo = await readObject(ctx, job.orgId, chosen.image);
+    const cutout = kit.extractor.extractWithReport
+      ? await kit.extractor.extractWithReport(photo, job.signal)
+      : { png: await kit.extractor.extract(photo, job.signal), method: kit.extractor.name, fallbackReasons: [] };
+    const file = path.join(job.workDir, `product_${chosen.angle}.png`);
+    await writeFile(file, cutout.png);
+    const method = cutout.fallbackReasons.length ? `${cutout.method} (after: ${cutout.fallbackReasons.join('; ').slice(0, 200)})` : cutout.method;
+    used.set(chosen.angle, { path: file, method });
+  }
+  return {
+    forScene(scene) {
+      const { angle } = imageForAngle(images, scene.product.angle ?? 'front');
+      return { path: used.get(angle)!.path, angle };
+    },
+    describe() {
+      const front = used.get('front')!.method;
+      const others = [...used].filter(([a]) => a !== 'front');
+      return others.length ? `${front}; ${others.map(([a, u]) => `${a}: ${u.method}`).join('; ')}` : front;
+    },
+  };
+}
+
 interface VariationJob {
   orgId: string;
-  ids: { brandId: string; perfumeId: string; campaignId: string };
+  ids: { brandId: string; perfumeId: string; campaignId: string; take: number };
   variation: VariationPlan;
   brand: BrandRow;
   perfume: PerfumeRow;
-  productPngPath: string;
+  products: ProductCutouts;
   logoPngPath: string | null;
   workDir: string;
   signal: AbortSignal;
+  tally: RunTally;
   report(fraction: number, stage: string): Promise<void>;
 }
 
@@ -180,10 +242,12 @@ interface VariationJob {
 const SHARE = { backgrounds: 0.45, music: 0.05, render: 0.45 } as const;
 
 async function generateVariation(ctx: PlatformContext, kit: PipelineKit, job: VariationJob): Promise<DoneVariation> {
-  const { orgId, ids, variation, signal } = job;
+  const { orgId, ids, variation, signal, tally } = job;
   await mkdir(job.workDir, { recursive: true });
   const index = variation.index;
-  const scenes = variation.scenes;
+  // Each scene shows the angle it asked for when the perfume has that photo, the front otherwise: recorded as used.
+  const sceneProducts = variation.scenes.map((scene) => job.products.forScene(scene));
+  const scenes = variation.scenes.map((scene, k) => (scene.product.motion === 'hidden' ? scene : { ...scene, product: { ...scene.product, angle: sceneProducts[k].angle } }));
   const draft: Record<string, string> = {};
   const backgroundPaths: string[] = [];
   let videoCost = 0;
@@ -192,37 +256,39 @@ async function generateVariation(ctx: PlatformContext, kit: PipelineKit, job: Va
     const outputPath = path.join(job.workDir, `scene_${k + 1}_bg.mp4`);
     const base = (SHARE.backgrounds * k) / scenes.length;
     await job.report(base, `generating scene ${k + 1} of ${scenes.length}`);
-    const { cost } = await kit.backgrounds.generate({
+    const { cost } = await tally.time('backgrounds', () => kit.backgrounds.generate({
       scene, styleSpec: variation.styleSpec, outputPath, signal,
       onProgress: (f) => void job.report(base + (SHARE.backgrounds * f) / scenes.length, `generating scene ${k + 1} of ${scenes.length}`).catch(() => {}),
-    });
+    }));
     videoCost += cost;
+    tally.spend(cost);
     backgroundPaths.push(outputPath);
-    const key = draftSceneKey(ids.brandId, ids.perfumeId, ids.campaignId, index, k + 1);
-    await uploadFile(ctx, orgId, key, outputPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft);
+    const key = draftSceneKey(ids.brandId, ids.perfumeId, ids.campaignId, index, k + 1, ids.take);
+    await tally.time('storage', () => uploadFile(ctx, orgId, key, outputPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft));
     draft[`scene_${k + 1}`] = key;
   }
 
   await job.report(SHARE.backgrounds, 'composing music');
   const musicPath = path.join(job.workDir, 'music.mp3');
   const totalSeconds = scenes.reduce((s, sc) => s + sc.frames, 0) / VIDEO_FPS;
-  const { cost: musicCost } = await kit.music.generate({ plan: variation.music, gender: job.perfume.perfume_gender, duration: totalSeconds, outputPath: musicPath, signal });
-  const musicKey = draftMusicKey(ids.brandId, ids.perfumeId, ids.campaignId, index);
-  await uploadFile(ctx, orgId, musicKey, musicPath, UPLOAD_KINDS.audio, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft);
+  const { cost: musicCost } = await tally.time('music', () => kit.music.generate({ plan: variation.music, gender: job.perfume.perfume_gender, duration: totalSeconds, outputPath: musicPath, signal }));
+  tally.spend(musicCost);
+  const musicKey = draftMusicKey(ids.brandId, ids.perfumeId, ids.campaignId, index, ids.take);
+  await tally.time('storage', () => uploadFile(ctx, orgId, musicKey, musicPath, UPLOAD_KINDS.audio, campaignVideoTags(ids, index, 'draft'), LIFECYCLE_CLASS.draft));
   draft.music = musicKey;
 
   const renderStart = SHARE.backgrounds + SHARE.music;
   await job.report(renderStart, 'rendering the final video');
   const finalPath = path.join(job.workDir, 'final_video.mp4');
-  const rendered = await kit.render({
-    scenes, backgroundPaths, productPath: job.productPngPath, logoPath: job.logoPngPath, musicPath,
+  const rendered = await tally.time('render', () => kit.render({
+    scenes, backgroundPaths, productPath: sceneProducts[0].path, sceneProductPaths: sceneProducts.map((p) => p.path), logoPath: job.logoPngPath, musicPath,
     brandName: job.brand.brand_name, perfumeName: job.perfume.perfume_name, outputPath: finalPath, signal,
     onProgress: (f) => void job.report(renderStart + SHARE.render * f, 'rendering the final video').catch(() => {}),
-  });
+  }));
   assertRendered(rendered, totalSeconds);
   await job.report(renderStart + SHARE.render, 'storing the final video');
-  const finalKey = finalVideoKey(ids.brandId, ids.perfumeId, ids.campaignId, index);
-  await uploadFile(ctx, orgId, finalKey, finalPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'final'), LIFECYCLE_CLASS.final);
+  const finalKey = finalVideoKey(ids.brandId, ids.perfumeId, ids.campaignId, index, ids.take);
+  await tally.time('storage', () => uploadFile(ctx, orgId, finalKey, finalPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'final'), LIFECYCLE_CLASS.final));
   await job.report(1, 'done');
 
   return {

@@ -25,6 +25,8 @@ export interface RenderVariationRequest {
   backgroundPaths: string[];
   /** The product cut-out: a PNG with alpha, trimmed to the product. */
   productPath: string;
+  /** Per scene, in order: the cut-out of the angle that scene shows; productPath where absent. */
+  sceneProductPaths?: string[];
   /** The brand logo (PNG, transparent background preferred), shown on the call-to-action scene. */
   logoPath?: string | null;
   musicPath: string;
@@ -68,16 +70,21 @@ export async function renderVariation(tools: FfmpegTools, request: RenderVariati
     // The loudness pass (FFmpeg, audio only) runs while the pictures are drawn (Node and sharp).
     const loudnessMeasured = measureLoudness(tools, request.musicPath, musicWindow, signal);
     const layersDrawn = (async () => {
-      const [grids, product] = await Promise.all([
+      const productPaths = scenes.map((_, i) => request.sceneProductPaths?.[i] ?? request.productPath);
+      const distinct = [...new Set(productPaths)];
+      const [grids, products] = await Promise.all([
         // Sampled early in each scene, when the text appears; also cheap: no seeking far from the first keyframe.
         sampleBackdrops(tools, backgroundPaths.map((p, i) => ({ path: p, at: Math.min(0.8, scenes[i].frames / VIDEO_FPS / 2) })), dir, signal),
-        sharp(request.productPath).ensureAlpha().png().toBuffer(),
+        Promise.all(distinct.map((p) => sharp(p).ensureAlpha().png().toBuffer())),
       ]);
       signal?.throwIfAborted();
       onProgress?.(0.04);
       return Promise.all(
         scenes.map((scene, i) =>
-          sceneElements(scene, { grid: grids[i], product, isLast: i === scenes.length - 1, logoPath: request.logoPath, brandName: request.brandName, perfumeName: request.perfumeName }),
+          sceneElements(scene, {
+            grid: grids[i], product: products[distinct.indexOf(productPaths[i])], isLast: i === scenes.length - 1,
+            logoPath: request.logoPath, brandName: request.brandName, perfumeName: request.perfumeName,
+          }),
         ),
       );
     })();

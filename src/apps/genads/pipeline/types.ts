@@ -55,6 +55,11 @@ export interface ProductPlacement {
   /** Centre of the product at rest, as fractions of the frame (0-1). */
   x: number;
   y: number;
+  /**
+   * The side of the bottle this scene shows (the perfume's photo of that angle, cut out like the
+   * front). When the perfume has no photo of it, the front is used (the seed's get_perfume_image).
+   */
+  angle?: ProductAngle;
 }
 
 export interface SceneOverlay {
@@ -121,6 +126,13 @@ export interface PlanInput {
   creativePrompt: string;
   brandStyle: BrandStyle;
   numVariations: number;
+  /**
+   * Which generation run of the campaign this is (1 = the first). Generating again draws a new
+   * take: new seeds, and concepts other than `avoidConcepts` where the style has enough.
+   */
+  take?: number;
+  /** Concept names of the take being replaced (and of a failed one), to move away from. */
+  avoidConcepts?: string[];
 }
 
 export interface ScenePlanner {

@@ -413,8 +413,10 @@ export interface ConceptChoice {
  * answers (earlier themes in the prompt weigh more), for belonging to the style, and a little
  * for the perfume's gender; ties are broken by a seeded hash so equal candidates do not always
  * resolve the same way across campaigns, yet the same campaign always gets the same ones.
+ * Concepts in `avoid` (those of the take a new take replaces) rank after every other fitting one.
  */
-export function chooseConcepts(style: AdStyle, gender: PerfumeGender, themes: readonly ThemeMatch[], count: number, seed: number): ConceptChoice[] {
+export function chooseConcepts(style: AdStyle, gender: PerfumeGender, themes: readonly ThemeMatch[], count: number, seed: number, avoid: readonly string[] = []): ConceptChoice[] {
+  const avoided = new Set(avoid);
   const scored = CONCEPTS.map((concept) => {
     let score = 0;
     themes.forEach((t, rank) => {
@@ -430,7 +432,9 @@ export function chooseConcepts(style: AdStyle, gender: PerfumeGender, themes: re
     else if (concept.styles.includes(style)) score += 1.75;
     if (concept.genders?.includes(gender)) score += 0.75;
     const tieBreak = seedFrom(seed, concept.id) / 0x7fffffff / 100;
-    return { concept, match, score: score + tieBreak, eligible: score > 0 };
+    // A new take moves away from the concepts it replaces: they come after every other fitting one.
+    const penalty = avoided.has(concept.name) || avoided.has(concept.id) ? 100 : 0;
+    return { concept, match, score: score + tieBreak - penalty, eligible: score > 0 };
   })
     .filter((s) => s.eligible)
     .sort((a, b) => b.score - a.score);

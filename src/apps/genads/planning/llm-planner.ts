@@ -139,6 +139,9 @@ function briefFor(input: PlanInput, base: VariationPlan[]): string {
     `Write ${input.numVariations} genuinely different variation(s) of this ad, one per entry of "variations" below, in the same order.`,
     'Keep each scene\'s role, order and camera move; you may improve on the suggested concept and the draft copy.',
     'The product_reveal text names the perfume; the call_to_action invites the viewer to discover the perfume by name.',
+    ...(input.avoidConcepts?.length
+      ? [`This is a new take of the campaign: do not reuse these earlier concepts or their copy: ${input.avoidConcepts.map((c) => JSON.stringify(c)).join(', ')}.`]
+      : []),
     `Brief:\n${JSON.stringify(brief, null, 2)}`,
     `Answer shape:\n${JSON.stringify(shape, null, 2)}`,
   ].join('\n\n');

@@ -32,13 +32,15 @@ export class RulePlanner implements ScenePlanner {
   /** The plans themselves, synchronously (the LLM planner builds on them). */
   planVariations(input: PlanInput): VariationPlan[] {
     validate(input);
-    // numVariations is left out so variation 0 stays the same whether 1 or 3 are asked for.
-    const campaignSeed = seedFrom(RULES_VERSION, { ...input, numVariations: undefined });
+    // numVariations is left out so variation 0 stays the same whether 1 or 3 are asked for; the
+    // take only from the second one on, so a first take keeps the plan it always had.
+    const take = input.take && input.take > 1 ? input.take : undefined;
+    const campaignSeed = seedFrom(RULES_VERSION, { ...input, numVariations: undefined, avoidConcepts: undefined, take });
     const themes = findThemes(input.creativePrompt);
     const people = findPeople(input.creativePrompt);
     const guidance = readBrandGuidance(input.brandStyle);
     const style = STYLES[input.style];
-    const choices = chooseConcepts(input.style, input.gender, themes, input.numVariations, campaignSeed);
+    const choices = chooseConcepts(input.style, input.gender, themes, input.numVariations, campaignSeed, input.avoidConcepts ?? []);
 
     return choices.map((choice, index) => {
       const seed = seedFrom(campaignSeed, 'variation', index);
@@ -125,11 +127,13 @@ function placement(role: SceneRole, { concept }: ConceptChoice, rng: () => numbe
       // The hook sells the atmosphere; the bottle is held back for the reveal.
       return { motion: 'hidden', scale: 0.5, x: 0.5, y: 0.5 };
     case 'product_reveal':
-      return { motion: concept.reveal, scale: round2(0.5 + rng() * 0.06), x: 0.5, y: 0.46 };
+      return { motion: concept.reveal, scale: round2(0.5 + rng() * 0.06), x: 0.5, y: 0.46, angle: 'front' };
     case 'mood':
-      return { motion: 'float', scale: round2(0.38 + rng() * 0.06), x: concept.moodX, y: 0.54 };
+      // The mood beat shows the bottle's profile, turned towards the centre of the frame.
+      return { motion: 'float', scale: round2(0.38 + rng() * 0.06), x: concept.moodX, y: 0.54, angle: concept.moodX < 0.5 ? 'right' : 'left' };
     case 'call_to_action':
-      return { motion: 'settle', scale: 0.44, x: 0.5, y: 0.44 };
+      // The pack shot: the label faces the viewer.
+      return { motion: 'settle', scale: 0.44, x: 0.5, y: 0.44, angle: 'front' };
   }
 }
 

@@ -170,9 +170,168 @@ export function isAlreadyCutOut(image: RgbaImage): boolean {
   return coverage > 0.01 && coverage < 0.97;
 }
 
-/** The common finish: snap, despeckle, clear hidden colour, trim, encode. Null when nothing is left. */
-export async function finishCutout(image: RgbaImage): Promise<{ png: Buffer; width: number; height: number } | null> {
+/**
+ * A product photo shows one solid object, so its mask has no holes: a light label close to the
+ * backdrop colour, a highlight, or a model unsure of a transparent part can punch one (or a bite
+ * opening to the outside through a narrow gap). Closes the mask (dilate then erode by `bridge`
+ * px, so gaps narrower than twice that are bridged), fills every region then enclosed, and makes
+ * those pixels opaque, with their colour from `original` (the photo before keying) when given.
+ * Concave outlines (the shoulders beside a cap) are open to the outside and stay as they are.
+ * Returns how many pixels were filled.
+ */
+export function fillProductHoles(image: RgbaImage, options: { solid?: number; bridge?: number; original?: Uint8Array } = {}): number {
+  const { data, width, height } = image;
+  const solid = options.solid ?? 128;
+  const r = Math.max(1, options.bridge ?? Math.round(Math.max(width, height) * 0.01));
+  const n = width * height;
+  const mask = new Uint8Array(n);
+  for (let p = 0; p < n; p++) mask[p] = data[p * 4 + 3] >= solid ? 1 : 0;
+  const dilated = boxFilter(mask, width, height, r, 'any');
+  // Outside: what the border reaches through the un-dilated pixels; the rest is the object, holes filled.
+  const filled = new Uint8Array(n).fill(1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  const visit = (p: number) => {
+    if (filled[p] && !dilated[p]) {
+      filled[p] = 0;
+      stack[top++] = p;
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    visit(x);
+    visit((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    visit(y * width);
+    visit(y * width + width - 1);
+  }
+  while (top > 0) {
+    const p = stack[--top];
+    const x = p % width;
+    if (x > 0) visit(p - 1);
+    if (x < width - 1) visit(p + 1);
+    if (p >= width) visit(p - width);
+    if (p < n - width) visit(p + width);
+  }
+  const closed = boxFilter(filled, width, height, r, 'all');
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    if (!closed[p] || data[p * 4 + 3] === 255) continue;
+    if (options.original) for (let c = 0; c < 3; c++) data[p * 4 + c] = options.original[p * 4 + c];
+    data[p * 4 + 3] = 255;
+    count++;
+  }
+  return count;
+}
+
+/** Square window of radius r: 'any' is a dilation (some pixel set), 'all' an erosion (every pixel set, outside the image counting as unset). */
+function boxFilter(mask: Uint8Array, width: number, height: number, r: number, mode: 'any' | 'all'): Uint8Array {
+  // Summed-area table: one pass, then any window in O(1).
+  const w1 = width + 1;
+  const sat = new Int32Array(w1 * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += mask[y * width + x];
+      sat[(y + 1) * w1 + x + 1] = sat[y * w1 + x + 1] + row;
+    }
+  }
+  const out = new Uint8Array(width * height);
+  const full = (2 * r + 1) ** 2;
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(height, y + r + 1);
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(width, x + r + 1);
+      const sum = sat[y1 * w1 + x1] - sat[y0 * w1 + x1] - sat[y1 * w1 + x0] + sat[y0 * w1 + x0];
+      out[y * width + x] = mode === 'any' ? (sum > 0 ? 1 : 0) : sum === full ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+export interface MaskShape {
+  /** Transparent pixels enclosed by the product, as a fraction of its solid pixels (0 for a solid object). */
+  holes: number;
+  /** Solid pieces (8-connected) as fractions of all solid pixels, largest first. */
+  pieces: number[];
+}
+
+/** The shape of a cut-out's mask, for product-check.ts: is it one solid object? */
+export function maskShape(image: RgbaImage, solid = 128): MaskShape {
+  const { data, width, height } = image;
+  const n = width * height;
+  const isSolid = (p: number) => data[p * 4 + 3] >= solid;
+  let total = 0;
+  for (let p = 0; p < n; p++) if (isSolid(p)) total++;
+  if (total === 0) return { holes: 0, pieces: [] };
+  // Transparent pixels the border cannot reach (4-connected) are holes.
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  let top = 0;
+  const push = (p: number) => {
+    if (!seen[p] && !isSolid(p)) {
+      seen[p] = 1;
+      stack[top++] = p;
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  while (top > 0) {
+    const p = stack[--top];
+    const x = p % width;
+    if (x > 0) push(p - 1);
+    if (x < width - 1) push(p + 1);
+    if (p >= width) push(p - width);
+    if (p < n - width) push(p + width);
+  }
+  let holes = 0;
+  for (let p = 0; p < n; p++) if (!seen[p] && !isSolid(p)) holes++;
+  // Solid pieces (8-connected).
+  const pieces: number[] = [];
+  for (let start = 0; start < n; start++) {
+    if (seen[start] || !isSolid(start)) continue;
+    let size = 0;
+    seen[start] = 1;
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top];
+      size++;
+      const x = p % width;
+      const y = (p - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          if (!seen[q] && isSolid(q)) {
+            seen[q] = 1;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    pieces.push(size / total);
+  }
+  return { holes: holes / total, pieces: pieces.sort((a, b) => b - a) };
+}
+
+/**
+ * The common finish: snap, make the product solid, despeckle, clear hidden colour, trim, encode.
+ * `original`: the photo's colours before keying, for the pixels filled back in. Null when nothing is left.
+ */
+export async function finishCutout(image: RgbaImage, options: { original?: Uint8Array } = {}): Promise<{ png: Buffer; width: number; height: number } | null> {
   snapAlpha(image);
+  fillProductHoles(image, { original: options.original });
   keepMainRegions(image);
   clearHiddenColor(image);
   const trimmed = trimToProduct(image);

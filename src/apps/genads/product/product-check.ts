@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { ProductCutout, ProductExtractor } from '../pipeline/types.js';
-import { solidCoverage } from './alpha-mask.js';
+import { maskShape, solidCoverage } from './alpha-mask.js';
 import { ProductImageError } from './errors.js';
 import { loadProductImage, type RgbaImage } from './raster.js';
 import { wholeImageCutout } from './whole-image-cutout.js';
@@ -30,6 +30,10 @@ export const MIN_COVERAGE = 0.02;
 export const MAX_COVERAGE = 0.95;
 /** A "product" shorter than this fraction of the photo's longer side is a speck the extractor kept. */
 const MIN_RELATIVE_SIZE = 0.05;
+/** Enclosed transparent pixels, as a share of the solid ones, beyond which the product has holes (extractors fill them: alpha-mask.ts). */
+export const MAX_HOLES = 0.01;
+/** A second solid piece this large is half a product, not a cap standing off the bottle. */
+export const MAX_SECOND_PIECE = 0.2;
 
 export async function assessCutout(png: Buffer, source: { width: number; height: number }): Promise<CutoutVerdict> {
   let cutout: RgbaImage;
@@ -49,6 +53,10 @@ export async function assessCutout(png: Buffer, source: { width: number; height:
   if (Math.max(cutout.width, cutout.height) < Math.max(source.width, source.height) * MIN_RELATIVE_SIZE) {
     return { ok: false, coverage, reason: `the cut-out is ${cutout.width}x${cutout.height} px of a ${source.width}x${source.height} photo: a speck, not the product` };
   }
+  // A product is one solid object: see-through holes or a bottle in pieces mean part of it was cut away.
+  const shape = maskShape(cutout);
+  if (shape.holes > MAX_HOLES) return { ok: false, coverage, reason: `the cut-out has holes (${pct(shape.holes)} of the product): part of it was cut away` };
+  if ((shape.pieces[1] ?? 0) > MAX_SECOND_PIECE) return { ok: false, coverage, reason: `the cut-out is in ${shape.pieces.length} pieces: part of the product was cut away` };
   return { ok: true, coverage };
 }
 

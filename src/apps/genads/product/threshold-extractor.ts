@@ -15,8 +15,9 @@ import { loadProductImage, MAX_PRODUCT_SIDE, type RgbaImage } from './raster.js'
  *    with a soft ramp (feathered edge) whose start follows the backdrop's own noise.
  * 3. Only backdrop connected to the photo's edge is removed (flood fill), so bottle pixels that
  *    happen to match the backdrop (a highlight, the label) stay opaque.
- * 4. Edge pixels are un-mixed from the backdrop colour (no light halo on a dark scene), specks
- *    dropped, the result trimmed (alpha-mask.ts).
+ * 4. Edge pixels are un-mixed from the backdrop colour (no light halo on a dark scene); a label
+ *    that matches the backdrop and was reached through a narrow gap is filled back in (the
+ *    product is one solid object), specks dropped, the result trimmed (alpha-mask.ts).
  * Busy backdrops are refused with a ProductExtractionError rather than cut badly.
  */
 export interface ThresholdExtractorOptions {
@@ -39,9 +40,11 @@ export class ThresholdProductExtractor implements ProductExtractor {
     signal?.throwIfAborted();
     const input = await loadProductImage(image, this.options.maxSide ?? MAX_PRODUCT_SIDE);
     signal?.throwIfAborted();
+    // The photo's own colours, for label pixels keyed out with the backdrop and filled back in.
+    const original = Uint8Array.from(input.data);
     if (!isAlreadyCutOut(input)) keyOutBackdrop(input, this.options);
     signal?.throwIfAborted();
-    const cutout = await finishCutout(input);
+    const cutout = await finishCutout(input, { original });
     if (!cutout) throw new ProductExtractionError('nothing in the photo stands out from the backdrop');
     return cutout.png;
   }

@@ -83,8 +83,8 @@ export function meanColour(frame: Frame, x: number, y: number, w: number, h: num
 }
 
 /** A synthetic product cut-out: a bright red bottle with a white cap on a transparent background, trimmed. */
-export async function makeProduct(file: string): Promise<void> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="560"><rect x="105" y="0" width="90" height="110" rx="8" fill="#ffffff"/><rect x="0" y="120" width="300" height="440" rx="36" fill="#ff0000"/></svg>`;
+export async function makeProduct(file: string, body = '#ff0000'): Promise<void> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="560"><rect x="105" y="0" width="90" height="110" rx="8" fill="#ffffff"/><rect x="0" y="120" width="300" height="440" rx="36" fill="${body}"/></svg>`;
   await sharp(Buffer.from(svg)).png().toFile(file);
 }
 

@@ -25,6 +25,10 @@ function isRed([r, g, b]: [number, number, number]): boolean {
   return r > 150 && g < 90 && b < 90;
 }
 
+function isBlue([r, g, b]: [number, number, number]): boolean {
+  return b > 150 && r < 90 && g < 90;
+}
+
 describe('rendering a variation', () => {
   let dir: string;
   let scenes: ScenePlan[];
@@ -51,12 +55,15 @@ describe('rendering a variation', () => {
       ...scenes.map((s, i) => backgrounds.generate({ scene: s, styleSpec: { lighting: '', camera: '', mood: '', colors: [] }, outputPath: backgroundPaths[i] })),
       new LocalMusicGenerator(tools).generate({ plan: { mood: 'warm', key: { root: 'D', mode: 'major' }, bpm: 80, progression: ['Dmaj7', 'Bm7', 'Gmaj7', 'A'], prompt: '', seed: 9 }, gender: 'feminine', duration: total / 30, outputPath: musicPath }),
       makeProduct(path.join(dir, 'product.png')),
+      // The side photo (another angle of the bottle), shown by the mood scene.
+      makeProduct(path.join(dir, 'product_left.png'), '#0000ff'),
       makeLogo(path.join(dir, 'logo.png')),
     ]);
     request = {
       scenes,
       backgroundPaths,
       productPath: path.join(dir, 'product.png'),
+      sceneProductPaths: scenes.map((s) => path.join(dir, s.role === 'mood' ? 'product_left.png' : 'product.png')),
       logoPath: path.join(dir, 'logo.png'),
       musicPath,
       brandName: 'Maison Lumière',
@@ -93,8 +100,9 @@ describe('rendering a variation', () => {
     assert.ok(!isRed(centre(await frameAt(out, starts[0] + 1, dir))), 'no product in the hook');
     assert.ok(isRed(centre(await frameAt(out, starts[1] + 1.9, dir))), 'product revealed at the centre');
     const slid = await frameAt(out, starts[2] + 1.85, dir);
-    assert.ok(isRed(centre(slid, 378)), 'product slid in to x = 0.35');
-    assert.ok(!isRed(centre(slid, 800)), 'and not elsewhere');
+    assert.ok(isBlue(centre(slid, 378)), 'product slid in to x = 0.35, from the angle the mood scene shows');
+    assert.ok(!isBlue(centre(slid, 800)) && !isRed(centre(slid, 800)), 'and not elsewhere');
+    assert.ok(isRed(centre(await frameAt(out, starts[3] + 1.8, dir), 540, 1100)), 'the call to action shows the front again');
     // Early in the reveal it is still small: the centre is red but the edge of its final size is not yet.
     const early = await frameAt(out, starts[1] + 0.45, dir);
     const late = await frameAt(out, starts[1] + 1.9, dir);

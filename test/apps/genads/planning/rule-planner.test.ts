@@ -201,6 +201,29 @@ describe('rule scene planner', () => {
     assert.notEqual(other[0].scenes[0].background.seed, a[0].scenes[0].background.seed, 'a different campaign gets different seeds');
   });
 
+  it('draws a new take: new seeds, and concepts other than the replaced take\'s; take 1 is the plan it always was', async () => {
+    const first = await plan({ numVariations: 2 });
+    assert.deepEqual(await plan({ numVariations: 2, take: 1 }), first, 'take 1 is the first plan');
+    const avoidConcepts = first.map((v) => v.concept);
+    const second = await plan({ numVariations: 2, take: 2, avoidConcepts });
+    assertValid(second, input({ numVariations: 2 }));
+    for (const v of second) assert.ok(!avoidConcepts.includes(v.concept), `${v.concept} is new (was ${avoidConcepts.join(', ')})`);
+    assert.notEqual(second[0].scenes[0].background.seed, first[0].scenes[0].background.seed);
+    assert.notEqual(second[0].music.seed, first[0].music.seed);
+    assert.deepEqual(await plan({ numVariations: 2, take: 2, avoidConcepts }), second, 'a take is deterministic (a retried job renders the same ad)');
+    const third = await plan({ numVariations: 2, take: 3, avoidConcepts: second.map((v) => v.concept) });
+    assert.notEqual(third[0].scenes[0].background.seed, second[0].scenes[0].background.seed);
+  });
+
+  it('shows the bottle from the angle each beat suits: front for the reveal and the pack shot, a side for the mood', async () => {
+    for (const v of await plan()) {
+      const [, reveal, mood, cta] = v.scenes;
+      assert.equal(reveal.product.angle, 'front');
+      assert.equal(cta.product.angle, 'front');
+      assert.equal(mood.product.angle, mood.product.x < 0.5 ? 'right' : 'left');
+    }
+  });
+
   it('refuses impossible requests clearly', async () => {
     await assert.rejects(planner.plan(input({ numVariations: 4 })), /numVariations must be 1, 2 or 3/);
     await assert.rejects(planner.plan(input({ duration: 5 })), /cannot hold 4 scenes/);

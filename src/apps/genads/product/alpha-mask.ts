@@ -188,12 +188,29 @@ export function fillProductHoles(image: RgbaImage, options: { solid?: number; br
   for (let p = 0; p < n; p++) mask[p] = data[p * 4 + 3] >= solid ? 1 : 0;
   const dilated = boxFilter(mask, width, height, r, 'any');
   // Outside: what the border reaches through the un-dilated pixels; the rest is the object, holes filled.
-  const filled = new Uint8Array(n).fill(1);
+  const outside = reachableFromBorder(width, height, (p) => !dilated[p]);
+  const filled = new Uint8Array(n);
+  for (let p = 0; p < n; p++) filled[p] = outside[p] ? 0 : 1;
+  const closed = boxFilter(filled, width, height, r, 'all');
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    if (!closed[p] || data[p * 4 + 3] === 255) continue;
+    if (options.original) for (let c = 0; c < 3; c++) data[p * 4 + c] = options.original[p * 4 + c];
+    data[p * 4 + 3] = 255;
+    count++;
+  }
+  return count;
+}
+
+/** The pixels the image's border reaches through `passable` ones (4-connected flood fill), as 1s. */
+function reachableFromBorder(width: number, height: number, passable: (p: number) => boolean): Uint8Array {
+  const n = width * height;
+  const reached = new Uint8Array(n);
   const stack = new Int32Array(n);
   let top = 0;
   const visit = (p: number) => {
-    if (filled[p] && !dilated[p]) {
-      filled[p] = 0;
+    if (!reached[p] && passable(p)) {
+      reached[p] = 1;
       stack[top++] = p;
     }
   };
@@ -213,15 +230,7 @@ export function fillProductHoles(image: RgbaImage, options: { solid?: number; br
     if (p >= width) visit(p - width);
     if (p < n - width) visit(p + width);
   }
-  const closed = boxFilter(filled, width, height, r, 'all');
-  let count = 0;
-  for (let p = 0; p < n; p++) {
-    if (!closed[p] || data[p * 4 + 3] === 255) continue;
-    if (options.original) for (let c = 0; c < 3; c++) data[p * 4 + c] = options.original[p * 4 + c];
-    data[p * 4 + 3] = 255;
-    count++;
-  }
-  return count;
+  return reached;
 }
 
 /** Square window of radius r: 'any' is a dilation (some pixel set), 'all' an erosion (every pixel set, outside the image counting as unset). */
@@ -267,35 +276,13 @@ export function maskShape(image: RgbaImage, solid = 128): MaskShape {
   for (let p = 0; p < n; p++) if (isSolid(p)) total++;
   if (total === 0) return { holes: 0, pieces: [] };
   // Transparent pixels the border cannot reach (4-connected) are holes.
-  const seen = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  let top = 0;
-  const push = (p: number) => {
-    if (!seen[p] && !isSolid(p)) {
-      seen[p] = 1;
-      stack[top++] = p;
-    }
-  };
-  for (let x = 0; x < width; x++) {
-    push(x);
-    push((height - 1) * width + x);
-  }
-  for (let y = 0; y < height; y++) {
-    push(y * width);
-    push(y * width + width - 1);
-  }
-  while (top > 0) {
-    const p = stack[--top];
-    const x = p % width;
-    if (x > 0) push(p - 1);
-    if (x < width - 1) push(p + 1);
-    if (p >= width) push(p - width);
-    if (p < n - width) push(p + width);
-  }
+  const seen = reachableFromBorder(width, height, (p) => !isSolid(p));
   let holes = 0;
   for (let p = 0; p < n; p++) if (!seen[p] && !isSolid(p)) holes++;
   // Solid pieces (8-connected).
   const pieces: number[] = [];
+  const stack = new Int32Array(n);
+  let top = 0;
   for (let start = 0; start < n; start++) {
     if (seen[start] || !isSolid(start)) continue;
     let size = 0;

@@ -120,6 +120,8 @@ describe('operator commands while `tenantry serve` runs on the embedded database
     assert.equal(revealed.code, 0, revealed.stderr);
     const token = /pr_[A-Za-z0-9_-]{43}/.exec(revealed.stdout)?.[0];
     assert.ok(token, `the revealed message carries the link:\n${revealed.stdout}`);
+    // PORT=0: the link carries the port the server bound, not 0.
+    assert.ok(revealed.stdout.includes(`${new URL(server.url).origin.replace('127.0.0.1', 'localhost')}/reset-password?token=`), `the link points at this server (${server.url}):\n${revealed.stdout}`);
     const reset = await post(server.url, '/api/v1/auth/password-reset/confirm', { token, password: 'second password 2' });
     assert.equal(reset.status, 204, reset.body);
     user.password = 'second password 2';

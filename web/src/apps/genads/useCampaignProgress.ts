@@ -31,6 +31,8 @@ export function useCampaignProgress(campaignId: string) {
             progress: payload.progress ?? current.progress,
             stage: payload.stage ?? current.stage,
             cost: payload.cost ?? current.cost,
+            variations_completed: payload.variations_completed ?? current.variations_completed,
+            take: payload.take ?? current.take,
             error_message: payload.error_message ?? (payload.status === 'failed' ? current.error_message : undefined),
           },
         );

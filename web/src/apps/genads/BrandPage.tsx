@@ -61,7 +61,7 @@ function BrandForm({ brand }: { brand: Brand }) {
         />
         <ErrorMessage error={formLevelError(save.error, ['brand_name', 'logo', 'guidelines'])} />
         {save.isSuccess && !form.isDirty() && (
-          <Text size="sm" c="teal.8" role="status">Saved.</Text>
+          <Text size="sm" c="teal.9" role="status">Saved: the next take follows the brand as it is now.</Text>
         )}
         <Group justify="flex-end">
           <Button type="submit" loading={save.isPending}>Save the brand</Button>

@@ -210,7 +210,8 @@ describe('GenAds in the browser', () => {
         await edit.getByRole('textbox', { name: /^Name( \*)?$/ }).fill('Nuit Dorée Intense');
         await checkPage(page, 'genads-edit-perfume', viewport);
         await edit.getByRole('button', { name: 'Save' }).click();
-        await page.getByRole('heading', { name: 'Nuit Dorée Intense' }).waitFor();
+        await edit.waitFor({ state: 'detached' });
+        await page.getByRole('heading', { name: 'Nuit Dorée Intense', exact: true }).waitFor();
         // A perfume with campaigns is not deleted: the dialog says why, in words.
         await page.getByRole('button', { name: 'Delete perfume' }).click();
         const remove = page.getByRole('dialog', { name: 'Delete Nuit Dorée Intense?' });

@@ -36,6 +36,9 @@ export function useCampaignProgress(campaignId: string) {
             error_message: payload.error_message ?? (payload.status === 'failed' ? current.error_message : undefined),
           },
         );
+        // A completed take replaces the one shown and deletes its files: forget the old links at
+        // once, so no page shows a video that is gone while the new list loads.
+        if (payload.status === 'completed') queryClient.removeQueries({ queryKey: ['genads', 'videos', campaignId] });
         // The end of a run changes the campaign, its videos and the brand's numbers: read them again.
         if (payload.status !== 'processing') void queryClient.invalidateQueries({ queryKey: ['genads'] });
       },

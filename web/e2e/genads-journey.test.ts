@@ -245,6 +245,18 @@ describe('GenAds in the browser', () => {
         await page.getByTestId('variations-completed').filter({ hasText: /^1 of 1 variation rendered/ }).waitFor();
         await page.getByRole('link', { name: 'Choose a variation' }).click();
         await page.getByTestId('shown-take').filter({ hasText: 'Take 2' }).waitFor();
+
+        // Deleting, each asked first: the campaign (with its videos), then the perfume it freed.
+        await page.getByRole('button', { name: 'Keep variation 1' }).click();
+        await page.waitForURL(/\/results$/);
+        await page.getByRole('button', { name: 'Delete campaign' }).click();
+        await page.getByRole('dialog', { name: 'Delete Golden Hour?' }).getByRole('button', { name: 'Delete the campaign' }).click();
+        await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
+        await page.getByText('No campaigns yet').waitFor();
+        await page.getByRole('button', { name: 'Delete perfume' }).click();
+        await page.getByRole('dialog', { name: 'Delete Nuit Dorée Intense?' }).getByRole('button', { name: 'Delete the perfume' }).click();
+        await page.waitForURL(/\/genads$/);
+        await page.getByText('No perfumes yet').waitFor();
         // The refused deletion is the only request the browser logs as failed here.
         assert.deepEqual(page.consoleErrors.filter((e) => !expected(e) && !/status of 409 .*\/genads\/api\/perfumes\//.test(e)), []);
 

@@ -67,8 +67,8 @@ export function PerfumePage() {
   // 409 PERFUME_HAS_CAMPAIGNS comes back in words ("delete them first") and stays in the dialog.
   const remove = async () => {
     await call(api.DELETE('/genads/api/perfumes/{perfumeId}', { params: { path: { perfumeId } } }));
-    queryClient.removeQueries({ queryKey: ['genads', 'perfume', perfumeId] });
-    await queryClient.invalidateQueries({ queryKey: ['genads'] });
+    // Everything else is read again; the deleted perfume's own queries would only answer 404.
+    void queryClient.invalidateQueries({ queryKey: ['genads'], predicate: (q) => !q.queryKey.includes(perfumeId) });
     navigate('/genads');
   };
   return (

@@ -22,8 +22,8 @@ export function ResultsPage() {
   const navigate = useNavigate();
   const remove = async (perfumeId: string) => {
     await call(api.DELETE('/genads/api/campaigns/{campaignId}', { params: { path: { campaignId } } }));
-    queryClient.removeQueries({ queryKey: ['genads', 'campaign', campaignId] });
-    await queryClient.invalidateQueries({ queryKey: ['genads'] });
+    // Everything else is read again; the deleted campaign's own queries would only answer 404.
+    void queryClient.invalidateQueries({ queryKey: ['genads'], predicate: (q) => !q.queryKey.includes(campaignId) });
     navigate(`/genads/perfumes/${perfumeId}`);
   };
   return (

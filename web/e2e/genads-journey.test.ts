@@ -193,6 +193,73 @@ describe('GenAds in the browser', () => {
       assert.deepEqual(page.consoleErrors.filter((e) => !expected(e)), [], 'no console errors besides the expected refusals');
 
       if (viewport === 'desktop') {
+        // The brand can be changed after onboarding.
+        await page.getByRole('link', { name: 'Edit brand' }).click();
+        await page.getByRole('heading', { name: 'Your brand' }).waitFor();
+        await field(page, 'Brand name').fill(`Maison ${suffix} Paris`);
+        await page.getByRole('button', { name: 'Save the brand' }).click();
+        await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+        await checkPage(page, 'genads-brand', viewport);
+
+        // The perfume gets a new name.
+        await page.getByRole('link', { name: '← Perfumes' }).click();
+        await page.getByText(`Maison ${suffix} Paris`).waitFor();
+        await page.getByTestId('perfume-card').first().click();
+        await page.getByRole('button', { name: 'Edit perfume' }).click();
+        const edit = page.getByRole('dialog', { name: 'Edit Nuit Dorée' });
+        await edit.getByRole('textbox', { name: /^Name( \*)?$/ }).fill('Nuit Dorée Intense');
+        await checkPage(page, 'genads-edit-perfume', viewport);
+        await edit.getByRole('button', { name: 'Save' }).click();
+        await edit.waitFor({ state: 'detached' });
+        await page.getByRole('heading', { name: 'Nuit Dorée Intense', exact: true }).waitFor();
+        // A perfume with campaigns is not deleted: the dialog says why, in words.
+        await page.getByRole('button', { name: 'Delete perfume' }).click();
+        const remove = page.getByRole('dialog', { name: 'Delete Nuit Dorée Intense?' });
+        await remove.getByRole('button', { name: 'Delete the perfume' }).click();
+        await remove.getByRole('alert').filter({ hasText: 'This perfume has 1 campaign: delete them first' }).waitFor();
+        await checkPage(page, 'genads-delete-perfume-refused', viewport);
+        await remove.getByRole('button', { name: 'Cancel' }).click();
+
+        // Generate again: take 2 runs while take 1 stays the campaign's, selectable and downloadable.
+        await page.getByTestId('campaign-card').click();
+        await page.waitForURL(/\/results$/);
+        await page.getByRole('button', { name: 'Generate again' }).click();
+        await page.getByRole('dialog', { name: 'Generate a new take?' }).getByRole('button', { name: 'Generate again' }).click();
+        await page.waitForURL(/\/progress$/);
+        await page.getByTestId('generation-take').filter({ hasText: 'Take 2' }).waitFor();
+        await page.getByTestId('take-notice').waitFor();
+        await checkPage(page, 'genads-progress-take-2', viewport);
+        await page.getByRole('link', { name: "Choose among take 1's variations" }).click();
+        await page.waitForURL(/\/select$/);
+        await page.getByTestId('shown-take').filter({ hasText: 'Take 1' }).waitFor();
+        await page.getByTestId('take-notice').waitFor();
+        assert.ok(await page.getByRole('button', { name: 'Keep variation 1' }).isEnabled(), 'take 1 stays selectable while take 2 runs');
+        await checkPage(page, 'genads-select-during-take-2', viewport);
+        await page.getByRole('button', { name: 'Keep variation 1' }).click();
+        await page.waitForURL(/\/results$/);
+        await page.getByText('Variation 1 (kept)').waitFor();
+        assert.ok(await page.getByTestId('download-final').getAttribute('href'), "take 1's video stays downloadable");
+        await page.getByRole('link', { name: 'Follow take 2' }).click();
+        await page.getByTestId('generation-status').filter({ hasText: /completed|failed/ }).waitFor({ timeout: 4 * 60_000 });
+        assert.equal((await page.getByTestId('generation-status').textContent())?.trim(), 'completed', (await page.getByRole('alert').textContent().catch(() => '')) ?? '');
+        await page.getByTestId('variations-completed').filter({ hasText: /^1 of 1 variation rendered/ }).waitFor();
+        await page.getByRole('link', { name: 'Choose a variation' }).click();
+        await page.getByTestId('shown-take').filter({ hasText: 'Take 2' }).waitFor();
+
+        // Deleting, each asked first: the campaign (with its videos), then the perfume it freed.
+        await page.getByRole('button', { name: 'Keep variation 1' }).click();
+        await page.waitForURL(/\/results$/);
+        await page.getByRole('button', { name: 'Delete campaign' }).click();
+        await page.getByRole('dialog', { name: 'Delete Golden Hour?' }).getByRole('button', { name: 'Delete the campaign' }).click();
+        await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
+        await page.getByText('No campaigns yet').waitFor();
+        await page.getByRole('button', { name: 'Delete perfume' }).click();
+        await page.getByRole('dialog', { name: 'Delete Nuit Dorée Intense?' }).getByRole('button', { name: 'Delete the perfume' }).click();
+        await page.waitForURL(/\/genads$/);
+        await page.getByText('No perfumes yet').waitFor();
+        // The refused deletion is the only request the browser logs as failed here.
+        assert.deepEqual(page.consoleErrors.filter((e) => !expected(e) && !/status of 409 .*\/genads\/api\/perfumes\//.test(e)), []);
+
         // An id that is not this brand's (another organisation's, or none at all) is "not found", in words.
         await page.goto(`${server.url}/genads/campaigns/00000000-0000-4000-8000-000000000000/results`);
         await page.getByRole('alert').filter({ hasText: 'Campaign not found' }).waitFor();

@@ -117,6 +117,9 @@ describe('platform journeys in the browser', () => {
       await owner.reload();
       await owner.getByRole('cell', { name: inviteeEmail }).first().waitFor();
       assert.equal(await owner.getByRole('combobox', { name: `Role of ${inviteeEmail}` }).inputValue(), 'editor');
+      // Accepting the invitation logged them in: their last login is a date, not "never".
+      const lastLogin = (await owner.getByRole('row', { name: new RegExp(inviteeEmail) }).getByTestId('last-login').textContent())?.trim();
+      assert.match(lastLogin ?? '', /\b20\d\d\b/, `the invitee's last login is a date: ${lastLogin}`);
 
       // Logging out ends the session and comes back to the login page.
       await invitee.getByRole('button', { name: 'Log out' }).first().click();

@@ -133,6 +133,52 @@ describe('Visant in the browser', () => {
       assert.deepEqual(publicPage.consoleErrors, [], 'no console errors on the public page');
       await visitor.close();
 
+      // A new key for the camera: asked first, shown once; the old key is refused from then on.
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Issue a new key' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Issue a new key for Front door?' });
+      await confirm.getByText('stops working at once').waitFor();
+      await checkPage(page, 'camera-new-key-confirm', viewport);
+      await confirm.getByRole('button', { name: 'Issue the new key' }).click();
+      const issued = page.getByRole('dialog', { name: 'New key for Front door' });
+      await confirm.waitFor({ state: 'detached' });
+      const newKey = (await issued.getByTestId('secret').textContent())!.trim();
+      assert.match(newKey, /^tnt_/);
+      assert.notEqual(newKey, deviceKey);
+      await issued.getByRole('img', { name: 'Configuration QR code for Front door' }).waitFor();
+      await issued.getByRole('button', { name: /^Download .+\.json$/ }).waitFor();
+      await checkPage(page, 'camera-new-key', viewport);
+      // The camera reads its configuration with its key, as it does at each check-in.
+      const configWith = (key: string) => fetch(`${server.url}/visant/v1/devices/front-door/config`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal((await configWith(deviceKey)).status, 401, 'the old key is refused');
+      const withNew = await configWith(newKey);
+      assert.ok(withNew.ok, `the new key is accepted: ${withNew.status} ${await withNew.text()}`);
+      await issued.getByRole('button', { name: 'Done' }).click();
+      await issued.waitFor({ state: 'detached' });
+
+      if (viewport === 'desktop') {
+        // A deactivated camera (here through the API) is reactivated from its page, with a new key.
+        const deactivated = await page.evaluate(async () => {
+          const token = (JSON.parse(localStorage.getItem('tenantry.session')!) as { access_token: string }).access_token;
+          const res = await fetch('/visant/v1/devices/front-door', { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'inactive' }) });
+          return res.status;
+        });
+        assert.equal(deactivated, 200);
+        await page.reload();
+        await page.getByText('This camera is deactivated').waitFor();
+        assert.equal((await configWith(newKey)).status, 401, 'a deactivated camera is refused');
+        await page.getByRole('button', { name: 'Reactivate' }).click();
+        const reactivate = page.getByRole('dialog', { name: 'Reactivate Front door?' });
+        await reactivate.getByRole('button', { name: 'Reactivate' }).click();
+        await reactivate.waitFor({ state: 'detached' });
+        const again = page.getByRole('dialog', { name: 'New key for Front door' });
+        const reactivatedKey = (await again.getByTestId('secret').textContent())!.trim();
+        await checkPage(page, 'camera-reactivated', viewport);
+        assert.ok((await configWith(reactivatedKey)).ok, 'the reactivated camera works with its new key');
+        await again.getByRole('button', { name: 'Done' }).click();
+        await page.getByRole('button', { name: 'Issue a new key' }).waitFor();
+      }
+
       if (viewport === 'desktop') {
         // API keys: the secret is shown once, then the key can be revoked.
         await page.goto(`${server.url}/settings/api-keys`);

@@ -42,6 +42,9 @@ export async function openPage(context: BrowserContext): Promise<Page & { consol
 
 /** Accessibility scan and screenshot of the page as it is now. */
 export async function checkPage(page: Page, name: string, viewport: ViewportName): Promise<void> {
+  // Dialogs fade in and out: measured mid-fade, their colours blend with the page behind
+  // (a false contrast failure) and the screenshot shows two at once. Wait for them to settle.
+  await page.waitForFunction(() => [...document.querySelectorAll('[role="dialog"]')].every((d) => getComputedStyle(d).opacity === '1'));
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${viewport}-${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();

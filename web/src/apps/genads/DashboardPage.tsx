@@ -64,7 +64,16 @@ export function DashboardPage() {
   return (
     <>
       <Text className="genads-eyebrow">{brand.data?.brand_name ?? 'GenAds'}</Text>
-      <PageTitle actions={<Button component={Link} to="/genads/perfumes/add">Add a perfume</Button>}>Perfumes</PageTitle>
+      <PageTitle
+        actions={
+          <Group>
+            <Button variant="default" component={Link} to="/genads/brand">Edit brand</Button>
+            <Button component={Link} to="/genads/perfumes/add">Add a perfume</Button>
+          </Group>
+        }
+      >
+        Perfumes
+      </PageTitle>
       <hr className="genads-rule" />
       <Stats />
       <QueryView

@@ -1,4 +1,4 @@
-import { MantineThemeProvider, createTheme } from '@mantine/core';
+import { MantineThemeProvider, Modal, createTheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { api, ApiError, call } from '../../platform/api';
@@ -10,6 +10,10 @@ const genadsTheme = createTheme({
   primaryColor: 'dark',
   fontFamily: 'Montserrat, "Helvetica Neue", Arial, sans-serif',
   headings: { fontFamily: '"Playfair Display", Didot, "Bodoni MT", Georgia, "Times New Roman", serif', fontWeight: '600' },
+  components: {
+    // Dialogs render outside the .genads wrapper: this class gives them its look and contrast.
+    Modal: Modal.extend({ defaultProps: { className: 'genads-dialog', closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });
 
 export const ONBOARDING_PATH = '/genads/onboarding';

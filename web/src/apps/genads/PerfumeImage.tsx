@@ -10,7 +10,8 @@ type Angle = 'front' | 'back' | 'top' | 'left' | 'right';
  * image is fetched (following the redirect to its 1-hour presigned URL) once it scrolls into
  * view: lazy, like loading="lazy", and never for cards nobody looks at.
  */
-export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220 }: { perfumeId: string; angle?: Angle; alt: string; h?: number }) {
+/** `version` (the perfume's updated_at) fetches the photo again after an edit may have replaced it. */
+export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220, version }: { perfumeId: string; angle?: Angle; alt: string; h?: number; version?: string }) {
   const { ref, inViewport } = useInViewport();
   const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
@@ -35,7 +36,7 @@ export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220 }: { per
       cancelled = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [wanted, perfumeId, angle]);
+  }, [wanted, perfumeId, angle, version]);
   return (
     <div ref={ref} style={{ height: h, background: '#f3efe8' }}>
       {src ? (

@@ -1,8 +1,11 @@
-import { Anchor, Button, Card, Grid, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useState } from 'react';
+import { Anchor, Button, Card, Grid, Group, Modal, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
 import { EmptyState, formatDate, PageTitle, QueryView } from '../../platform/components';
+import { ConfirmButton } from '../../platform/ConfirmButton';
+import { EditPerfumeForm } from './EditPerfumeForm';
 import { PerfumeImage } from './PerfumeImage';
 import { formatCost } from './format';
 import { StatusBadge } from './StatusBadge';
@@ -54,22 +57,51 @@ function Campaigns({ perfume }: { perfume: Perfume }) {
 /** The seed's campaign dashboard: one perfume, its photos and its campaigns. */
 export function PerfumePage() {
   const { perfumeId = '' } = useParams();
+  const [editing, setEditing] = useState(false);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const perfume = useQuery({
     queryKey: ['genads', 'perfume', perfumeId],
     queryFn: () => call(api.GET('/genads/api/perfumes/{perfumeId}', { params: { path: { perfumeId } } })),
   });
+  // 409 PERFUME_HAS_CAMPAIGNS comes back in words ("delete them first") and stays in the dialog.
+  const remove = async () => {
+    await call(api.DELETE('/genads/api/perfumes/{perfumeId}', { params: { path: { perfumeId } } }));
+    // Everything else is read again; the deleted perfume's own queries would only answer 404.
+    void queryClient.invalidateQueries({ queryKey: ['genads'], predicate: (q) => !q.queryKey.includes(perfumeId) });
+    navigate('/genads');
+  };
   return (
     <QueryView query={perfume}>
       {(p) => (
         <>
           <Anchor component={Link} to="/genads" size="sm">← Perfumes</Anchor>
           <Text className="genads-eyebrow" mt="sm">{p.perfume_gender}</Text>
-          <PageTitle actions={<Button component={Link} to={`/genads/perfumes/${p.perfume_id}/campaigns/create`}>Create a campaign</Button>}>{p.perfume_name}</PageTitle>
+          <PageTitle
+            actions={
+              <Group>
+                <Button variant="default" onClick={() => setEditing(true)}>Edit perfume</Button>
+                <ConfirmButton
+                  variant="subtle"
+                  color="red"
+                  title={`Delete ${p.perfume_name}?`}
+                  message="The perfume is deleted with its photos. A perfume with campaigns cannot be deleted: delete its campaigns first."
+                  confirmLabel="Delete the perfume"
+                  onConfirm={remove}
+                >
+                  Delete perfume
+                </ConfirmButton>
+                <Button component={Link} to={`/genads/perfumes/${p.perfume_id}/campaigns/create`}>Create a campaign</Button>
+              </Group>
+            }
+          >
+            {p.perfume_name}
+          </PageTitle>
           <hr className="genads-rule" />
           <Grid>
             <Grid.Col span={{ base: 12, md: 4 }}>
               <Card withBorder className="genads-card" padding={0}>
-                <PerfumeImage perfumeId={p.perfume_id} alt={`${p.perfume_name}, front`} h={320} />
+                <PerfumeImage perfumeId={p.perfume_id} alt={`${p.perfume_name}, front`} h={320} version={p.updated_at} />
               </Card>
               <Text size="sm" c="dimmed" mt="xs">{p.images_count} photo{p.images_count === 1 ? '' : 's'} · added {formatDate(p.created_at)}</Text>
             </Grid.Col>
@@ -80,6 +112,9 @@ export function PerfumePage() {
               </Stack>
             </Grid.Col>
           </Grid>
+          <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${p.perfume_name}`} size="lg">
+            <EditPerfumeForm perfume={p} onDone={() => setEditing(false)} />
+          </Modal>
         </>
       )}
     </QueryView>

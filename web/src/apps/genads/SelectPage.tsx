@@ -5,6 +5,7 @@ import { api, call } from '../../platform/api';
 import { EmptyState, ErrorMessage, PageTitle, QueryView } from '../../platform/components';
 import { useCampaign, useCampaignVideos } from './useCampaign';
 import { VariationVideo } from './VariationVideo';
+import { TakeNotice } from './TakeNotice';
 
 /** The seed's VideoSelection: watch every variation, keep one. */
 export function SelectPage() {
@@ -29,7 +30,8 @@ export function SelectPage() {
           <Text className="genads-eyebrow">Choose a variation</Text>
           <PageTitle>{c.campaign_name}</PageTitle>
           <hr className="genads-rule" />
-          {c.status !== 'completed' && (
+          {c.status === 'processing' && <TakeNotice campaignId={campaignId} running={c.takes_started} shown={c.shown_take} />}
+          {c.shown_take === undefined && (
             <Alert color="blue" title="Not ready yet">
               Variations can be chosen once generation has completed. <Anchor component={Link} to={`/genads/campaigns/${campaignId}/progress`}>Follow its progress</Anchor>.
             </Alert>
@@ -40,26 +42,30 @@ export function SelectPage() {
             empty={<EmptyState title="No videos yet">The variations appear here once generation has rendered them.</EmptyState>}
           >
             {(v) => (
-              <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-                {v.variations.map((x) => (
-                  <Card key={x.variation_index} withBorder className="genads-card" padding="md" data-testid="variation-card">
-                    <Stack>
-                      <Text fw={600} ff="heading" size="lg">
-                        Variation {x.variation_index + 1} {x.selected && <Badge ml="xs" variant="light">kept</Badge>}
-                      </Text>
-                      <VariationVideo url={x.final?.url} expired={x.final?.expired} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />
-                      <Button
-                        onClick={() => select.mutate(x.variation_index)}
-                        disabled={!x.ready || c.status !== 'completed'}
-                        loading={select.isPending && select.variables === x.variation_index}
-                        aria-label={`Keep variation ${x.variation_index + 1}`}
-                      >
-                        Keep this one
-                      </Button>
-                    </Stack>
-                  </Card>
-                ))}
-              </SimpleGrid>
+              <Stack>
+                {v.take !== undefined && <Text size="sm" c="dimmed" data-testid="shown-take">Take {v.take}: {v.variations.length} variation{v.variations.length === 1 ? '' : 's'}</Text>}
+                <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+                  {v.variations.map((x) => (
+                    <Card key={x.variation_index} withBorder className="genads-card" padding="md" data-testid="variation-card">
+                      <Stack>
+                        <Text fw={600} ff="heading" size="lg">
+                          Variation {x.variation_index + 1} {x.selected && <Badge ml="xs" variant="light">kept</Badge>}
+                        </Text>
+                        <VariationVideo url={x.final?.url} expired={x.final?.expired} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />
+                        <Button
+                          onClick={() => select.mutate(x.variation_index)}
+                          // A take shown stays selectable while a new take runs (docs/genads.md "Takes").
+                          disabled={!x.ready || c.shown_take === undefined}
+                          loading={select.isPending && select.variables === x.variation_index}
+                          aria-label={`Keep variation ${x.variation_index + 1}`}
+                        >
+                          Keep this one
+                        </Button>
+                      </Stack>
+                    </Card>
+                  ))}
+                </SimpleGrid>
+              </Stack>
             )}
           </QueryView>
           <ErrorMessage error={select.error} />

@@ -1,6 +1,7 @@
 import type { WebApp } from '../types';
 import { GenAdsLayout } from './GenAdsLayout';
 import { OnboardingPage } from './OnboardingPage';
+import { BrandPage } from './BrandPage';
 import { DashboardPage } from './DashboardPage';
 import { AddPerfumePage } from './AddPerfumePage';
 import { PerfumePage } from './PerfumePage';
@@ -25,6 +26,7 @@ export const genadsWeb: WebApp = {
       children: [
         { path: '/genads', element: <DashboardPage /> },
         { path: '/genads/onboarding', element: <OnboardingPage /> },
+        { path: '/genads/brand', element: <BrandPage /> },
         { path: '/genads/perfumes/add', element: <AddPerfumePage /> },
         { path: '/genads/perfumes/:perfumeId', element: <PerfumePage /> },
         { path: '/genads/perfumes/:perfumeId/campaigns/create', element: <CreateCampaignPage /> },

@@ -28,4 +28,6 @@ export interface CampaignProgressEvent {
   stage?: string;
   cost?: number;
   error_message?: string;
+  variations_completed?: number;
+  take?: number;
 }

@@ -31,9 +31,14 @@ export function useCampaignProgress(campaignId: string) {
             progress: payload.progress ?? current.progress,
             stage: payload.stage ?? current.stage,
             cost: payload.cost ?? current.cost,
+            variations_completed: payload.variations_completed ?? current.variations_completed,
+            take: payload.take ?? current.take,
             error_message: payload.error_message ?? (payload.status === 'failed' ? current.error_message : undefined),
           },
         );
+        // A completed take replaces the one shown and deletes its files: forget the old links at
+        // once, so no page shows a video that is gone while the new list loads.
+        if (payload.status === 'completed') queryClient.removeQueries({ queryKey: ['genads', 'videos', campaignId] });
         // The end of a run changes the campaign, its videos and the brand's numbers: read them again.
         if (payload.status !== 'processing') void queryClient.invalidateQueries({ queryKey: ['genads'] });
       },

@@ -8,6 +8,7 @@ import { useLiveCaptures } from './useLiveCaptures';
 import { CaptureStateBadge } from './CaptureStateBadge';
 import { ShareForm } from './ShareForm';
 import { DeviceConfigForm } from './DeviceConfigForm';
+import { DeviceKeyActions } from './DeviceKeyActions';
 
 function Gallery({ deviceId }: { deviceId: string }) {
   const { captures, live } = useLiveCaptures(deviceId);
@@ -81,6 +82,8 @@ export function DevicePage() {
           <Text size="sm" c="dimmed" mb="md">
             {d.device_id} · last seen {formatDate(d.last_seen_at)}
           </Text>
+          <DeviceKeyActions device={d} />
+          <Divider my="xl" />
           <Gallery deviceId={d.device_id} />
           <Divider my="xl" />
           <DeviceConfigForm key={d.device_id} device={d} />

@@ -1,20 +1,11 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Group, Image, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, call, fieldError } from '../../platform/api';
-import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView, SecretOnce } from '../../platform/components';
-import type { RegisteredDevice } from '../../api/types';
-
-function downloadConfig(file: RegisteredDevice['config_file']) {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.content_type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.filename;
-  a.click();
-  URL.revokeObjectURL(url);
-}
+import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
+import { DeviceKey } from './DeviceKey';
 
 function RegisterDevice({ onClose }: { onClose(): void }) {
   const queryClient = useQueryClient();
@@ -33,19 +24,11 @@ function RegisterDevice({ onClose }: { onClose(): void }) {
   if (register.data) {
     const created = register.data;
     return (
-      <Stack>
-        <SecretOnce label={`Key of ${created.device.friendly_name}`} secret={created.api_key} />
-        <Text size="sm">Scan this code with the camera, or download its configuration file:</Text>
-        <Image src={created.qr_code} alt={`Configuration QR code for ${created.device.friendly_name}`} w={200} h={200} />
-        <Group>
-          <Button variant="default" onClick={() => downloadConfig(created.config_file)}>
-            Download {created.config_file.filename}
-          </Button>
-          <Button component={Link} to={`/visant/devices/${encodeURIComponent(created.device.device_id)}`}>
-            Open the camera
-          </Button>
-        </Group>
-      </Stack>
+      <DeviceKey issued={created}>
+        <Button component={Link} to={`/visant/devices/${encodeURIComponent(created.device.device_id)}`}>
+          Open the camera
+        </Button>
+      </DeviceKey>
     );
   }
   return (

@@ -31,13 +31,14 @@ function MembersTable({ canManage }: { canManage: boolean }) {
       {(data) => (
         <Stack>
           <ErrorMessage error={changeRole.error ?? remove.error} />
-          <Table.ScrollContainer minWidth={520}>
+          <Table.ScrollContainer minWidth={640}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Person</Table.Th>
                   <Table.Th>Role</Table.Th>
                   <Table.Th>Joined</Table.Th>
+                  <Table.Th>Last login</Table.Th>
                   {canManage && <Table.Th><span className="visually-hidden">Actions</span></Table.Th>}
                 </Table.Tr>
               </Table.Thead>
@@ -64,6 +65,7 @@ function MembersTable({ canManage }: { canManage: boolean }) {
                       )}
                     </Table.Td>
                     <Table.Td>{formatDate(m.joined_at)}</Table.Td>
+                    <Table.Td data-testid="last-login">{m.last_login_at ? formatDate(m.last_login_at) : 'never'}</Table.Td>
                     {canManage && (
                       <Table.Td>
                         <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm(`Remove ${m.email} from this organization?`) && remove.mutate(m.user_id)}>
@@ -121,7 +123,7 @@ function Invites() {
       {created && <Text role="status">Invitation sent to {created.email}.</Text>}
       <QueryView query={invites} isEmpty={() => pending.length === 0} empty={<EmptyState title="No pending invitations" />}>
         {() => (
-          <Table.ScrollContainer minWidth={520}>
+          <Table.ScrollContainer minWidth={640}>
             <Table>
               <Table.Thead>
                 <Table.Tr>

@@ -29,18 +29,20 @@ describe('npm test launcher', () => {
     return { child, exited };
   }
 
-  function waitForFile(file: string): Promise<void> {
-    return new Promise((resolve) => {
-      const watcher = watch(path.dirname(file), () => {
-        if (existsSync(file)) {
-          watcher.close();
-          resolve();
-        }
-      });
-      if (existsSync(file)) {
+  /** Resolves once `file` exists: watched, with a bounded wait so a lost event fails the test instead of hanging the suite. */
+  function waitForFile(file: string, timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const watcher = watch(path.dirname(file));
+      const done = (err?: Error) => {
         watcher.close();
-        resolve();
-      }
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => done(new Error(`${file} did not appear within ${timeoutMs} ms (its folder ${existsSync(path.dirname(file)) ? 'exists' : 'is gone'})`)), timeoutMs);
+      watcher.on('change', () => existsSync(file) && done());
+      watcher.on('error', (err) => done(err));
+      if (existsSync(file)) done();
     });
   }
 
@@ -53,7 +55,8 @@ describe('npm test launcher', () => {
   });
 
   for (const [how, signal] of [['Ctrl-C (SIGINT to the process group)', 'SIGINT'], ['SIGTERM to the launcher', 'SIGTERM']] as const) {
-    it(`removes the run's temporary folders when interrupted by ${how}`, async () => {
+    // A bound on the whole case: an interrupted run that never ends fails here, not by hanging the suite.
+    it(`removes the run's temporary folders when interrupted by ${how}`, { timeout: 120_000 }, async () => {
       const marker = path.join(markers, `${signal}.txt`);
       const { child, exited } = launch(['test/support/fixtures/holds-a-temp-folder.ts'], { MARKER_FILE: marker });
       await waitForFile(marker);

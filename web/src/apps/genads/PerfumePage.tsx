@@ -9,7 +9,7 @@ import { EditPerfumeForm } from './EditPerfumeForm';
 import { PerfumeImage } from './PerfumeImage';
 import { formatCost } from './format';
 import { StatusBadge } from './StatusBadge';
-import type { CampaignSummary, Perfume } from './types';
+import type { CampaignSummary, Perfume, PerfumeList } from './types';
 
 /** Where a campaign card leads: its live progress while generating, the picker once done, else its results. */
 export function campaignPath(c: Pick<CampaignSummary, 'campaign_id' | 'status' | 'selected_variation_index'>): string {
@@ -67,6 +67,10 @@ export function PerfumePage() {
   // 409 PERFUME_HAS_CAMPAIGNS comes back in words ("delete them first") and stays in the dialog.
   const remove = async () => {
     await call(api.DELETE('/genads/api/perfumes/{perfumeId}', { params: { path: { perfumeId } } }));
+    // The dashboard shows its cached list while it reads the list again: without the deleted
+    // perfume, or its card would ask for the photo and get 404.
+    queryClient.setQueriesData<PerfumeList>({ queryKey: ['genads', 'perfumes'] }, (list) =>
+      list && { ...list, perfumes: list.perfumes.filter((x) => x.perfume_id !== perfumeId), total: Math.max(0, list.total - 1) });
     // Everything else is read again; the deleted perfume's own queries would only answer 404.
     void queryClient.invalidateQueries({ queryKey: ['genads'], predicate: (q) => !q.queryKey.includes(perfumeId) });
     navigate('/genads');

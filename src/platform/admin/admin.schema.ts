@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { dailyUsageRow } from '../usage/usage-series.js';
+import { orgView } from '../tenancy/tenancy.schema.js';
 
 /** Response schemas of the superadmin routes, field for field as AdminService answers. */
 
-export const adminOrgView = z.object({
-  id: z.string(),
-  name: z.string(),
-  slug: z.string(),
-  plan: z.enum(['free', 'pro', 'enterprise']),
-  status: z.enum(['active', 'suspended']),
-  storage_limit_bytes: z.number(),
-  storage_used_bytes: z.number(),
-  created_at: z.date(),
-});
+export const adminOrgView = orgView.omit({ settings: true });
 
 /** A row of the org list: the org and two counts. */
 export const adminOrgListItem = adminOrgView.extend({

@@ -27,37 +27,7 @@ export function keepMainRegions(image: RgbaImage, options: { solid?: number; kee
   const edge = options.edge ?? 2;
   const { data, width, height } = image;
   const n = width * height;
-  const label = new Int32Array(n); // 0 = unlabelled / not solid
-  const sizes: number[] = [0];
-  const stack = new Int32Array(n);
-  for (let start = 0; start < n; start++) {
-    if (label[start] || data[start * 4 + 3] < solid) continue;
-    const id = sizes.length;
-    let size = 0;
-    let top = 0;
-    stack[top++] = start;
-    label[start] = id;
-    while (top > 0) {
-      const p = stack[--top];
-      size++;
-      const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if ((dx === 0 && dy === 0) || nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (!label[q] && data[q * 4 + 3] >= solid) {
-            label[q] = id;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    sizes.push(size);
-  }
+  const { label, sizes } = solidRegions(image, solid);
   let largest = 0;
   for (const s of sizes) if (s > largest) largest = s;
   const kept = sizes.map((s) => s > 0 && s >= largest * keepRatio);
@@ -202,6 +172,48 @@ export function fillProductHoles(image: RgbaImage, options: { solid?: number; br
   return count;
 }
 
+/**
+ * Regions of solid pixels (alpha >= `solid`, 8-connected): `label` gives each pixel its
+ * region's number (0 for a pixel that is not solid), `sizes[k]` the pixel count of region k
+ * (`sizes[0]` is unused).
+ */
+function solidRegions(image: RgbaImage, solid: number): { label: Int32Array; sizes: number[] } {
+  const { data, width, height } = image;
+  const n = width * height;
+  const label = new Int32Array(n);
+  const sizes: number[] = [0];
+  const stack = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (label[start] || data[start * 4 + 3] < solid) continue;
+    const id = sizes.length;
+    let size = 0;
+    let top = 0;
+    stack[top++] = start;
+    label[start] = id;
+    while (top > 0) {
+      const p = stack[--top];
+      size++;
+      const x = p % width;
+      const y = (p - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if ((dx === 0 && dy === 0) || nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          if (!label[q] && data[q * 4 + 3] >= solid) {
+            label[q] = id;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    sizes.push(size);
+  }
+  return { label, sizes };
+}
+
 /** The pixels the image's border reaches through `passable` ones (4-connected flood fill), as 1s. */
 function reachableFromBorder(width: number, height: number, passable: (p: number) => boolean): Uint8Array {
   const n = width * height;
@@ -280,35 +292,7 @@ export function maskShape(image: RgbaImage, solid = 128): MaskShape {
   let holes = 0;
   for (let p = 0; p < n; p++) if (!seen[p] && !isSolid(p)) holes++;
   // Solid pieces (8-connected).
-  const pieces: number[] = [];
-  const stack = new Int32Array(n);
-  let top = 0;
-  for (let start = 0; start < n; start++) {
-    if (seen[start] || !isSolid(start)) continue;
-    let size = 0;
-    seen[start] = 1;
-    stack[top++] = start;
-    while (top > 0) {
-      const p = stack[--top];
-      size++;
-      const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (!seen[q] && isSolid(q)) {
-            seen[q] = 1;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    pieces.push(size / total);
-  }
+  const pieces = solidRegions(image, solid).sizes.slice(1).map((size) => size / total);
   return { holes: holes / total, pieces: pieces.sort((a, b) => b - a) };
 }
 

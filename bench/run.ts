@@ -9,6 +9,10 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   upload: async () => (await import('./upload.bench.js')).run(),
   'visant-load': async () => (await import('./visant-load.bench.js')).run(),
   render: async () => (await import('./render.bench.js')).run(),
+  faces: async () => (await import('./faces.bench.js')).run(),
+  jobs: async () => (await import('./jobs.bench.js')).run(),
+  'social-publish': async () => (await import('./social-publish.bench.js')).run(),
+  brandkit: async () => (await import('./brandkit.bench.js')).run(),
 };
 
 const name = process.argv[2];

@@ -7,6 +7,7 @@ import { workerCommand } from './worker.js';
 import { adminCommand } from './admin.js';
 import { emailCommand } from './email.js';
 import { storageCommand } from './storage.js';
+import { backupCommands } from './backup.js';
 import { installedApps } from '../apps/index.js';
 import { enabledApps } from '../platform/enabled-apps.js';
 import { startPlatform } from '../platform/runtime.js';
@@ -22,6 +23,7 @@ program.command('migrate').description('apply pending database migrations and ex
 program.addCommand(adminCommand());
 program.addCommand(emailCommand());
 program.addCommand(storageCommand());
+for (const command of backupCommands()) program.addCommand(command);
 
 try {
   // Fail fast, naming the bad variable (APPS and every enabled app's settings included), before any command runs.

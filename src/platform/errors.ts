@@ -61,6 +61,14 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many r
     'retry-after': String(retryAfterSeconds),
   }, { retryable: true });
 
+/**
+ * A service the request needs (the database, object storage, Redis) cannot be reached or is
+ * refusing work for now: not the client's fault and not a bug, so 503 with Retry-After, and
+ * retryable in a job.
+ */
+export const serviceUnavailable = (code: string, message: string, cause?: unknown, retryAfterSeconds = 5) =>
+  new AppError(503, code, message, undefined, { 'retry-after': String(retryAfterSeconds) }, { retryable: true, cause });
+
 /** Postgres unique violation (23505) → 409 with a message the caller can act on. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };

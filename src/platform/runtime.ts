@@ -46,6 +46,8 @@ export interface StartOptions {
   workers?: boolean;
   /** What this process is ("serve", "worker"…), for the embedded database's DATA_DIR lock. */
   holder?: string;
+  /** An in-memory embedded database starts from this dump (database.ts, `OpenOptions.startFrom`). */
+  startFrom?: Blob;
   /**
    * On the embedded database, answer operator commands from other processes (which may not
    * open it) through the local admin channel: the long-running `serve` and `worker` do.
@@ -58,7 +60,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const config = options.config ?? loadConfig();
   const apps = enabledApps(options.apps ?? [], config);
   const log = options.log ?? createLogger(config);
-  const database = await openDatabase(config, { holder: options.holder });
+  const database = await openDatabase(config, { holder: options.holder, startFrom: options.startFrom });
   // What to close if start-up fails half-way, newest first.
   const opened: Array<() => unknown> = [() => database.close()];
   try {

@@ -72,6 +72,10 @@ describe('config', () => {
     assertConfigError({ REALTIME_MAX_CONNECTIONS_PER_USER: '0' }, 'REALTIME_MAX_CONNECTIONS_PER_USER');
     assertConfigError({ SHARE_PASSWORD_ATTEMPTS_PER_LINK: '0' }, 'SHARE_PASSWORD_ATTEMPTS_PER_LINK');
     assertConfigError({ NODE_ENV: 'staging' }, 'NODE_ENV');
+    assertConfigError({ JOB_LEASE_SECONDS: '2' }, 'JOB_LEASE_SECONDS');
+    assertConfigError({ JOB_HEARTBEAT_SECONDS: '0' }, 'JOB_HEARTBEAT_SECONDS');
+    // A heartbeat must fit three times in a lease, so one slow renewal never loses a live job.
+    assertConfigError({ JOB_LEASE_SECONDS: '20', JOB_HEARTBEAT_SECONDS: '10' }, 'JOB_HEARTBEAT_SECONDS', /third of JOB_LEASE_SECONDS/);
     assertConfigError({ ACCESS_TOKEN_TTL_SECONDS: '5' }, 'ACCESS_TOKEN_TTL_SECONDS');
     assertConfigError({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
   });

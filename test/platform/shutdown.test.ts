@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,20 @@ import { uniqueEmail } from '../support/platform.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('graceful shutdown of `tenantry serve`', { timeout: 180_000 }, () => {
+/**
+ * The three ways the server is started, each as a real child process that gets SIGTERM the
+ * way a container runtime sends it (to that one process, not its process group): the bin
+ * an installed package exposes, `npm start` (npm passes the signal to its script, whose
+ * `exec` leaves no shell in between; its prestart builds web/dist when missing), and node
+ * with tsx's loader.
+ */
+const launchers: Array<{ name: string; command: string; args: string[] }> = [
+  { name: 'the installed `tenantry` bin', command: process.execPath, args: ['bin/tenantry.js', 'serve'] },
+  { name: '`npm start`', command: 'npm', args: ['start', '--silent'] },
+  { name: 'node --import tsx', command: process.execPath, args: ['--import', 'tsx', 'src/cli/main.ts', 'serve'] },
+];
+
+for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name}`, { timeout: 300_000 }, () => {
   let child: ChildProcess | undefined;
   let dataDir: string | undefined;
   after(async () => {
@@ -22,7 +35,7 @@ describe('graceful shutdown of `tenantry serve`', { timeout: 180_000 }, () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('finishes the in-flight request on SIGTERM, refuses new connections, and exits 0', async () => {
+  it('finishes the in-flight request on SIGTERM, refuses new connections, exits 0 and releases the data directory', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'tenantry-shutdown-'));
     const env = {
       ...process.env,
@@ -33,8 +46,7 @@ describe('graceful shutdown of `tenantry serve`', { timeout: 180_000 }, () => {
       LOG_LEVEL: 'warn',
       JWT_SECRET: 'shutdown-test-secret-0123456789-abcdef',
     };
-    // node --import tsx rather than npx: npx does not pass SIGTERM on to the server it starts.
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(launcher.command, launcher.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let output = '';
     proc.stderr!.on('data', (d) => (output += d));
@@ -83,6 +95,8 @@ describe('graceful shutdown of `tenantry serve`', { timeout: 180_000 }, () => {
     assert.equal(res.status, 201, `the in-flight request completed: ${res.body}`);
     const { code, signal } = await exited;
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, `clean exit; output:\n${output}`);
+    // Every process of the launcher is gone (none left draining in the background) and the lock is released.
+    if (!process.env.DATABASE_URL) await assert.rejects(access(path.join(dataDir, 'tenantry.lock')), 'the DATA_DIR lock is removed');
 
     // Nothing lost: the account created by the last request is in the database.
     const database = await openDatabase(loadConfig({ DATA_DIR: dataDir, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }));
@@ -94,3 +108,4 @@ describe('graceful shutdown of `tenantry serve`', { timeout: 180_000 }, () => {
     }
   });
 });
+

@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,11 +18,14 @@ export interface RecordedRequest {
 export interface FakeChatServer {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** Resolves when the next request has arrived and been recorded (before its reply). */
+  nextRequest(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFakeChatServer(replies: ScriptedReply[]): Promise<FakeChatServer> {
   const requests: RecordedRequest[] = [];
+  const arrivals = new EventEmitter();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -30,6 +34,7 @@ export async function startFakeChatServer(replies: ScriptedReply[]): Promise<Fak
       return;
     }
     requests.push({ path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+    arrivals.emit('request');
     const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
@@ -53,6 +58,7 @@ export async function startFakeChatServer(replies: ScriptedReply[]): Promise<Fak
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    nextRequest: () => once(arrivals, 'request').then(() => undefined),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

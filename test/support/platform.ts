@@ -5,6 +5,9 @@ import { loadConfig, type Config } from '../../src/platform/config/config.js';
 import { startPlatform, type Platform } from '../../src/platform/runtime.js';
 import type { TenantryApp } from '../../src/platform/apps.js';
 import { tokenFromEmail } from './outbox.js';
+import { enabledApps } from '../../src/platform/enabled-apps.js';
+import { migrationSourcesFor } from '../../src/platform/db/sources.js';
+import { migratedTemplate } from './pglite-template.js';
 
 /**
  * Test platform: embedded PGlite in memory by default, or the PostgreSQL in DATABASE_URL
@@ -28,7 +31,12 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     ...(process.env.DATABASE_URL && process.env.DATABASE_APP_URL ? { DATABASE_APP_URL: process.env.DATABASE_APP_URL } : {}),
     ...options.env,
   });
-  const platform = await startPlatform({ config, apps: options.apps, log: options.log });
+  // In memory on PGlite: start from the run's migrated template (pglite-template.ts) rather
+  // than an empty database, with exactly the migrations this platform's apps bring.
+  const startFrom = !config.databaseUrl && config.dataDir.startsWith('memory://')
+    ? await migratedTemplate(migrationSourcesFor(enabledApps(options.apps ?? [], config)))
+    : undefined;
+  const platform = await startPlatform({ config, apps: options.apps, log: options.log, startFrom });
   await platform.server.ready();
   return new TestPlatform(platform);
 }

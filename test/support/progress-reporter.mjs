@@ -2,7 +2,8 @@
 import path from 'node:path';
 
 /**
- * A line per finished test file, as it finishes: "[12/63] ✔ test/platform/auth.test.ts (8.2 s)".
+ * A first line naming the Node that runs the tests, then a line per finished test file, as it
+ * finishes: "[12/63] ✔ test/platform/auth.test.ts (8.2 s)".
  * The spec reporter prints a file's results in file order, so a slow file early in the list
  * keeps the terminal quiet for minutes while the others run; this shows the run moving. It
  * goes to stderr beside the spec reporter (npm test), whose output and closing summary stay
@@ -14,11 +15,15 @@ export default async function* progressReporter(source) {
   const total = process.argv.slice(1).filter((arg) => !arg.startsWith('-')).length;
   let finished = 0;
   let failed = 0;
+  // Which Node runs the tests: this reporter runs in the runner, which starts every test file
+  // with its own binary (CI runs one suite on another Node than the `node` it installs with).
+  yield `Node ${process.version} (${process.execPath}), ${total} test file${total === 1 ? '' : 's'}\n`;
   for await (const event of source) {
     if (event.type !== 'test:complete') continue;
     const { name, file, nesting, details } = event.data;
-    // A file's own entry: the runner names it after the file's path.
-    if (nesting !== 0 || !file || name !== file) continue;
+    // A file's own entry: the runner names it after the file's path, absolute up to Node 20 and
+    // as given on the command line (relative) from Node 22; `file` is absolute on both.
+    if (nesting !== 0 || !file || path.resolve(name) !== file) continue;
     finished++;
     if (!details.passed) failed++;
     const count = total ? `${finished}/${total}` : String(finished);

@@ -54,6 +54,17 @@ describe('npm test launcher', () => {
     assert.match(run.stdout, /^ℹ pass 1$/m, 'node\'s closing summary is on stdout');
   });
 
+  it('runs the runner and the test files on the Node that started it, and says which first', async () => {
+    // CI starts one suite with a Node other than the system's first on PATH: the header and the
+    // test file's own report must both name that Node, the one that started the launcher here.
+    const { exited } = launch(['test/support/fixtures/passes.ts']);
+    const run = await exited;
+    assert.equal(run.code, 0, run.stderr);
+    const node = `Node ${process.version} (${process.execPath})`;
+    assert.equal(run.stderr.split('\n')[0], `${node}, 1 test file`);
+    assert.ok(run.stdout.includes(`ℹ test file ran on ${node}\n`), run.stdout);
+  });
+
   for (const [how, signal] of [['Ctrl-C (SIGINT to the process group)', 'SIGINT'], ['SIGTERM to the launcher', 'SIGTERM']] as const) {
     // A bound on the whole case: an interrupted run that never ends fails here, not by hanging the suite.
     it(`removes the run's temporary folders when interrupted by ${how}`, { timeout: 120_000 }, async () => {

@@ -84,7 +84,7 @@ export async function adminRoutes(root: FastifyInstance) {
   app.get('/usage/daily', {
     schema: {
       tags,
-      description: 'Metered actions (events and bytes) per UTC day and action over [from, to) across every org, or one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now.',
+      description: 'Metered actions (events and bytes) per UTC day and action, storage used per UTC day (daily snapshots; today live) and authenticated API requests per UTC day, over [from, to), summed across every org or of one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now.',
       querystring: seriesQuery.extend({ org_id: uuid.optional() }),
       response: { 200: platformUsage },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dailyUsageRow } from '../usage/usage-series.js';
+import { dailySeries } from '../usage/usage-series.js';
 import { orgView } from '../tenancy/tenancy.schema.js';
 
 /** Response schemas of the superadmin routes, field for field as AdminService answers. */
@@ -40,5 +40,5 @@ export const platformUsage = z.object({
   from: z.date(),
   to: z.date(),
   storage: z.object({ storage_used_bytes: z.number(), storage_limit_bytes: z.number() }),
-  days: z.array(dailyUsageRow),
+  ...dailySeries,
 });

@@ -11,6 +11,7 @@ import { hashPassword } from '../auth/secrets.js';
 import { deleteOrgFilesJob } from '../jobs/platform-jobs.js';
 import { fetchCursorPage, type CursorRequest } from '../db/cursor.js';
 import { dailyUsage, seriesPeriod } from '../usage/usage-series.js';
+import { requestSeries, storageSeries } from '../usage/daily-totals.js';
 
 const ORG_FIELDS = ['o.id', 'o.name', 'o.slug', 'o.plan', 'o.status', 'o.storage_limit_bytes', 'o.storage_used_bytes', 'o.created_at'] as const;
 
@@ -134,7 +135,7 @@ export class AdminService {
   }
 
   /**
-   * Metered actions per UTC day and action over [from, to), of every org or of one, with the
+   * Metered actions, storage and API requests per UTC day over [from, to), of every org or of one, with the
    * storage used and allowed now (the charts of the superadmin portal).
    */
   async dailyUsage(q: { from?: string; to?: string; org_id?: string }) {
@@ -155,6 +156,8 @@ export class AdminService {
         to,
         storage: { storage_used_bytes: Number(totals.storage_used_bytes), storage_limit_bytes: Number(totals.storage_limit_bytes) },
         days: await dailyUsage(tx, q.org_id ?? null, from, to),
+        storage_days: await storageSeries(tx, q.org_id ?? null, from, to),
+        request_days: await requestSeries(tx, q.org_id ?? null, from, to),
       };
     });
   }

@@ -38,6 +38,16 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
 
+/**
+ * argon2id with a salt the caller keeps (16 bytes): the same secret and salt always give the
+ * same hash, so a short secret that must be unique within a scope (a capture station's PIN
+ * within an org, with the org's salt) can be found with one computation and a unique index.
+ */
+export function hashPasswordWithSalt(password: string, salt: Uint8Array): Promise<string> {
+  passwordWork.publish({ kind: 'hash' });
+  return hash(password, { ...ARGON2_OPTIONS, salt });
+}
+
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
   passwordWork.publish({ kind: 'verify' });
   if (!passwordHash) {

@@ -12,6 +12,8 @@ import '../validation-messages.js';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** The platform's spelling of an on/off variable, for apps' settings too. */
+export { bool as booleanSetting };
 
 const csv = z
   .string()
@@ -29,6 +31,12 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).max(320).default('Tenantry <no-reply@localhost>'),
   // Delivered (and never-read embedded) messages are deleted after this many days.
   EMAIL_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  // Failed emails are retried by a job every few minutes, spaced BASE * 2^(attempts-1) apart,
+  // until a message has been tried this many times; then it stays failed for an operator.
+  EMAIL_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  EMAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
+  // How often each API node adds its in-memory per-org request counts to request_daily.
+  REQUEST_COUNT_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Share links: default and longest lifetime, password guesses allowed per link and IP per minute,
   // and per link (from any address) per lockout window.
   SHARE_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
@@ -87,9 +95,15 @@ const envSchema = z.object({
   JOB_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   JOB_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  // A running job's lease: renewed every JOB_HEARTBEAT_SECONDS by its live worker; a lease not
+  // renewed for JOB_LEASE_SECONDS means its process died, and any worker takes the job over.
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(45),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(200).default(10),
   JOB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('pgboss'),
   // Realtime fan-out (src/platform/realtime): auto = Redis if REDIS_URL, else PostgreSQL LISTEN/NOTIFY if DATABASE_URL, else in-process.
   REALTIME_DRIVER: z.enum(['auto', 'memory', 'postgres', 'redis']).default('auto'),
+  // The PostgreSQL bus's LISTEN connection, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer) that cannot carry LISTEN.
+  REALTIME_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
   // How often an open stream re-checks that its caller may still read the org (the token's expiry also closes it).
   REALTIME_RECHECK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
@@ -110,6 +124,12 @@ export type Config = {
   emailFrom: string;
   /** Days a delivered outbox message is kept (masked) before the daily purge deletes it. */
   emailOutboxRetentionDays: number;
+  /** Failed email: attempts (the first send included) after which the retry job gives up. */
+  emailRetryMaxAttempts: number;
+  /** Failed email: wait after the first attempt before the job retries; doubled per attempt. */
+  emailRetryBaseSeconds: number;
+  /** Seconds between flushes of the per-org request counter (request-counter.ts). */
+  requestCountFlushSeconds: number;
   sharing: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -189,9 +209,15 @@ export type Config = {
     schema: string;
     /** Connections pg-boss opens for itself on PostgreSQL (PGlite shares the one connection). */
     databasePoolSize: number;
+    /** A running job's lease lapses this long after its worker last renewed it (job-leases.ts). */
+    leaseSeconds: number;
+    /** How often a worker renews its leases and looks for lapsed ones. */
+    heartbeatSeconds: number;
   };
   realtime: {
     driver: 'auto' | 'memory' | 'postgres' | 'redis';
+    /** Direct connection for the PostgreSQL bus's LISTEN; undefined means DATABASE_URL. */
+    listenUrl?: string;
     heartbeatSeconds: number;
     recheckSeconds: number;
     maxConnections: { perUser: number; perOrg: number; perIp: number };
@@ -227,6 +253,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REALTIME_DRIVER === 'postgres' && !e.DATABASE_URL) {
     throw new ConfigError(['REALTIME_DRIVER: "postgres" needs DATABASE_URL; the embedded database runs in one process, where "memory" is exact']);
   }
+  if (e.REALTIME_DATABASE_URL && !e.DATABASE_URL) {
+    throw new ConfigError(['REALTIME_DATABASE_URL: needs DATABASE_URL (it is a direct connection to the same PostgreSQL database, for the realtime bus\'s LISTEN)']);
+  }
+  if (e.JOB_HEARTBEAT_SECONDS * 3 > e.JOB_LEASE_SECONDS) {
+    // Three renewals per lease: one slow or lost renewal never lets a live worker's lease lapse.
+    throw new ConfigError([`JOB_HEARTBEAT_SECONDS: at most a third of JOB_LEASE_SECONDS (${e.JOB_LEASE_SECONDS}), so a live worker renews its leases at least three times before they lapse`]);
+  }
   if (e.DATABASE_APP_URL) {
     if (!e.DATABASE_URL) {
       throw new ConfigError(['DATABASE_APP_URL: needs DATABASE_URL; the embedded database has one built-in role (unset DATABASE_APP_URL)']);
@@ -258,6 +291,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     emailOutboxRetentionDays: e.EMAIL_OUTBOX_RETENTION_DAYS,
+    emailRetryMaxAttempts: e.EMAIL_RETRY_MAX_ATTEMPTS,
+    emailRetryBaseSeconds: e.EMAIL_RETRY_BASE_SECONDS,
+    requestCountFlushSeconds: e.REQUEST_COUNT_FLUSH_SECONDS,
     sharing: {
       defaultExpiryDays: Math.min(e.SHARE_DEFAULT_EXPIRY_DAYS, e.SHARE_MAX_EXPIRY_DAYS),
       maxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS,
@@ -318,9 +354,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownTimeoutSeconds: e.JOB_SHUTDOWN_TIMEOUT_SECONDS,
       databasePoolSize: e.JOB_DATABASE_POOL_SIZE,
       schema: e.JOB_SCHEMA,
+      leaseSeconds: e.JOB_LEASE_SECONDS,
+      heartbeatSeconds: e.JOB_HEARTBEAT_SECONDS,
     },
     realtime: {
       driver: e.REALTIME_DRIVER,
+      listenUrl: e.REALTIME_DATABASE_URL,
       heartbeatSeconds: e.REALTIME_HEARTBEAT_SECONDS,
       recheckSeconds: e.REALTIME_RECHECK_SECONDS,
       maxConnections: {

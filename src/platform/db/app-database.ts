@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Compilable, Kysely, Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from './schema.js';
 import { withSystem, withTenant, type TenantScope } from './tenant.js';
+import { readAsTenant } from './tenant-read.js';
 
 /**
  * An app's typed view of the one database. The platform opens a single Kysely typed with its
@@ -18,6 +19,11 @@ export interface AppDatabase<Tables extends PlatformTables> {
   db(ctx: Pick<PlatformContext, 'database'>): Kysely<Tables>;
   /** One transaction as the tenant, row-level security on (db/tenant.ts). A Principal is a scope. */
   withTenant<T>(ctx: Pick<PlatformContext, 'database'>, scope: TenantScope, fn: (tx: Transaction<Tables>) => Promise<T>): Promise<T>;
+  /**
+   * One read statement as the tenant in one network round trip (db/tenant-read.ts): for hot
+   * list routes. Build the query on `db(ctx)`; it runs with the same RLS as withTenant.
+   */
+  readAsTenant<R>(ctx: Pick<PlatformContext, 'database'>, scope: TenantScope, query: Compilable<R>): Promise<R[]>;
   /** One transaction as the platform itself, bypassing RLS: sweeps across tenants only. */
   withSystem<T>(ctx: Pick<PlatformContext, 'database'>, fn: (tx: Transaction<Tables>) => Promise<T>): Promise<T>;
 }
@@ -27,6 +33,7 @@ export function appDatabase<Tables extends PlatformTables>(): AppDatabase<Tables
   return {
     db,
     withTenant: (ctx, scope, fn) => withTenant(db(ctx), scope, fn),
+    readAsTenant: (ctx, scope, query) => readAsTenant(db(ctx), scope, query),
     withSystem: (ctx, fn) => withSystem(db(ctx), fn),
   };
 }

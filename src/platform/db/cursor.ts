@@ -55,12 +55,14 @@ export function decodeCursor(cursor: string): Position {
 /**
  * Read one page of `query`, newest first by `keys.time` then `keys.id` (column references as
  * the query names them, e.g. 'c.captured_at'), after the request's cursor. The rows must
- * carry the id as `id`.
+ * carry the id as `id`. `run` executes the page's query: by default on the builder's own
+ * handle (a transaction); a one-statement tenant read passes readAsTenant.
  */
 export async function fetchCursorPage<DB, TB extends keyof DB, O extends { id: string }>(
   query: SelectQueryBuilder<DB, TB, O>,
   keys: { time: string; id: string },
   request: CursorRequest,
+  run: (page: SelectQueryBuilder<DB, TB, O & { cursor_at: string }>) => Promise<Array<O & { cursor_at: string }>> = (page) => page.execute(),
 ): Promise<CursorPage<O>> {
   const after = request.cursor ? decodeCursor(request.cursor) : null;
   const time = sql.ref(keys.time);
@@ -68,7 +70,7 @@ export async function fetchCursorPage<DB, TB extends keyof DB, O extends { id: s
   let q = query.select(sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at')) as SelectQueryBuilder<DB, TB, O & { cursor_at: string }>;
   // A row comparison, so the (time, id) index serves the page.
   if (after) q = q.where(sql<boolean>`(${time}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)`);
-  const rows = await q.orderBy(time, 'desc').orderBy(id, 'desc').limit(request.limit + 1).execute();
+  const rows = await run(q.orderBy(time, 'desc').orderBy(id, 'desc').limit(request.limit + 1));
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
   return {

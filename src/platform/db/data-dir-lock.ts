@@ -39,7 +39,7 @@ export class DataDirBusyError extends Error {
 }
 
 /** Commands that still work while a server holds the data directory (they go through it). */
-export const COMMANDS_THROUGH_SERVER = ['admin create-superadmin', 'email outbox', 'email retry', 'migrate', 'storage lifecycle-json'];
+export const COMMANDS_THROUGH_SERVER = ['admin create-superadmin', 'backup', 'email outbox', 'email retry', 'migrate', 'storage lifecycle-json'];
 
 export function describeHolder(h: LockHolder): string {
   const who = h.command === 'serve' ? 'The Tenantry server' : h.command === 'worker' ? 'A Tenantry worker' : `The command "tenantry ${h.command}"`;

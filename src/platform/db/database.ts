@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { PlatformTables } from './schema.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { registerPool } from './tenant-read.js';
+import { surviveBrokenConnections } from './pool-errors.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -25,6 +27,15 @@ export interface Database {
    * without BYPASSRLS (tenant-pool.ts). Absent: they SET ROLE on the owner's pool.
    */
   tenant?: { pool: pg.Pool; db: Kysely<PlatformTables> };
+  /**
+   * Embedded PGlite only: its whole data directory as one tarball (PGlite's dumpDataDir),
+   * plain by default or gzipped, which `OpenOptions.startFrom` opens again. Taken by the
+   * process that owns it: backups (backup/create-backup.ts; it runs between two queries, so
+   * call it while holding the pool's one connection to have it fall between two
+   * transactions) and the test suite, which migrates once and starts every test platform
+   * from such a dump (test/support/pglite-template.ts).
+   */
+  dumpDataDir?: (compression?: 'none' | 'gzip') => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -38,15 +49,20 @@ export interface OpenOptions {
    * second process can say who holds the embedded database. Default: the CLI command.
    */
   holder?: string;
+  /**
+   * An in-memory embedded database (DATA_DIR=memory://) starts as a copy of this dumped data
+   * directory (`Database.dumpDataDir`) instead of an empty one: a fresh PGlite spends seconds
+   * in initdb, loading a dump a fraction of that. Ignored for PostgreSQL and on-disk data.
+   * Migrations still run afterwards as always and apply whatever the dump lacks.
+   */
+  startFrom?: Blob;
 }
 
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>, options: OpenOptions = {}): Promise<Database> {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
-    pool.on('error', () => {
-      /* idle client errors are reported by the next query; keep the process alive */
-    });
+    const pool = surviveBrokenConnections(new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize }));
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    registerPool(db, pool);
     const database: Database = {
       kind: 'postgres',
       pool,
@@ -70,13 +86,15 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   const lock = inMemory ? undefined : await acquireDataDirLock(config.dataDir, options.holder ?? commandOfThisProcess());
   try {
     if (!inMemory) await mkdir(dataDir, { recursive: true });
-    const lite = await PGlite.create(dataDir, { extensions: { vector } });
+    const lite = await PGlite.create(dataDir, { extensions: { vector }, ...(inMemory && options.startFrom ? { loadDataDir: options.startFrom } : {}) });
     const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 });
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    registerPool(db, pool);
     return {
       kind: 'pglite',
       pool,
       db,
+      dumpDataDir: (compression = 'none') => lite.dumpDataDir(compression),
       close: async () => {
         try {
           await db.destroy();

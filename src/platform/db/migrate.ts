@@ -5,8 +5,11 @@ import type pg from 'pg';
 /**
  * SQL migrations owned per module ("platform", then each app). Each module keeps its
  * files in its own folder, named NNN_description.sql, applied in name order, each in
- * its own transaction, recorded in tenantry_migrations. An advisory lock serialises
- * concurrent starters (several API or worker processes booting at once).
+ * its own transaction, recorded in tenantry_migrations. Concurrent starters (several API or
+ * worker processes booting at once) take turns per migration: each transaction takes a
+ * transaction-scoped advisory lock, then checks whether the migration is still to apply. A
+ * session-level lock would not do: behind PgBouncer in transaction mode the session is not
+ * ours, and a lock left on a pooled server connection would block the next start.
  */
 export interface MigrationSource {
   module: string;
@@ -36,31 +39,48 @@ export async function migrate(pool: pg.Pool, sources: MigrationSource[], log: (m
   const migrations = await loadMigrations(sources);
   const client = await pool.connect();
   const applied: string[] = [];
+  /** One transaction holding the migrations' lock until its commit or rollback. */
+  const locked = async <T>(work: () => Promise<T>): Promise<T> => {
+    await client.query('begin');
+    try {
+      await client.query('select pg_advisory_xact_lock($1)', [LOCK_ID]);
+      const result = await work();
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    }
+  };
   try {
-    await client.query('select pg_advisory_lock($1)', [LOCK_ID]);
-    await client.query(`create table if not exists tenantry_migrations (
-      module text not null, name text not null, applied_at timestamptz not null default now(),
-      primary key (module, name))`);
+    await locked(() =>
+      client.query(`create table if not exists tenantry_migrations (
+        module text not null, name text not null, applied_at timestamptz not null default now(),
+        primary key (module, name))`),
+    );
     const done = new Set(
       (await client.query<{ id: string }>(`select module || '/' || name as id from tenantry_migrations`)).rows.map((r) => r.id),
     );
     for (const m of migrations) {
       const id = `${m.module}/${m.name}`;
       if (done.has(id)) continue;
-      await client.query('begin');
-      try {
-        await client.query(m.sql);
+      const ran = await locked(async () => {
+        // Another process may have applied it since the list above was read.
+        const { rowCount } = await client.query('select 1 from tenantry_migrations where module = $1 and name = $2', [m.module, m.name]);
+        if (rowCount) return false;
+        try {
+          await client.query(m.sql);
+        } catch (err) {
+          throw new Error(`Migration ${id} failed: ${(err as Error).message}`, { cause: err });
+        }
         await client.query('insert into tenantry_migrations (module, name) values ($1, $2)', [m.module, m.name]);
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback');
-        throw new Error(`Migration ${id} failed: ${(err as Error).message}`, { cause: err });
-      }
+        return true;
+      });
+      if (!ran) continue;
       applied.push(id);
       log(`applied migration ${id}`);
     }
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
     client.release();
   }
   return applied;

@@ -123,6 +123,22 @@ export interface UsageEventsTable {
   created_at: Timestamp;
 }
 
+/** Each org's storage used as last seen on a UTC day by the snapshot job (storage-snapshot.ts). */
+export interface StorageDailyTable {
+  org_id: string;
+  /** YYYY-MM-DD (a SQL date). */
+  day: ColumnType<string, string, string>;
+  storage_used_bytes: ColumnType<number, number, number>;
+  recorded_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Authenticated API requests per org and UTC day (request-counter.ts). */
+export interface RequestDailyTable {
+  org_id: string;
+  day: ColumnType<string, string, string>;
+  requests: ColumnType<number, number, number>;
+}
+
 export interface LoginAttemptsTable {
   account: string;
   /** The client address, or '*' for the account over every address. */
@@ -232,6 +248,8 @@ export interface PlatformTables {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   usage_events: UsageEventsTable;
+  storage_daily: StorageDailyTable;
+  request_daily: RequestDailyTable;
   login_attempts: LoginAttemptsTable;
   email_outbox: EmailOutboxTable;
   storage_objects: StorageObjectsTable;

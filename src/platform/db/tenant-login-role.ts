@@ -26,42 +26,52 @@ export async function ensureTenantLoginRole(pool: pg.Pool, appUrl: string): Prom
   const client = await pool.connect();
   try {
     // Processes starting together (API and workers) take turns: creating and granting a role
-    // are catalog writes that race otherwise.
-    await client.query('select pg_advisory_lock($1)', [ROLE_LOCK_ID]);
-    const name = client.escapeIdentifier(role);
-    const { rows } = await client.query<{ super: boolean; bypass: boolean; login: boolean; member: boolean }>(
-      `select rolsuper as super, rolbypassrls as bypass, rolcanlogin as login, pg_has_role(oid, $2, 'member') as member
-       from pg_roles where rolname = $1`,
-      [role, APP_ROLE],
-    );
-    const existing = rows[0];
-    if (!existing) {
-      const secret = password ? ` password ${client.escapeLiteral(scramSha256Verifier(password))}` : '';
-      try {
-        await client.query(`create role ${name} login nosuperuser nobypassrls nocreatedb nocreaterole inherit${secret}`);
-      } catch (err) {
-        if ((err as { code?: string }).code === '42501') {
-          throw new Error(
-            `The role "${role}" of DATABASE_APP_URL does not exist and the owner may not create it (no CREATEROLE). As a superuser, either ` +
-              `ALTER ROLE <owner> CREATEROLE, or create it yourself: CREATE ROLE "${role}" LOGIN NOBYPASSRLS PASSWORD '…'; GRANT ${APP_ROLE} TO "${role}".`,
-            { cause: err },
-          );
-        }
-        throw err;
-      }
-      await client.query(`grant ${APP_ROLE} to ${name}`);
-      return;
-    }
-    if (existing.super || existing.bypass) {
-      throw new Error(
-        `The role "${role}" of DATABASE_APP_URL is ${existing.super ? 'a superuser' : 'BYPASSRLS'}, so row-level security would not apply to tenant traffic. ` +
-          `Use a plain role (ALTER ROLE "${role}" NOSUPERUSER NOBYPASSRLS, as a superuser), or drop it and let the migrations create it.`,
-      );
-    }
-    if (!existing.login) throw new Error(`The role "${role}" of DATABASE_APP_URL cannot log in: ALTER ROLE "${role}" LOGIN (as a superuser or a role with CREATEROLE).`);
-    if (!existing.member) await client.query(`grant ${APP_ROLE} to ${name}`);
+    // are catalog writes that race otherwise. The lock is transaction-scoped, so it is safe
+    // behind a transaction-mode pooler (a session lock could outlive us on a pooled connection).
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock($1)', [ROLE_LOCK_ID]);
+    await checkOrCreateRole(client, role, password);
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [ROLE_LOCK_ID]).catch(() => {});
     client.release();
   }
+}
+
+/** The role as the tenant login needs it: created when missing, else checked and granted tenantry_app. */
+async function checkOrCreateRole(client: pg.PoolClient, role: string, password: string | undefined): Promise<void> {
+  const name = client.escapeIdentifier(role);
+  const { rows } = await client.query<{ super: boolean; bypass: boolean; login: boolean; member: boolean }>(
+    `select rolsuper as super, rolbypassrls as bypass, rolcanlogin as login, pg_has_role(oid, $2, 'member') as member
+     from pg_roles where rolname = $1`,
+    [role, APP_ROLE],
+  );
+  const existing = rows[0];
+  if (!existing) {
+    const secret = password ? ` password ${client.escapeLiteral(scramSha256Verifier(password))}` : '';
+    try {
+      await client.query(`create role ${name} login nosuperuser nobypassrls nocreatedb nocreaterole inherit${secret}`);
+    } catch (err) {
+      if ((err as { code?: string }).code === '42501') {
+        throw new Error(
+          `The role "${role}" of DATABASE_APP_URL does not exist and the owner may not create it (no CREATEROLE). As a superuser, either ` +
+            `ALTER ROLE <owner> CREATEROLE, or create it yourself: CREATE ROLE "${role}" LOGIN NOBYPASSRLS PASSWORD '…'; GRANT ${APP_ROLE} TO "${role}".`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    await client.query(`grant ${APP_ROLE} to ${name}`);
+    return;
+  }
+  if (existing.super || existing.bypass) {
+    throw new Error(
+      `The role "${role}" of DATABASE_APP_URL is ${existing.super ? 'a superuser' : 'BYPASSRLS'}, so row-level security would not apply to tenant traffic. ` +
+        `Use a plain role (ALTER ROLE "${role}" NOSUPERUSER NOBYPASSRLS, as a superuser), or drop it and let the migrations create it.`,
+    );
+  }
+  if (!existing.login) throw new Error(`The role "${role}" of DATABASE_APP_URL cannot log in: ALTER ROLE "${role}" LOGIN (as a superuser or a role with CREATEROLE).`);
+  if (!existing.member) await client.query(`grant ${APP_ROLE} to ${name}`);
 }

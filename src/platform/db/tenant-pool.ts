@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './database.js';
+import { surviveBrokenConnections } from './pool-errors.js';
 import type { PlatformTables } from './schema.js';
 import { APP_ROLE, routeTenantTraffic } from './tenant.js';
+import { registerPool } from './tenant-read.js';
 
 /**
  * Open the second PostgreSQL pool, logged in as DATABASE_APP_URL's role, and route every
@@ -12,10 +14,7 @@ import { APP_ROLE, routeTenantTraffic } from './tenant.js';
  */
 export async function openTenantPool(database: Database, appUrl: string, poolSize: number): Promise<void> {
   if (database.kind !== 'postgres') throw new Error('DATABASE_APP_URL needs PostgreSQL (DATABASE_URL)');
-  const pool = new pg.Pool({ connectionString: appUrl, max: poolSize });
-  pool.on('error', () => {
-    /* idle client errors are reported by the next query; keep the process alive */
-  });
+  const pool = surviveBrokenConnections(new pg.Pool({ connectionString: appUrl, max: poolSize }));
   try {
     const { rows } = await pool.query<{ name: string; bypass: boolean; member: boolean }>(
       `select current_user as name, (rolsuper or rolbypassrls) as bypass, pg_has_role(current_user, $1, 'member') as member
@@ -39,6 +38,7 @@ export async function openTenantPool(database: Database, appUrl: string, poolSiz
     throw err;
   }
   const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+  registerPool(db, pool);
   database.tenant = { pool, db };
   routeTenantTraffic(database.db, db);
 }

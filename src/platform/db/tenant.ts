@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformTables } from './schema.js';
 import { badRequest } from '../errors.js';
+import { trackTransaction } from './after-commit.js';
 
 /** The database role tenant requests run as: no BYPASSRLS, so row-level security applies. */
 export const APP_ROLE = 'tenantry_app';
@@ -8,6 +9,8 @@ export const APP_ROLE = 'tenantry_app';
 export interface TenantScope {
   orgId: string;
   userId?: string | null;
+  /** An API key acting for the org: set as app.api_key_id, so policies can apply the key's role. */
+  apiKeyId?: string | null;
 }
 
 /**
@@ -24,12 +27,18 @@ export function routeTenantTraffic(ownerDb: Kysely<PlatformTables>, tenantDb: Ky
 }
 
 /** The handle withTenant runs on for `db`. Table types exist only at compile time: same object, widened once here. */
-function tenantSideOf<DB extends PlatformTables>(db: Kysely<DB>): Kysely<DB> {
+export function tenantSideOf<DB extends PlatformTables>(db: Kysely<DB>): Kysely<DB> {
   const routed = tenantTraffic.get(db);
   return routed ? (routed as unknown as Kysely<DB>) : db;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are written into the settings statement below: only UUIDs (or no user / key) pass. */
+export function assertTenantScope(scope: TenantScope): void {
+  const { orgId, userId, apiKeyId } = scope;
+  if (!UUID.test(orgId) || (userId && !UUID.test(userId)) || (apiKeyId && !UUID.test(apiKeyId))) throw badRequest('Invalid tenant scope');
+}
 
 /**
  * Run `fn` in one transaction scoped to a tenant, on the tenant login's pool when there is one
@@ -46,26 +55,35 @@ export async function withTenant<DB extends PlatformTables, T>(
   scope: TenantScope,
   fn: (tx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
+  assertTenantScope(scope);
   const orgId = scope.orgId;
   const userId = scope.userId ?? '';
-  if (!UUID.test(orgId) || (userId && !UUID.test(userId))) throw badRequest('Invalid tenant scope');
+  const apiKeyId = scope.apiKeyId ?? '';
   // The role switch stays on the tenant login too: a no-op for its rights, and the same SQL on
   // every deployment.
   return tenantSideOf(db).connection().execute(async (conn) => {
     await sql
       .raw(
-        `begin; select set_config('app.org_id', '${orgId}', true), set_config('app.user_id', '${userId}', true), set_config('role', '${APP_ROLE}', true)`,
+        `begin; select set_config('app.org_id', '${orgId}', true), set_config('app.user_id', '${userId}', true), set_config('app.api_key_id', '${apiKeyId}', true), set_config('role', '${APP_ROLE}', true)`,
       )
       .execute(conn);
+    const tracked = trackTransaction(conn);
     let result: T;
     try {
       // A single-connection Kysely used only inside this transaction; services treat it as one.
       result = await fn(conn as unknown as Transaction<DB>);
     } catch (err) {
+      tracked.forget();
       await sql.raw('rollback').execute(conn).catch(() => {});
       throw err;
     }
-    await sql.raw('commit').execute(conn);
+    try {
+      await sql.raw('commit').execute(conn);
+    } catch (err) {
+      tracked.forget();
+      throw err;
+    }
+    tracked.committed();
     return result;
   });
 }
@@ -80,5 +98,17 @@ export async function withSystem<DB extends PlatformTables, T>(
   db: Kysely<DB>,
   fn: (tx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(fn);
+  let tracked: ReturnType<typeof trackTransaction> | undefined;
+  try {
+    const result = await db.transaction().execute((tx) => {
+      tracked = trackTransaction(tx);
+      return fn(tx);
+    });
+    // Kysely has committed once execute resolves.
+    tracked?.committed();
+    return result;
+  } catch (err) {
+    tracked?.forget();
+    throw err;
+  }
 }

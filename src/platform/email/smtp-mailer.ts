@@ -13,7 +13,15 @@ export interface RetryResult {
   attempted: number;
   sent: number;
   failed: number;
+  /** Scheduled retry only: messages that failed their last allowed attempt (they stay failed). */
+  exhausted: number;
   deliveries: EmailDelivery[];
+}
+
+/** Backoff of the scheduled retry (EMAIL_RETRY_MAX_ATTEMPTS, EMAIL_RETRY_BASE_SECONDS). */
+export interface RetrySchedule {
+  maxAttempts: number;
+  baseSeconds: number;
 }
 
 /**
@@ -59,9 +67,10 @@ export class SmtpMailer implements Mailer {
    * oldest first. Rows are claimed with SKIP LOCKED, so two retry runs never send the same
    * message twice. `ids` narrows the retry to chosen messages.
    */
-  async retryFailed(options: { ids?: string[]; limit?: number } = {}): Promise<RetryResult> {
+  async retryFailed(options: { ids?: string[]; limit?: number; due?: RetrySchedule } = {}): Promise<RetryResult> {
     const limit = Math.max(1, Math.min(1000, options.limit ?? 100));
     const staleBefore = new Date(Date.now() - STALE_QUEUED_MS);
+    const due = options.due;
     const claimed = await this.db.transaction().execute(async (tx) => {
       let candidates = tx
         .selectFrom('email_outbox')
@@ -71,6 +80,13 @@ export class SmtpMailer implements Mailer {
             eb('status', '=', 'failed'),
             eb.and([eb('status', '=', 'queued'), eb(sql<Date>`coalesce(last_attempt_at, created_at)`, '<', staleBefore)]),
           ]),
+        )
+        // The scheduled retry: only messages with attempts left whose backoff has run out
+        // (last attempt + base * 2^(attempts-1) seconds). The operator's `email retry` has no such limit.
+        .$if(due !== undefined, (q) =>
+          q
+            .where('attempts', '<', due!.maxAttempts)
+            .where(sql<boolean>`coalesce(last_attempt_at, created_at) + make_interval(secs => ${due!.baseSeconds}::double precision * power(2, greatest(attempts, 1) - 1)) <= now()`),
         )
         .orderBy('created_at')
         .orderBy('id')
@@ -85,16 +101,22 @@ export class SmtpMailer implements Mailer {
         .updateTable('email_outbox')
         .set({ status: 'queued', attempts: sql`attempts + 1`, last_attempt_at: new Date() })
         .where('id', 'in', candidates)
-        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at'])
+        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at', 'attempts'])
         .execute();
     });
     claimed.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
     const deliveries: EmailDelivery[] = [];
+    let exhausted = 0;
     for (const r of claimed) {
-      deliveries.push(await this.deliver(r.id, { to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body ?? undefined }));
+      const delivery = await this.deliver(r.id, { to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body ?? undefined });
+      deliveries.push(delivery);
+      if (due && delivery.status === 'failed' && r.attempts >= due.maxAttempts) {
+        exhausted++;
+        this.log?.error({ emailId: r.id, to: r.to_address, attempts: r.attempts }, 'email delivery failed on its last scheduled attempt; it stays failed in `tenantry email outbox` (send it with `tenantry email retry --id <id>`)');
+      }
     }
     const sent = deliveries.filter((d) => d.status === 'sent').length;
-    return { attempted: deliveries.length, sent, failed: deliveries.length - sent, deliveries };
+    return { attempted: deliveries.length, sent, failed: deliveries.length - sent, exhausted, deliveries };
   }
 
   close() {

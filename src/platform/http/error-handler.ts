@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { AppError } from '../errors.js';
 import { describeValidationIssue } from '../validation-messages.js';
 import { trackRouteMethods } from './route-methods.js';
+import { asServiceUnavailable } from './service-unavailable.js';
 
 /** Fastify's own error codes that are the client's fault, with the status and code we answer. */
 const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
@@ -18,8 +19,9 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string?]> = {
 
 /**
  * Every error leaves as the envelope {success:false, error, code, details?, requestId}.
- * Client mistakes keep their 4xx; anything unexpected is logged and answered with a
- * generic 500 that carries the request id for support. Installed before any route, so that
+ * Client mistakes keep their 4xx; a service behind the request that cannot be reached
+ * (database, object storage) is a 503 to retry (service-unavailable.ts); anything else
+ * unexpected is logged and answered with a generic 500 that carries the request id for support. Installed before any route, so that
  * an unknown path (404) can be told from a known path with another method (405 with Allow).
  */
 /** Answers an unmatched request with a page of the web app when it is one (web-app.ts); false otherwise. */
@@ -64,6 +66,11 @@ export function installErrorHandler(app: FastifyInstance, options: { maxParamLen
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ success: false, error: err.message, code: err.code ?? 'BAD_REQUEST', requestId });
+    }
+    const unavailable = asServiceUnavailable(err);
+    if (unavailable) {
+      request.log.warn({ err }, unavailable.message);
+      return reply.status(503).headers(unavailable.headers!).send({ success: false, error: unavailable.message, code: unavailable.code, requestId });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });

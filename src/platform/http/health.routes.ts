@@ -6,11 +6,12 @@ import { errorEnvelope } from './schemas.js';
 /**
  * Liveness and readiness for load balancers and orchestrators. Both are public, so they do no
  * authentication (a `Bearer tnt_…` header would otherwise cost an api_keys query each time), stay
- * under the per-IP limit, and never describe the database or the migrations to the caller: the
+ * under the per-IP limit (/healthz answers even when that limit cannot be checked: see
+ * livenessProbe), and never describe the database or the migrations to the caller: the
  * reason for "not ready" goes to the server log.
  */
 export async function healthRoutes(app: FastifyInstance) {
-  app.get('/healthz', { schema: { hide: true }, config: { skipAuth: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { hide: true }, config: { skipAuth: true, livenessProbe: true } }, async () => ({ status: 'ok' }));
 
   // Migrations on disk do not change while the process runs: once every one is applied, later
   // probes only check that the database answers, instead of reading the migration files again.

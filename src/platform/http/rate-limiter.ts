@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { serviceUnavailable } from '../errors.js';
 
 /**
  * Fixed-window counters for rate limits. In one process the memory store is enough;
@@ -41,6 +42,8 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   constructor(url: string) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    // Without a listener ioredis prints every failed reconnection; each hit that fails reports it instead.
+    this.redis.on('error', () => {});
   }
 
   async hit(key: string, windowMs: number) {
@@ -65,9 +68,21 @@ export class RedisRateLimitStore implements RateLimitStore {
 export class RateLimiter {
   constructor(private readonly store: RateLimitStore) {}
 
-  /** Returns seconds to wait when over the limit, or 0 when the hit is allowed. */
+  /**
+   * Returns seconds to wait when over the limit, or 0 when the hit is allowed. A store that
+   * cannot count (Redis unreachable) fails closed: 503, never an unchecked pass, because some
+   * limits are what stands between an attacker and guessing (logins, share passwords) or
+   * reusing (realtime tickets), and counting per node instead would multiply every limit by
+   * the number of nodes without anyone noticing. docs/operations.md#redis-unavailable.
+   */
   async check(key: string, limit: number, windowMs = 60_000): Promise<number> {
-    const { count, resetMs } = await this.store.hit(key, windowMs);
+    let hit: { count: number; resetMs: number };
+    try {
+      hit = await this.store.hit(key, windowMs);
+    } catch (err) {
+      throw serviceUnavailable('RATE_LIMIT_UNAVAILABLE', 'Rate limits cannot be checked because Redis is not answering; try again shortly', err);
+    }
+    const { count, resetMs } = hit;
     return count > limit ? Math.max(1, Math.ceil(resetMs / 1000)) : 0;
   }
 

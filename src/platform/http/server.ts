@@ -21,6 +21,7 @@ import { serveWebApp, type WebApp } from './web-app.js';
 import { tooManyRequests } from '../errors.js';
 import { metricsPlugin } from './metrics.js';
 import { assertAppMetricName, processMetrics } from './app-metrics.js';
+import { jobMetrics } from '../jobs/job-metrics.js';
 import { healthRoutes } from './health.routes.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { membersRoutes } from '../tenancy/members.routes.js';
@@ -36,6 +37,7 @@ import { signedUrlRoutes } from '../storage/signed-url.routes.js';
 import { shareLinksRoutes } from '../sharing/share-links.routes.js';
 import { sharePublicRoutes } from '../sharing/share-public.routes.js';
 import type { ShareHandler } from '../sharing/share-handler.js';
+import { RequestCounter } from '../usage/request-counter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,9 +56,17 @@ declare module 'fastify' {
      * Authorization header is not even parsed, so it cannot cost a database query.
      */
     skipAuth?: boolean;
+    /**
+     * The liveness probe: still counted against the per-IP limit, but answered when the limit
+     * cannot be checked (Redis unreachable), since the process itself is alive and restarting
+     * it would not bring Redis back.
+     */
+    livenessProbe?: boolean;
   }
   interface FastifyInstance {
     authenticator: Authenticator;
+    /** Authenticated requests per org and day, flushed to request_daily (request-counter.ts). */
+    requestCounter: RequestCounter;
     ctx: PlatformContext;
     migrationSources: MigrationSource[];
   }
@@ -77,6 +87,9 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: ROUTER_OPTIONS,
+    // Fastify's default of 10 s per plugin was exceeded by swagger-ui's registration on two
+    // loaded cores (a test start failed); a plugin that truly hangs still fails the start.
+    pluginTimeout: 60_000,
     forceCloseConnections: false,
     // Requests node's HTTP parser refuses (headers or URL over its size limit, broken framing)
     // never reach Fastify's error handler: answer them in the envelope, on the raw socket.
@@ -109,6 +122,11 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   app.decorate('migrationSources', migrationSourcesFor(apps));
   app.decorate('authenticator', new Authenticator(ctx));
   app.decorateRequest('principal', null);
+  const requestCounter = new RequestCounter(ctx.database.db, app.log, ctx.config.requestCountFlushSeconds * 1000);
+  app.decorate('requestCounter', requestCounter);
+  app.addHook('onReady', async () => requestCounter.start());
+  // Before the database closes (the platform closes it after the server): the last counts are written.
+  app.addHook('onClose', async () => requestCounter.stop());
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -156,7 +174,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
     enabled: ctx.config.metrics.enabled,
     token: ctx.config.metrics.token,
     observed: processMetrics(ctx),
-    appMetrics: apps.flatMap((a) => (a.metrics?.(ctx) ?? []).map((m) => (assertAppMetricName(a.name, m), m))),
+    appMetrics: [...jobMetrics(ctx), ...apps.flatMap((a) => (a.metrics?.(ctx) ?? []).map((m) => (assertAppMetricName(a.name, m), m)))],
     onCollectError: (metric, err) => ctx.log.warn({ err, metric }, 'an app metric could not be collected'),
   });
   // Once, at the root: it owns the server's 'upgrade' event for every WebSocket route.
@@ -165,15 +183,21 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   // Rate limit per IP first (cheap), then authenticate, then per user and per org.
   const limits = ctx.config.rateLimits;
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.skipRateLimit) return;
-    const wait = await ctx.rateLimiter.check(`ip:${request.ip}`, limits.ipPerMinute);
+    const options = request.routeOptions.config;
+    if (options?.skipRateLimit) return;
+    const wait = await ctx.rateLimiter.check(`ip:${request.ip}`, limits.ipPerMinute).catch((err) => {
+      if (options?.livenessProbe) return 0;
+      throw err;
+    });
     if (wait) throw tooManyRequests(wait);
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config?.skipAuth) return;
     request.principal = await app.authenticator.resolve(request);
     const p = request.principal;
-    if (!p || request.routeOptions.config?.skipRateLimit) return;
+    if (!p) return;
+    requestCounter.count(p.orgId);
+    if (request.routeOptions.config?.skipRateLimit) return;
     if (p.userId) {
       const wait = await ctx.rateLimiter.check(`user:${p.userId}`, limits.userPerMinute);
       if (wait) throw tooManyRequests(wait, 'Too many requests for this user');

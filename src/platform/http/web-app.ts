@@ -7,8 +7,11 @@ import type { Config } from '../config/config.js';
 
 const repositoryWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
-/** Paths that belong to the API, operations or public share pages: they never answer with the web app. */
-const PLATFORM_NON_PAGE = [/^\/api(\/|$)/, /^\/s\//, /^\/scan\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
+/**
+ * Paths that belong to the API, operations or public share pages: they never answer with the web app.
+ * `/scan/<token>` itself is a page (Aura's guest scan); `/scan`, `/scan/` and anything deeper are not.
+ */
+const PLATFORM_NON_PAGE = [/^\/api(\/|$)/, /^\/s\//, /^\/scan\/?$/, /^\/scan\/[^/]*\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
 
 /**
  * Decides whether an unmatched request is a browser asking for one of the web app's pages

@@ -57,14 +57,23 @@ interface JobSpecBase {
   /** Double the delay on each retry, with jitter. Default true. */
   retryBackoff?: boolean;
   /**
-   * Timeout: a run longer than this is aborted and retried. It is also how long a job whose
-   * worker died stays "active" before another worker takes it over. Default 15 minutes.
+   * Timeout: a run longer than this is aborted and retried. A job whose worker died is not
+   * held this long: its lease lapses within JOB_LEASE_SECONDS and another worker takes it over
+   * (job-leases.ts). Default 15 minutes.
    */
   expireInSeconds?: number;
   /** Keep jobs that exhausted their retries in the queue "<name>.dead" for inspection. Default true. */
   deadLetter?: boolean;
   /** Handlers running at once per process; default JOB_CONCURRENCY. */
   concurrency?: number;
+  /**
+   * Record each run in job_runs (state, progress, checkpoint) and publish it on the job's
+   * realtime topics. Default true. A high-volume job whose own rows already show the org
+   * where its work stands (a post target's queued → publishing → published) may say false:
+   * each run then spares the job_runs insert at enqueue, two tenant transactions and four
+   * realtime events; it has no progress, no checkpoint and no entry in the jobs list.
+   */
+  trackRuns?: boolean;
 }
 
 export interface OrgJobSpec<T> extends JobSpecBase {
@@ -92,6 +101,7 @@ export interface JobDefinition<T = unknown> {
   expireInSeconds: number;
   deadLetter: string | null;
   concurrency: number | undefined;
+  trackRuns: boolean;
   schedule: string | null;
   handler(ctx: PlatformContext, job: OrgJob<T> | SystemJob<T>): Promise<unknown>;
 }
@@ -137,6 +147,7 @@ export function defineJob<T>(spec: OrgJobSpec<T> | SystemJobSpec<T>): JobDefinit
     expireInSeconds,
     deadLetter: spec.deadLetter === false ? null : `${spec.name}.dead`,
     concurrency: spec.concurrency,
+    trackRuns: spec.trackRuns ?? true,
     schedule,
     handler: spec.handler as JobDefinition<T>['handler'],
   };

@@ -4,6 +4,7 @@ import { withTenant } from '../db/tenant.js';
 import { isRetryable } from '../errors.js';
 import type { JobDefinition, JobProgress, OrgJob, ReportProgressOptions, SystemJob } from './define-job.js';
 import { finishRun, recordProgress, startRun, type JobView } from './job-runs.js';
+import type { JobLeases } from './job-leases.js';
 
 /** What travels in the pg-boss job: the org it runs for and the validated data. */
 export interface JobEnvelope {
@@ -61,6 +62,7 @@ export async function runJob(
   ctx: PlatformContext,
   running: Set<AbortController>,
   stopRetries: (jobId: string) => Promise<void>,
+  leases: JobLeases | null = null,
 ): Promise<unknown> {
   const envelope = bossJob.data ?? { orgId: null, data: undefined };
   const orgId = envelope.orgId ?? null;
@@ -72,6 +74,8 @@ export async function runJob(
   const run = { id: bossJob.id, orgId: orgId ?? '', name: def.name, attempt, maxAttempts };
   const db = ctx.database.db;
   const log = ctx.log.child({ job: def.name, jobId: bossJob.id, attempt, orgId });
+  // The org whose job_runs row this run keeps up to date (none for untracked jobs).
+  const trackedOrg = def.trackRuns ? orgId : null;
 
   const controller = new AbortController();
   running.add(controller);
@@ -82,11 +86,13 @@ export async function runJob(
   );
 
   try {
+    // First, so a process that dies from here on is noticed within a lease, not at expiry.
+    await leases?.hold(bossJob.id, def.name, controller);
     let previous: { progress: number; stage: string | null; checkpoint: unknown } | null = null;
-    if (orgId) {
-      const started = await withTenant(db, { orgId }, (tx) => startRun(tx, run));
+    if (trackedOrg) {
+      const started = await withTenant(db, { orgId: trackedOrg }, (tx) => startRun(tx, run));
       previous = started.previous;
-      await publishJob(ctx, orgId, started.view);
+      await publishJob(ctx, trackedOrg, started.view);
     }
     const parsed = def.schema.safeParse(envelope.data);
     if (!parsed.success) {
@@ -98,13 +104,13 @@ export async function runJob(
       if (typeof pct !== 'number' || !Number.isFinite(pct)) throw new TypeError(`reportProgress needs a number from 0 to 100, got ${String(pct)}`);
       const value = Math.round(Math.min(100, Math.max(0, pct)));
       const label = stage === null ? null : String(stage).slice(0, 200);
-      if (!orgId) {
+      if (!trackedOrg) {
         log.debug({ progress: value, stage: label }, 'job progress');
         return;
       }
       const write = (tx: Parameters<typeof recordProgress>[0]) => recordProgress(tx, run, value, label, options.checkpoint);
-      const view = options.tx ? await write(options.tx) : await withTenant(db, { orgId }, write);
-      if (view) await publishJob(ctx, orgId, view);
+      const view = options.tx ? await write(options.tx) : await withTenant(db, { orgId: trackedOrg }, write);
+      if (view) await publishJob(ctx, trackedOrg, view);
     };
     const lastProgress: JobProgress | null = previous ? { pct: previous.progress, stage: previous.stage } : null;
     const job = {
@@ -129,12 +135,12 @@ export async function runJob(
     });
     const result = await Promise.race([work, aborted]);
 
-    if (orgId) {
-      const view = await withTenant(db, { orgId }, (tx) => finishRun(tx, run, { state: 'completed', result })).catch((err) => {
+    if (trackedOrg) {
+      const view = await withTenant(db, { orgId: trackedOrg }, (tx) => finishRun(tx, run, { state: 'completed', result })).catch((err) => {
         log.error({ err }, 'job completed but its completion could not be recorded');
         return undefined;
       });
-      if (view) await publishJob(ctx, orgId, view);
+      if (view) await publishJob(ctx, trackedOrg, view);
     }
     log.debug('job completed');
     return result;
@@ -149,17 +155,19 @@ export async function runJob(
         log.error({ err: e }, 'could not stop the retries of a job whose error is not retryable');
       }
     }
-    if (orgId) {
-      const view = await withTenant(db, { orgId }, (tx) => finishRun(tx, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
+    if (trackedOrg) {
+      const view = await withTenant(db, { orgId: trackedOrg }, (tx) => finishRun(tx, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
         log.error({ err: e }, 'could not record the job failure');
         return undefined;
       });
-      if (view) await publishJob(ctx, orgId, view);
+      if (view) await publishJob(ctx, trackedOrg, view);
     }
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job failed: will retry');
     throw err;
   } finally {
     clearTimeout(timer);
     running.delete(controller);
+    // A lease left behind lapses and the sweep finds the job no longer active: harmless.
+    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
   }
 }

@@ -6,8 +6,10 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { PlatformContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { surviveBrokenConnections } from '../db/pool-errors.js';
 import type { JobRunState } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
+import { afterCommit } from '../db/after-commit.js';
 import { fetchPage, type Page, type PageRequest } from '../db/page.js';
 import { conflict, unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
@@ -16,6 +18,7 @@ import { letTenantLoginQueueOwnJobs } from './tenant-enqueue.js';
 import type { JobDefinition } from './define-job.js';
 import { JOB_VIEW_FIELDS, TERMINAL_STATES, type JobView } from './job-runs.js';
 import { publishJob, runJob, type JobEnvelope } from './job-runner.js';
+import { JobLeases, type TakenOverJob } from './job-leases.js';
 
 export interface EnqueueOptions {
   /**
@@ -56,6 +59,7 @@ export class JobService {
   private readonly workerIds = new Map<string, string[]>();
   private boss: PgBoss | null = null;
   private bossDb: BossDb | null = null;
+  private leases: JobLeases | null = null;
   private ownPool: pg.Pool | null = null;
   private stopping = false;
 
@@ -84,10 +88,7 @@ export class JobService {
     if (database.kind === 'postgres') {
       // A small pool of its own: queue polling and completions never wait behind API
       // traffic for a connection, and a burst of jobs cannot take the API's connections.
-      this.ownPool = new pg.Pool({ connectionString: config.databaseUrl, max: config.jobs.databasePoolSize, application_name: 'tenantry-jobs' });
-      this.ownPool.on('error', () => {
-        /* an idle client dropped: the next query reports it */
-      });
+      this.ownPool = surviveBrokenConnections(new pg.Pool({ connectionString: config.databaseUrl, max: config.jobs.databasePoolSize, application_name: 'tenantry-jobs' }));
       pool = this.ownPool;
     } else {
       // PGlite is one connection: pg-boss must share it (its queries queue behind ours).
@@ -127,7 +128,21 @@ export class JobService {
         await retryOnDeadlock(() => boss.updateQueue(def.name, queue));
       }
       if (database.tenant && config.databaseAppUrl) await letTenantLoginQueueOwnJobs(pool, config.jobs.schema, config.databaseAppUrl);
-      if (options.workers) await this.startWorkers(ctx);
+      if (options.workers) {
+        this.leases = new JobLeases(
+          this.bossDb,
+          { leaseSeconds: config.jobs.leaseSeconds, heartbeatSeconds: config.jobs.heartbeatSeconds, schema: config.jobs.schema },
+          () => this.names,
+          (queue, id, output) => boss.fail(queue, id, output),
+          (jobs) => this.recordTakeovers(jobs),
+          log,
+        );
+        // The embedded database's lock proves its previous process is gone: its jobs are
+        // taken over now, before this process's workers fetch anything.
+        if (database.kind !== 'postgres') await this.leases.takeOver({ everyoneElseIsDead: true });
+        await this.startWorkers(ctx);
+        this.leases.start();
+      }
     } catch (err) {
       await this.stop();
       throw err;
@@ -148,6 +163,36 @@ export class JobService {
     );
   }
 
+  /** What the org sees of a job taken over from a dead worker: retrying (or failed, if that was its last attempt). */
+  private async recordTakeovers(jobs: TakenOverJob[]): Promise<void> {
+    for (const job of jobs) {
+      if (!job.orgId || !UUID.test(job.orgId)) continue;
+      const orgId = job.orgId;
+      const state: JobRunState = job.final ? 'failed' : 'retry';
+      const view = (await withTenant(this.deps.database.db, { orgId }, (tx) =>
+        tx
+          .updateTable('job_runs')
+          .set({
+            state,
+            error: 'The worker running this job stopped; another worker resumes it from its last checkpoint',
+            ...(job.final ? { finished_at: sql<Date>`now()` } : {}),
+            updated_at: sql<Date>`now()`,
+          })
+          .where('org_id', '=', orgId)
+          .where('id', '=', job.id)
+          .where('state', '=', 'active')
+          .returning(JOB_VIEW_FIELDS)
+          .executeTakeFirst(),
+      ).catch((err) => {
+        this.deps.log.warn({ err, jobId: job.id }, 'could not record a job takeover in job_runs (the next run records its start)');
+        return undefined;
+      })) as JobView | undefined;
+      if (view) await publishJob(this.deps, orgId, view);
+    }
+    // Let an idle local worker fetch the retried jobs now.
+    for (const name of new Set(jobs.map((j) => j.queue))) this.wake(name);
+  }
+
   private async startWorkers(ctx: PlatformContext) {
     const boss = this.boss!;
     const { config, log } = this.deps;
@@ -158,7 +203,7 @@ export class JobService {
       for (let i = 0; i < concurrency; i++) {
         const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) => {
           try {
-            return await runJob(def, job!, ctx, this.running, (id) => this.stopRetries(def.name, id));
+            return await runJob(def, job!, ctx, this.running, (id) => this.stopRetries(def.name, id), this.leases);
           } finally {
             // pg-boss 10 waits a whole polling interval after every fetch, even a fruitful one:
             // wake the worker so a busy queue drains at handler speed, not one job per interval.
@@ -216,7 +261,7 @@ export class JobService {
     const id = randomUUID();
     const envelope: JobEnvelope = { orgId: orgId ?? null, data: parsed.data };
     const send = async (tx: QueryRunner) => {
-      if (orgId) {
+      if (orgId && def.trackRuns) {
         await tx.executeQuery(
           CompiledQuery.raw('insert into job_runs (id, org_id, name, max_attempts, created_by) values ($1, $2, $3, $4, $5)', [id, orgId, def.name, def.retryLimit + 1, options.createdBy ?? null]),
         );
@@ -234,7 +279,9 @@ export class JobService {
     if (options.tx) await send(options.tx);
     else if (orgId) await withTenant(this.deps.database.db, { orgId, userId: options.createdBy ?? null }, send);
     else await withSystem(this.deps.database.db, send);
+    // Inside a caller's transaction the job becomes visible at its commit: wake a worker then.
     if (!options.tx) this.wake(def.name);
+    else afterCommit(options.tx, () => this.wake(def.name));
     return id;
   }
 
@@ -311,8 +358,9 @@ export class JobService {
   /**
    * Stop taking jobs, let running handlers finish (up to JOB_SHUTDOWN_TIMEOUT_SECONDS; a
    * second before that their signal is aborted), then release the queue's connections.
-   * Jobs cut off are failed and retried by pg-boss; a process killed outright leaves its
-   * jobs active until they expire, and the next maintenance pass retries them.
+   * Jobs cut off are failed and retried by pg-boss; a process killed outright stops renewing
+   * its jobs' leases, and another worker (or this one restarted) takes them over once they
+   * lapse (job-leases.ts).
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -332,6 +380,9 @@ export class JobService {
       }
     } finally {
       clearTimeout(abortTimer);
+      // Leases were renewed while the handlers drained (however long the shutdown timeout);
+      // only now, with nothing left running, does the renewal stop.
+      await this.leases?.stop();
       await this.bossDb?.drain(5000);
       await this.ownPool?.end().catch(() => {});
       this.workerIds.clear();

@@ -5,7 +5,9 @@ import { applyLifecycle } from '../storage/lifecycle.js';
 import { makeDerivatives } from '../storage/derivatives.js';
 import { deleteOrgFiles } from '../storage/org-files.js';
 import { purgeDeliveredEmail } from '../email/outbox.js';
+import { retryDueEmail } from '../email/retry-due.js';
 import { purgeLoginAttempts } from '../auth/login-throttle.js';
+import { snapshotOrgStorage } from '../usage/storage-snapshot.js';
 
 /**
  * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
@@ -47,6 +49,22 @@ export const purgeEmailOutboxJob = defineJob({
   handler: async (ctx) => purgeDeliveredEmail(ctx.database.db, ctx.config.emailOutboxRetentionDays),
 });
 
+/**
+ * Failed email sent again once its backoff has run out (EMAIL_RETRY_BASE_SECONDS doubled per
+ * attempt), until EMAIL_RETRY_MAX_ATTEMPTS; after that it stays failed for an operator. Rows
+ * are claimed with SKIP LOCKED (smtp-mailer.ts), so an overlapping run never sends one twice;
+ * no pg-boss retries, since the next scheduled run is the retry.
+ */
+export const retryFailedEmailJob = defineJob({
+  name: 'email.retry-failed',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '*/5 * * * *',
+  expireInSeconds: 600,
+  retryLimit: 0,
+  handler: async (ctx) => retryDueEmail(ctx),
+});
+
 /** Login-attempt scores untouched for LOGIN_ATTEMPTS_RETENTION_HOURS (login-throttle.ts). */
 export const purgeLoginAttemptsJob = defineJob({
   name: 'auth.purge-login-attempts',
@@ -57,6 +75,22 @@ export const purgeLoginAttemptsJob = defineJob({
   retryLimit: 3,
   retryDelaySeconds: 60,
   handler: async (ctx) => purgeLoginAttempts(ctx.database.db, ctx.config.loginAttemptsRetentionHours),
+});
+
+/**
+ * Each org's storage used, into storage_daily for today (storage-snapshot.ts). One row per org
+ * and day, upserted: it runs hourly rather than once at a fixed hour so an embedded install that
+ * sleeps at night still gets its day's point, and the day keeps the latest value seen.
+ */
+export const storageSnapshotJob = defineJob({
+  name: 'usage.storage-snapshot',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '55 * * * *',
+  expireInSeconds: 1800,
+  retryLimit: 3,
+  retryDelaySeconds: 60,
+  handler: async (ctx) => snapshotOrgStorage(ctx),
 });
 
 /** Thumbnails and web-sized versions of an uploaded image (idempotent: existing variants are kept). */
@@ -84,4 +118,4 @@ export const deleteOrgFilesJob = defineJob({
   handler: async (ctx, job) => deleteOrgFiles(ctx, job.data.deletedOrgId, job.signal),
 });
 
-export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, purgeLoginAttemptsJob, derivativesJob, deleteOrgFilesJob];
+export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, retryFailedEmailJob, purgeLoginAttemptsJob, storageSnapshotJob, derivativesJob, deleteOrgFilesJob];

@@ -17,10 +17,11 @@ const LOCK_ID = 724_311_003;
 export async function letTenantLoginQueueOwnJobs(pool: pg.Pool, schema: string, appUrl: string): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query('select pg_advisory_lock($1)', [LOCK_ID]);
     const role = client.escapeIdentifier(tenantLogin(appUrl).role);
     const s = client.escapeIdentifier(schema);
     await client.query('begin');
+    // Transaction-scoped: safe behind a transaction-mode pooler (a session lock could outlive us on a pooled connection).
+    await client.query('select pg_advisory_xact_lock($1)', [LOCK_ID]);
     await client.query(`grant usage on schema ${s} to ${role}`);
     await client.query(`grant select on ${s}.queue to ${role}`);
     await client.query(`grant insert on ${s}.job to ${role}`);
@@ -36,7 +37,6 @@ export async function letTenantLoginQueueOwnJobs(pool: pg.Pool, schema: string, 
     await client.query('rollback').catch(() => {});
     throw err;
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
     client.release();
   }
 }

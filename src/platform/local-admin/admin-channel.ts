@@ -5,7 +5,15 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlatformContext } from '../context.js';
-import { OperationRefused, isOperationName, operations, type OperationInput, type OperationName, type OperationResult } from './operations.js';
+import {
+  OperationRefused,
+  isOperationName,
+  operations,
+  type OperationInput,
+  type OperationName,
+  type OperationResult,
+  type ReportProgress,
+} from './operations.js';
 
 /**
  * The local admin channel: how `tenantry admin …`, `email …`, `migrate` and `storage …` reach
@@ -18,6 +26,11 @@ import { OperationRefused, isOperationName, operations, type OperationInput, typ
  */
 export const CHANNEL_FILE = 'admin-channel.json';
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A client that accepts this gets a long operation's progress as it goes: one JSON object a
+ * line, {"progress":…} lines then {"result":…} or {"error":…}. Other clients get one JSON answer.
+ */
+const NDJSON = 'application/x-ndjson';
 
 interface ChannelFile {
   pid: number;
@@ -34,11 +47,23 @@ export async function startAdminChannel(ctx: PlatformContext, dataDir: string): 
   const secret = randomBytes(32).toString('base64url');
   const expected = digest(`Bearer ${secret}`);
   const server = http.createServer((req, res) => {
-    void handle(ctx, expected, req)
-      .then(({ status, body }) => reply(res, status, body))
+    const streaming = req.headers.accept === NDJSON;
+    // The first progress report starts the streamed answer; an operation that reports none
+    // (or fails before it does) answers with its status code as usual.
+    const progress: ReportProgress = (p) => {
+      if (!streaming || res.destroyed) return;
+      if (!res.headersSent) res.writeHead(200, { 'content-type': NDJSON, 'cache-control': 'no-store', connection: 'close' });
+      res.write(JSON.stringify({ progress: p }) + '\n');
+    };
+    const answer = (status: number, body: unknown) => {
+      if (!res.headersSent) return reply(res, status, body);
+      if (!res.destroyed) res.end(JSON.stringify(status === 200 ? body : { ...(body as object), status }) + '\n');
+    };
+    void handle(ctx, expected, req, progress)
+      .then(({ status, body }) => answer(status, body))
       .catch((err) => {
         ctx.log.error({ err }, 'admin channel request failed');
-        reply(res, 500, { error: `The server could not run this command: ${(err as Error).message}` });
+        answer(500, { error: `The server could not run this command: ${(err as Error).message}` });
       });
   });
   await new Promise<void>((resolve, reject) => {
@@ -66,7 +91,7 @@ export async function startAdminChannel(ctx: PlatformContext, dataDir: string): 
   };
 }
 
-async function handle(ctx: PlatformContext, expected: Buffer, req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
+async function handle(ctx: PlatformContext, expected: Buffer, req: http.IncomingMessage, progress: ReportProgress): Promise<{ status: number; body: unknown }> {
   const presented = digest(req.headers.authorization ?? '');
   if (!timingSafeEqual(presented, expected)) return { status: 401, body: { error: 'The admin channel secret is wrong: run the command as the user that runs the server.' } };
   const name = /^\/v1\/([a-z-]+)$/.exec(req.url ?? '')?.[1];
@@ -84,7 +109,7 @@ async function handle(ctx: PlatformContext, expected: Buffer, req: http.Incoming
   if (!input.success) return { status: 400, body: { error: `Invalid input for ${name}: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` } };
   try {
     // The union of the operations' inputs narrows per name at run time; TypeScript cannot follow it.
-    const result = await (op.run as (c: PlatformContext, i: unknown) => Promise<unknown>)(ctx, input.data);
+    const result = await (op.run as (c: PlatformContext, i: unknown, p: ReportProgress) => Promise<unknown>)(ctx, input.data, progress);
     ctx.log.info({ command: name }, 'admin command run through the local admin channel');
     return { status: 200, body: { result } };
   } catch (err) {
@@ -132,9 +157,16 @@ function removeIfOurs(file: string) {
 
 /**
  * Run an operation in the server process `pid` through its admin channel. Undefined when
- * that process offers no channel (it is not a server, or it is still starting).
+ * that process offers no channel (it is not a server, or it is still starting). With
+ * `onProgress`, a long operation's progress reports are passed on as they arrive.
  */
-export async function runThroughServer<N extends OperationName>(dataDir: string, pid: number, name: N, input: OperationInput<N>): Promise<{ result: OperationResult<N> } | undefined> {
+export async function runThroughServer<N extends OperationName>(
+  dataDir: string,
+  pid: number,
+  name: N,
+  input: OperationInput<N>,
+  options: { onProgress?: ReportProgress } = {},
+): Promise<{ result: OperationResult<N> } | undefined> {
   let channel: ChannelFile;
   try {
     channel = JSON.parse(await readFile(path.join(dataDir, CHANNEL_FILE), 'utf8')) as ChannelFile;
@@ -146,13 +178,46 @@ export async function runThroughServer<N extends OperationName>(dataDir: string,
   try {
     res = await fetch(`http://127.0.0.1:${channel.port}/v1/${name}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${channel.secret}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${channel.secret}`, 'content-type': 'application/json', ...(options.onProgress ? { accept: NDJSON } : {}) },
       body: JSON.stringify(input),
     });
   } catch (err) {
     throw new Error(`The server (pid ${pid}) holds ${dataDir} but its admin channel on 127.0.0.1:${channel.port} does not answer (${(err as Error).message}). Is it shutting down? Try again once it has stopped or restarted.`, { cause: err });
   }
+  if (res.headers.get('content-type') === NDJSON && res.body) return readStreamedAnswer<N>(res.body, pid, options.onProgress);
   const body = (await res.json().catch(() => ({}))) as { result?: OperationResult<N>; error?: string };
   if (!res.ok) throw new OperationRefused(body.error ?? `The server answered ${res.status}`);
   return { result: body.result as OperationResult<N> };
+}
+
+/** Progress lines passed on, then the last line's result or error. */
+async function readStreamedAnswer<N extends OperationName>(body: ReadableStream<Uint8Array>, pid: number, onProgress?: ReportProgress): Promise<{ result: OperationResult<N> }> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  let last: { result?: OperationResult<N>; error?: string; status?: number } | undefined;
+  const take = (line: string) => {
+    if (!line.trim()) return;
+    const message = JSON.parse(line) as { progress?: Parameters<ReportProgress>[0]; result?: OperationResult<N>; error?: string; status?: number };
+    if (message.progress) onProgress?.(message.progress);
+    else last = message;
+  };
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        take(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    }
+    take(pending);
+  } catch (err) {
+    throw new Error(`The server (pid ${pid}) stopped answering in the middle of the command (${(err as Error).message}): was it stopped? Run the command again.`, { cause: err });
+  }
+  if (!last) throw new Error(`The server (pid ${pid}) ended its answer without a result: was it stopped? Run the command again.`);
+  if (last.error !== undefined) {
+    if (last.status === 422) throw new OperationRefused(last.error);
+    throw new Error(last.error);
+  }
+  return { result: last.result as OperationResult<N> };
 }

@@ -4,6 +4,8 @@ import type { PlatformContext } from '../context.js';
 import { createSuperadmin } from '../admin/superadmin.js';
 import { listOutbox, revealOutboxMessage, type OutboxEntry } from '../email/outbox.js';
 import { SmtpMailer, type RetryResult } from '../email/smtp-mailer.js';
+import { LocalDiskDriver } from '../storage/local-driver.js';
+import { BackupRefused, createBackup } from '../backup/create-backup.js';
 
 /**
  * The operator commands that must work while the server runs on the embedded database. The
@@ -17,7 +19,16 @@ export class OperationRefused extends Error {
   }
 }
 
-function operation<I extends z.ZodType, O>(input: I, run: (ctx: PlatformContext, input: z.output<I>) => Promise<O>) {
+/** How far a long operation (a backup) has come; the CLI draws it as a progress bar. */
+export interface OperationProgress {
+  /** What it is doing now, in words ("archiving"). */
+  phase: string;
+  done: number;
+  total: number;
+}
+export type ReportProgress = (progress: OperationProgress) => void;
+
+function operation<I extends z.ZodType, O>(input: I, run: (ctx: PlatformContext, input: z.output<I>, progress: ReportProgress) => Promise<O>) {
   return { input, run };
 }
 
@@ -58,6 +69,18 @@ export const operations = {
   }),
 
   'lifecycle-json': operation(z.object({}), async (ctx) => ctx.storage.lifecycle.toS3LifecycleConfiguration()),
+
+  /** `tenantry backup`: the archive is written by the process that holds the embedded database. */
+  backup: operation(z.object({ file: z.string().min(1).max(4096), includeKeys: z.boolean().default(false) }), async (ctx, i, progress) => {
+    const driver = ctx.storage.driver;
+    try {
+      if (!(driver instanceof LocalDiskDriver)) throw new BackupRefused('tenantry backup archives files on local disk; with S3 storage, copy the bucket as docs/operations.md says.');
+      return await createBackup({ database: ctx.database, storageRoot: driver.root, dataDir: ctx.config.dataDir }, i.file, { includeKeys: i.includeKeys, onProgress: progress });
+    } catch (err) {
+      if (err instanceof BackupRefused) throw new OperationRefused(err.message);
+      throw err;
+    }
+  }),
 };
 
 export type OperationName = keyof typeof operations;

@@ -25,7 +25,9 @@ export async function createEventBus(config: Pick<Config, 'realtime' | 'redisUrl
   }
   if (driver === 'postgres') {
     if (database.kind !== 'postgres' || !config.databaseUrl) throw new Error('Realtime: the postgres driver needs DATABASE_URL');
-    const bus = new PostgresEventBus(config.databaseUrl, database.pool, database.db, log);
+    // LISTEN holds its connection for good: behind a transaction-mode pooler the notifications
+    // would go to whichever client the server connection serves next, so it may have its own URL.
+    const bus = new PostgresEventBus(config.realtime.listenUrl ?? config.databaseUrl, database.pool, database.db, log);
     await bus.start();
     return bus;
   }

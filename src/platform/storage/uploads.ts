@@ -150,11 +150,27 @@ export async function storeObject(ctx: PlatformContext, scope: TenantScope, inpu
     });
     return toStoredObject(row);
   } catch (err) {
-    await abandonUpload(ctx, scope, id, [staging, ...(finalKey ? [finalKey] : [])]).catch((cleanupErr) =>
-      ctx.log.error({ err: cleanupErr, objectId: id }, 'could not clean up a failed upload; releaseStaleUploads will retry'),
-    );
+    await abandonFailedUpload(ctx, scope, id, [staging, ...(finalKey ? [finalKey] : [])]);
     throw asUploadError(err);
   }
+}
+
+/**
+ * Undo an upload that failed in this request. Its row must go even when its bytes cannot be
+ * deleted (the store is what failed, S3 answering errors): a pending row keeps holding the key,
+ * and the client's retry of the same upload (a camera re-sending a capture) would be refused
+ * as "already exists" until the stale-upload sweep a day later. Bytes left behind are
+ * orphans, never served (as in removal.ts), and logged with their keys.
+ */
+async function abandonFailedUpload(ctx: PlatformContext, scope: TenantScope, id: string, keys: string[]): Promise<void> {
+  for (const key of keys) {
+    await ctx.storage.driver.delete(key).catch((err) => {
+      ctx.log.error({ err, objectId: id, key }, 'could not delete the bytes of a failed upload; they are orphaned');
+    });
+  }
+  await deletePendingRow(ctx, scope, id).catch((err) =>
+    ctx.log.error({ err, objectId: id }, 'could not clean up a failed upload; releaseStaleUploads will retry'),
+  );
 }
 
 /**
@@ -163,6 +179,11 @@ export async function storeObject(ctx: PlatformContext, scope: TenantScope, inpu
  */
 async function abandonUpload(ctx: PlatformContext, scope: TenantScope, id: string, keys: string[]): Promise<void> {
   for (const key of keys) await ctx.storage.driver.delete(key);
+  await deletePendingRow(ctx, scope, id);
+}
+
+/** Delete a pending row and give its reservation back. */
+async function deletePendingRow(ctx: PlatformContext, scope: TenantScope, id: string): Promise<void> {
   await withTenant(ctx.database.db, scope, async (tx) => {
     const row = await tx
       .deleteFrom('storage_objects')

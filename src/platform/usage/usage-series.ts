@@ -4,6 +4,7 @@ import type { PlatformTables } from '../db/schema.js';
 import type { Executor } from '../db/executor.js';
 import { platformView } from '../db/executor.js';
 import { badRequest } from '../errors.js';
+import { requestDay, storageDay } from './daily-totals.js';
 
 /**
  * Metered actions per UTC day and action, for the usage charts (an org's usage page, the
@@ -20,7 +21,13 @@ export const seriesQuery = z.strictObject({
 });
 
 export const dailyUsageRow = z.object({ day: z.string(), action: z.string(), events: z.number().int(), bytes: z.number() });
-export const dailyUsageView = z.object({ from: z.date(), to: z.date(), days: z.array(dailyUsageRow) });
+/** The daily series of a period: metered actions, storage used (today live) and API requests. */
+export const dailySeries = {
+  days: z.array(dailyUsageRow).describe('Metered actions per UTC day and action'),
+  storage_days: z.array(storageDay).describe('Storage used per UTC day (the daily snapshot; today from the live value)'),
+  request_days: z.array(requestDay).describe('Authenticated API requests per UTC day (counted in memory, written every REQUEST_COUNT_FLUSH_SECONDS)'),
+};
+export const dailyUsageView = z.object({ from: z.date(), to: z.date(), ...dailySeries });
 
 export interface DailyUsageRow {
   /** YYYY-MM-DD, UTC. */

@@ -27,7 +27,7 @@ export async function usageRoutes(root: FastifyInstance) {
   app.get('/daily', {
     schema: {
       tags: ['usage'],
-      description: 'The org\'s metered actions (events and bytes) per UTC day and action over [from, to); by default the last 30 days, at most 366. Days without events are absent.',
+      description: 'The org\'s metered actions (events and bytes) per UTC day and action, its storage used per UTC day (daily snapshots; today live) and its authenticated API requests per UTC day, over [from, to); by default the last 30 days, at most 366. Days without data are absent.',
       querystring: seriesQuery,
       response: { 200: dailyUsageView },
     },

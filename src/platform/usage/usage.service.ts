@@ -5,6 +5,7 @@ import { withTenant } from '../db/tenant.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest } from '../errors.js';
 import { dailyUsage, seriesPeriod } from './usage-series.js';
+import { requestSeries, storageSeries } from './daily-totals.js';
 
 
 /** Metered actions (uploads, renders, AI calls…), recorded in the caller's transaction. */
@@ -48,8 +49,14 @@ export async function usageReport(db: Kysely<PlatformTables>, p: Principal, peri
   });
 }
 
-/** The org's metered actions per UTC day and action over [from, to), for GET /api/v1/usage/daily. */
+/** The org's metered actions, storage and requests per UTC day over [from, to), for GET /api/v1/usage/daily. */
 export async function usageDaily(db: Kysely<PlatformTables>, p: Principal, period: { from?: string; to?: string }) {
   const { from, to } = seriesPeriod(period);
-  return withTenant(db, p, async (tx) => ({ from, to, days: await dailyUsage(tx, p.orgId, from, to) }));
+  return withTenant(db, p, async (tx) => ({
+    from,
+    to,
+    days: await dailyUsage(tx, p.orgId, from, to),
+    storage_days: await storageSeries(tx, p.orgId, from, to),
+    request_days: await requestSeries(tx, p.orgId, from, to),
+  }));
 }

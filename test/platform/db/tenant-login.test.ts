@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { loadConfig } from '../../../src/platform/config/config.js';
 import { withSystem, withTenant } from '../../../src/platform/db/tenant.js';
+import { readAsTenant } from '../../../src/platform/db/tenant-read.js';
 import { derivativesJob } from '../../../src/platform/jobs/platform-jobs.js';
 import { ensureTenantLoginRole } from '../../../src/platform/db/tenant-login-role.js';
 import { scramSha256Verifier } from '../../../src/platform/db/scram-verifier.js';
@@ -88,6 +89,14 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
     const list = await t.request('GET', '/api/v1/api-keys', { token: a.token });
     assert.equal(list.statusCode, 200);
     assert.ok(list.body.includes('through the tenant login'));
+  });
+
+  it('a one-round-trip tenant read (readAsTenant) also runs on the tenant login, as tenantry_app', async () => {
+    const [who] = await readAsTenant(t.db, { orgId: a.orgId }, t.db.selectNoFrom([sql<string>`session_user`.as('session'), sql<string>`current_user`.as('current')]));
+    assert.deepEqual(who, { session: tenantRole, current: 'tenantry_app' });
+    const audit = await t.request('GET', '/api/v1/audit', { token: a.token });
+    assert.equal(audit.statusCode, 200, audit.body);
+    assert.ok((audit.json() as { items: unknown[] }).items.length > 0, 'the audit list (a readAsTenant route) sees the org\'s rows');
   });
 
   it('a query on the tenant pool that skipped the tenant settings, or RESET ROLE, sees no rows', async () => {

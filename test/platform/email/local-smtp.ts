@@ -23,6 +23,7 @@ export async function startLocalSmtp(options: { user?: string; pass?: string; re
   const user = options.user ?? 'mailer';
   const pass = options.pass ?? 's3cret-pass';
   const received: ReceivedMail[] = [];
+  let rejecting = Boolean(options.rejectRecipients);
   const serverOptions: SMTPServerOptions = {
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -34,7 +35,7 @@ export async function startLocalSmtp(options: { user?: string; pass?: string; re
       return callback(new Error('Invalid username or password'));
     },
     onRcptTo(address, _session, callback) {
-      if (options.rejectRecipients) {
+      if (rejecting) {
         const err = new Error(`Mailbox unavailable: ${address.address}`) as Error & { responseCode: number };
         err.responseCode = 550;
         return callback(err);
@@ -63,6 +64,10 @@ export async function startLocalSmtp(options: { user?: string; pass?: string; re
     port,
     url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
     received,
+    /** Refuse recipients (550) from now on, or accept them again. */
+    setRejecting: (value: boolean) => {
+      rejecting = value;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -27,7 +27,7 @@ describe('the server serves the web app', () => {
   });
 
   test('the root and every page URL answer index.html to a browser', async () => {
-    for (const url of ['/', '/login', '/verify-email?token=ev_abc', '/invite?token=x', '/visant/devices/front-door', '/genads/dashboard']) {
+    for (const url of ['/', '/login', '/verify-email?token=ev_abc', '/invite?token=x', '/visant/devices/front-door', '/genads/dashboard', '/scan/0123456789abcdef0123456789abcdef']) {
       const res = await t.request('GET', url, { headers: HTML });
       assert.equal(res.statusCode, 200, url);
       assert.match(String(res.headers['content-type']), /text\/html/, url);
@@ -49,7 +49,7 @@ describe('the server serves the web app', () => {
   });
 
   test('unknown API, share and operations paths keep the JSON 404 envelope, even for a browser', async () => {
-    for (const url of ['/api/v1/nope', '/api', '/visant/v1/nope', '/visant/api/nope', '/genads/api/nope', '/docs/nope', '/api/s/x/y']) {
+    for (const url of ['/api/v1/nope', '/api', '/visant/v1/nope', '/visant/api/nope', '/genads/api/nope', '/docs/nope', '/api/s/x/y', '/scan', '/scan/', '/scan/0123456789abcdef/nope', '/scan/0123456789abcdef/photos/x/thumb']) {
       const res = await t.request('GET', url, { headers: HTML });
       assert.match(String(res.headers['content-type']), /application\/json/, url);
       assertError(res, 404);

@@ -97,7 +97,21 @@ const refusedJob = defineJob({
   },
 });
 
-const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob, refusedJob] as JobDefinition<unknown>[] };
+const untrackedRuns: Array<{ id: string; orgId: string }> = [];
+const untrackedJob = defineJob({
+  name: name('untracked'),
+  schema: z.object({}),
+  retryLimit: 0,
+  trackRuns: false,
+  handler: async (_ctx, job) => {
+    untrackedRuns.push({ id: job.id, orgId: job.orgId });
+    // Progress of an untracked job goes to the log only: it must not fail the run.
+    await job.reportProgress(50, 'halfway');
+    return { ran: true };
+  },
+});
+
+const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob, refusedJob, untrackedJob] as JobDefinition<unknown>[] };
 const fastJobsEnv = { JOB_POLL_INTERVAL_SECONDS: '0.5', JOB_MAINTENANCE_INTERVAL_SECONDS: '1' };
 
 describe('background jobs', () => {
@@ -142,6 +156,26 @@ describe('background jobs', () => {
     } finally {
       unsubscribe();
       unsubscribeBob();
+    }
+  });
+
+  it('runs an untracked job without a job_runs row or job events', async () => {
+    const { jobs, events, database } = t.platform.ctx;
+    const seen: BusEvent[] = [];
+    const unsubscribe = events.subscribe(alice.orgId, ['jobs'], (e) => seen.push(e));
+    try {
+      const id = await jobs.enqueue(untrackedJob, { orgId: alice.orgId }, { createdBy: alice.userId });
+      // pg-boss still knows it: wait for its queue to record the completion.
+      let state: string | undefined;
+      for (const deadline = Date.now() + 20_000; state !== 'completed' && Date.now() < deadline; await sleep(50)) state = (await jobs.queue.getJobById(untrackedJob.name, id, { includeArchive: true }))?.state;
+      assert.equal(state, 'completed');
+      assert.deepEqual(untrackedRuns, [{ id, orgId: alice.orgId }], 'ran once, for its org');
+      const rows = await withTenant(database.db, { orgId: alice.orgId }, (tx) => tx.selectFrom('job_runs').select('id').where('id', '=', id).execute());
+      assert.deepEqual(rows, []);
+      assert.equal((await t.request('GET', `/api/v1/jobs/${id}`, { token: alice.token })).statusCode, 404);
+      assert.equal(seen.filter((e) => (e.payload as JobView).id === id).length, 0);
+    } finally {
+      unsubscribe();
     }
   });
 
@@ -287,5 +321,30 @@ describe('background jobs without in-process workers (WORKERS=off)', () => {
     assert.ok(view);
     assert.equal(view.state, 'retry');
     assert.equal(view.error, 'job failed by timeout in active state');
+  });
+});
+
+describe('a job queued inside a transaction', () => {
+  let t: TestPlatform;
+  let carol: TestUser;
+  before(async () => {
+    // Workers poll once a minute here: a job that waited for the next poll would take up to 60 s.
+    t = await startTestPlatform({ apps: [testApp], env: { JOB_POLL_INTERVAL_SECONDS: '60' } });
+    carol = await t.signup('jobs-carol');
+    // A first job, queued outside any transaction (it wakes a worker itself): once it has
+    // completed, the workers' start-up fetch is behind them and they sleep until woken.
+    const warmUp = await t.platform.ctx.jobs.enqueue(progressJob, { orgId: carol.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000007', steps: 1 });
+    await waitForState(t, carol, warmUp, ['completed'], 30_000);
+  });
+  after(() => t.close());
+
+  it('wakes a worker at the commit instead of waiting for its next poll', async () => {
+    const { jobs, database } = t.platform.ctx;
+    const started = Date.now();
+    const id = await withTenant(database.db, { orgId: carol.orgId, userId: carol.userId }, (tx) =>
+      jobs.enqueue(progressJob, { orgId: carol.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000006', steps: 1 }, { tx }),
+    );
+    await waitForState(t, carol, id, ['completed'], 30_000);
+    assert.ok(Date.now() - started < 20_000, `completed after ${Date.now() - started} ms, well before the 60 s poll`);
   });
 });

@@ -1,13 +1,13 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { spawnFixture, type EventLine } from '../../support/json-line-process.js';
 import type { JobView } from '../../../src/platform/jobs/job-runs.js';
 import { resumableJob, STEPS } from './fixtures/resumable-job.js';
 
@@ -22,54 +22,14 @@ import { resumableJob, STEPS } from './fixtures/resumable-job.js';
 const WORKER = fileURLToPath(new URL('./fixtures/resumable-worker.ts', import.meta.url));
 const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
-interface Line {
+interface Line extends EventLine {
   event: string;
   attempt?: number;
   step?: number;
   from?: number;
 }
 
-class WorkerProcess {
-  readonly lines: Line[] = [];
-  readonly stderr: string[] = [];
-  private waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text);
-      } catch {
-        return; // pino logs and other output
-      }
-      if (typeof line?.event !== 'string') return;
-      this.lines.push(line);
-      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
-    });
-    createInterface({ input: child.stderr! }).on('line', (text) => this.stderr.push(text));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  waitFor(match: (l: Line) => boolean, timeoutMs = 45_000): Promise<Line> {
-    const seen = this.lines.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not print the expected line in time; got ${JSON.stringify(this.lines)}\nstderr: ${this.stderr.join('\n')}`)), timeoutMs);
-      this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-      void this.exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before the expected line; stderr: ${this.stderr.join('\n')}`)));
-    });
-  }
-}
-
-function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: path.resolve(fileURLToPath(new URL('../../..', import.meta.url))),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new WorkerProcess(child);
-}
+const spawnWorker = (env: Record<string, string>) => spawnFixture<Line>(WORKER, env);
 
 describe('a job killed mid-way is retried by another worker process and finishes', () => {
   const children: ChildProcess[] = [];

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type PgBoss from 'pg-boss';
+import { JobAbortedError } from './job-runner.js';
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export interface LeaseSettings {
+  leaseSeconds: number;
+  heartbeatSeconds: number;
+  /** pg-boss's schema (JOB_SCHEMA). */
+  schema: string;
+}
+
+export interface TakenOverJob {
+  id: string;
+  queue: string;
+  orgId: string | null;
+  /** True when the job has no attempts left: pg-boss failed it for good. */
+  final: boolean;
+}
+
+/**
+ * Leases of the jobs this process runs (table job_leases), so a dead worker is noticed in
+ * seconds rather than at its jobs' expiry (three hours for a generation).
+ *
+ * - A handler's lease is taken as it starts and dropped as it ends; a timer renews every lease
+ *   this process holds every JOB_HEARTBEAT_SECONDS. The timer, not the handler's progress
+ *   reports, renews: a handler busy for minutes between reports keeps its lease. The renewal
+ *   runs on the queue's connections (the job pool on PostgreSQL), not behind API traffic.
+ * - The same timer looks for leases that lapsed (not renewed for JOB_LEASE_SECONDS) and for
+ *   active jobs that never got one (a process killed between fetching a job and leasing it),
+ *   and fails those jobs in pg-boss: they are retried at once from their checkpoint.
+ * - A process never takes over its own leases: it knows its handlers are alive. That is what
+ *   keeps the embedded database (one connection) safe: a long transaction there delays the
+ *   renewal, but no other process shares that database to judge the lease lapsed.
+ * - A renewal that finds its lease gone (another worker judged this process dead, e.g. after a
+ *   network partition longer than the lease) aborts the handler, so two runs do not race on.
+ *
+ * A takeover counts as an attempt, as pg-boss's own expiry does: a job that kills its worker
+ * every time (out of memory on one input) must end in the dead letter, not loop forever. The
+ * retry starts at once, though: the retry delay and backoff are for failing dependencies, and
+ * a dead worker says nothing about those.
+ */
+export class JobLeases {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly held = new Map<string, AbortController>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private readonly job: string;
+
+  constructor(
+    private readonly db: PgBoss.Db,
+    private readonly settings: LeaseSettings,
+    private readonly queues: () => string[],
+    /** pg-boss's fail(): the last attempt's failure must reach the dead letter like any other. */
+    private readonly fail: (queue: string, id: string, output: object) => Promise<unknown>,
+    private readonly onTakeover: (jobs: TakenOverJob[]) => Promise<void>,
+    private readonly log: Logger,
+  ) {
+    this.job = `${quoteIdentifier(settings.schema)}.job`;
+  }
+
+  /** Lease a job this process has just started; `controller` is aborted if the lease is lost. */
+  async hold(jobId: string, queue: string, controller: AbortController): Promise<void> {
+    await this.db.executeSql(
+      `insert into job_leases (job_id, queue, owner, lease_until) values ($1, $2, $3, now() + $4 * interval '1 second')
+       on conflict (job_id) do update set queue = excluded.queue, owner = excluded.owner, lease_until = excluded.lease_until, taken_at = now()`,
+      [jobId, queue, this.owner, this.settings.leaseSeconds],
+    );
+    this.held.set(jobId, controller);
+  }
+
+  async release(jobId: string): Promise<void> {
+    this.held.delete(jobId);
+    await this.db.executeSql('delete from job_leases where job_id = $1 and owner = $2', [jobId, this.owner]);
+  }
+
+  /** Renew and sweep from now on, every JOB_HEARTBEAT_SECONDS. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.settings.heartbeatSeconds * 1000);
+    // The timer alone must not keep a stopping process alive.
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+  }
+
+  /** One renewal and sweep; ticks never overlap (a slow database skips a beat rather than piling up). */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        await this.renew();
+        await this.takeOver();
+      } catch (err) {
+        this.log.warn({ err }, 'job lease renewal or sweep failed; trying again at the next heartbeat');
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.held.keys()];
+    if (ids.length === 0) return;
+    const { rows } = await this.db.executeSql(
+      `update job_leases set lease_until = now() + $2 * interval '1 second' where owner = $1 and job_id = any($3::uuid[]) returning job_id`,
+      [this.owner, this.settings.leaseSeconds, ids],
+    );
+    const renewed = new Set((rows as { job_id: string }[]).map((r) => r.job_id));
+    for (const id of ids) {
+      const controller = this.held.get(id);
+      if (renewed.has(id) || !controller) continue;
+      this.held.delete(id);
+      this.log.warn({ jobId: id }, 'job lease lost (another worker took the job over): stopping this run');
+      controller.abort(new JobAbortedError('Another worker took this job over: its lease lapsed while this process did not renew it'));
+    }
+  }
+
+  /**
+   * Fail the jobs of dead workers so pg-boss retries them. `everyoneElseIsDead` is for the
+   * embedded database at start: its data-directory lock proves no other process runs, so every
+   * active job there belongs to a process that died, however fresh its lease looks.
+   */
+  async takeOver(options: { everyoneElseIsDead?: boolean } = {}): Promise<TakenOverJob[]> {
+    const queues = this.queues();
+    if (queues.length === 0) return [];
+    const lapsedBefore = options.everyoneElseIsDead ? `'infinity'::timestamptz` : 'now()';
+    await this.db.executeSql(`delete from job_leases where lease_until < ${lapsedBefore} and owner <> $1`, [this.owner]);
+    // Active jobs without a lease: their lease lapsed (deleted just now, here or by another
+    // worker), or their process died before taking one. A live worker leases a job within
+    // milliseconds of fetching it, so one started a whole lease ago without one is orphaned.
+    const startedBefore = options.everyoneElseIsDead ? `'infinity'::timestamptz` : `now() - $3 * interval '1 second'`;
+    const { rows } = await this.db.executeSql(
+      `select j.id, j.name, j.data->>'orgId' as org_id from ${this.job} j
+        where j.state = 'active' and j.name = any($1::text[]) and j.started_on < ${startedBefore}
+          and not exists (select 1 from job_leases l where l.job_id = j.id)
+          and not (j.id = any($2::uuid[]))`,
+      options.everyoneElseIsDead ? [queues, [...this.held.keys()]] : [queues, [...this.held.keys()], this.settings.leaseSeconds],
+    );
+    const taken: TakenOverJob[] = [];
+    const schema = quoteIdentifier(this.settings.schema);
+    const message = 'The worker running this job stopped (its lease lapsed): taken over by another worker';
+    for (const row of rows as { id: string; name: string; org_id: string | null }[]) {
+      // One conditional statement claims the job, so two sweepers cannot both retry it; the
+      // retry is due now. A job with no attempts left goes through pg-boss's own failure
+      // path instead, which also files it in its dead letter queue.
+      const { rows: retried } = await this.db.executeSql(
+        `update ${this.job} set state = 'retry'::${schema}.job_state, start_after = now(), output = $3::jsonb
+          where name = $1 and id = $2 and state = 'active' and retry_count < retry_limit returning id`,
+        [row.name, row.id, JSON.stringify({ message })],
+      );
+      if (retried.length > 0) {
+        taken.push({ id: row.id, queue: row.name, orgId: row.org_id, final: false });
+        continue;
+      }
+      const { rows: last } = await this.db.executeSql(`select 1 from ${this.job} where name = $1 and id = $2 and state = 'active'`, [row.name, row.id]);
+      if (last.length === 0) continue;
+      await this.fail(row.name, row.id, { message });
+      taken.push({ id: row.id, queue: row.name, orgId: row.org_id, final: true });
+    }
+    if (taken.length === 0) return taken;
+    await this.db.executeSql(
+      `insert into job_lease_takeovers as t (queue, total) select q, count(*) from unnest($1::text[]) q group by q
+       on conflict (queue) do update set total = t.total + excluded.total`,
+      [taken.map((t) => t.queue)],
+    );
+    this.log.warn({ jobs: taken.map((t) => ({ id: t.id, queue: t.queue, final: t.final })) }, 'took over jobs whose worker stopped renewing their lease');
+    await this.onTakeover(taken);
+    return taken;
+  }
+}

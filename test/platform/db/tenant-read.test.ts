@@ -1,0 +1,79 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { readAsTenant } from '../../../src/platform/db/tenant-read.js';
+import { APP_ROLE } from '../../../src/platform/db/tenant.js';
+
+/**
+ * readAsTenant sends the tenant settings and the query in one pipelined batch: the query must
+ * see exactly what a withTenant transaction sees, and nothing may stay on the pooled connection.
+ */
+describe('readAsTenant: one round trip, the same isolation as withTenant', () => {
+  let t: TestPlatform;
+  let a: TestUser;
+  let b: TestUser;
+  before(async () => {
+    t = await startTestPlatform();
+    a = await t.signup('read-a');
+    b = await t.signup('read-b');
+    // Rows of both orgs in one table: the sign-ups audit themselves; one more each to be sure.
+    for (const u of [a, b]) await t.request('POST', '/api/v1/api-keys', { token: u.token, body: { name: `${u.orgId}-key` } });
+  });
+  after(() => t.close());
+
+  it('control: the owner reading without a scope sees both orgs', async () => {
+    const { rows } = await sql<{ org_id: string }>`select distinct org_id from audit_log`.execute(t.db);
+    const orgs = rows.map((r) => r.org_id);
+    assert.ok(orgs.includes(a.orgId) && orgs.includes(b.orgId));
+  });
+
+  it('runs as the application role with the org set, so RLS hides the other org even without a where clause', async () => {
+    const rows = await readAsTenant(t.db, { orgId: a.orgId, userId: a.userId }, t.db.selectFrom('audit_log').select(['org_id', 'action']));
+    assert.ok(rows.length >= 2, 'the org sees its own audit rows');
+    assert.deepEqual([...new Set(rows.map((r) => r.org_id))], [a.orgId]);
+    const [who] = await readAsTenant(
+      t.db,
+      { orgId: b.orgId, userId: b.userId },
+      t.db.selectNoFrom([sql<string>`current_user`.as('role'), sql<string>`current_setting('app.org_id')`.as('org'), sql<string>`current_setting('app.user_id')`.as('user')]),
+    );
+    assert.deepEqual(who, { role: APP_ROLE, org: b.orgId, user: b.userId });
+  });
+
+  it('parameters are bound and values parsed as pg parses them (dates, json)', async () => {
+    const rows = await readAsTenant(
+      t.db,
+      { orgId: a.orgId },
+      t.db.selectFrom('audit_log').select(['created_at', 'metadata']).where('action', '=', "x' or '1'='1").where('org_id', '=', a.orgId),
+    );
+    assert.deepEqual(rows, [], 'a quote in a value is a value');
+    const [row] = await readAsTenant(t.db, { orgId: a.orgId }, t.db.selectFrom('audit_log').select(['created_at', 'metadata']).limit(1));
+    assert.ok(row!.created_at instanceof Date);
+    assert.equal(typeof row!.metadata, 'object');
+  });
+
+  it('leaves nothing on the connection: the next query on the pool is the owner again, after success and after an error', async () => {
+    const pool = t.platform.ctx.database.tenant?.pool ?? t.platform.ctx.database.pool;
+    const ownerRole = (await pool.query<{ role: string }>('select current_user as role')).rows[0]!.role;
+    await readAsTenant(t.db, { orgId: a.orgId }, t.db.selectFrom('audit_log').select('id').limit(1));
+    await assert.rejects(
+      readAsTenant(t.db, { orgId: a.orgId }, t.db.selectFrom('audit_log').select(sql<number>`1 / 0`.as('boom'))),
+      (err: { code?: string }) => err.code === '22012',
+    );
+    // Every connection of the pool, not only the one used last.
+    const clients = await Promise.all(Array.from({ length: Math.min(pool.totalCount || 1, 4) }, () => pool.connect()));
+    try {
+      for (const c of clients) {
+        const { rows } = await c.query<{ role: string; org: string | null }>("select current_user as role, current_setting('app.org_id', true) as org");
+        assert.equal(rows[0]!.role, ownerRole, 'the role switch ended with the batch');
+        assert.ok(!rows[0]!.org, 'app.org_id is empty outside a tenant read');
+      }
+    } finally {
+      for (const c of clients) c.release();
+    }
+  });
+
+  it('refuses a scope that is not a UUID before anything reaches the database', async () => {
+    await assert.rejects(readAsTenant(t.db, { orgId: "x'; drop table audit_log; --" }, t.db.selectFrom('audit_log').select('id')), /Invalid tenant scope/);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { byDay, daysBetween, formatBytes } from '../../web/src/platform/daily-series.js';
+import { byDay, daysBetween, formatBytes, valuesByDay } from '../../web/src/platform/daily-series.js';
 
 describe('daily usage series for the charts', () => {
   it('lists every UTC day of the period, the day of `from` included, `to` excluded', () => {
@@ -32,5 +32,22 @@ describe('daily usage series for the charts', () => {
     assert.equal(formatBytes(1536), '1.5 KB');
     assert.equal(formatBytes(5 * 1024 ** 3), '5.0 GB');
     assert.equal(formatBytes(250 * 1024 ** 2), '250 MB');
+  });
+
+  it('gives one value a day: zero for a count, null (no reading) for a level, out-of-period rows ignored', () => {
+    const from = new Date('2026-03-01T00:00:00Z');
+    const to = new Date('2026-03-04T00:00:00Z');
+    const requests = [{ day: '2026-03-02', requests: 7 }, { day: '2026-02-01', requests: 9 }];
+    assert.deepEqual(valuesByDay(requests, 'requests', from, to, 0), [
+      { day: '2026-03-01', value: 0 },
+      { day: '2026-03-02', value: 7 },
+      { day: '2026-03-03', value: 0 },
+    ]);
+    const storage = [{ day: '2026-03-01', storage_used_bytes: 100 }, { day: '2026-03-03', storage_used_bytes: 0 }];
+    assert.deepEqual(valuesByDay(storage, 'storage_used_bytes', from, to, null), [
+      { day: '2026-03-01', value: 100 },
+      { day: '2026-03-02', value: null },
+      { day: '2026-03-03', value: 0 },
+    ], 'a real zero stays zero; a day without a snapshot is null');
   });
 });

@@ -1,0 +1,179 @@
+import { DEFAULT_ENDPOINTS } from '../oauth/endpoints.js';
+import { resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
+import { buildFacets } from './bluesky-facets.js';
+import { ProviderError, isProviderError } from './errors.js';
+import { apiUrl, bearer, NetworkHttp } from './http.js';
+import { mediaBytes } from './media-bytes.js';
+import { NETWORK_RULES } from './rules.js';
+import type { AccountTokens, CallOptions, ConnectedAccount, PasswordProvider, PostInput, PostMetrics, PublishResult } from './provider.js';
+
+/**
+ * Bluesky over the AT Protocol's XRPC (HTTP): a session from an app password
+ * (com.atproto.server.createSession → accessJwt ~2 h, refreshJwt ~90 days; refreshSession
+ * with the refresh JWT as bearer), images through com.atproto.repo.uploadBlob (raw bytes),
+ * the post as an app.bsky.feed.post record through com.atproto.repo.createRecord with facets
+ * and an app.bsky.embed.images embed, metrics from app.bsky.feed.getPosts. The post's id is its
+ * at:// URI (what deleteRecord and getPosts take).
+ */
+interface SessionBody {
+  did: string;
+  handle: string;
+  accessJwt: string;
+  refreshJwt: string;
+}
+
+interface BlobRef {
+  $type: 'blob';
+  ref: { $link: string };
+  mimeType: string;
+  size: number;
+}
+
+/** XRPC errors are {error: "ExpiredToken", message}; these name a session that is no longer valid. */
+const SESSION_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthenticationRequired', 'AccountTakedown']);
+
+export class BlueskyProvider implements PasswordProvider {
+  readonly network = 'bluesky' as const;
+  readonly auth = 'app_password' as const;
+  readonly rules = NETWORK_RULES.bluesky;
+  private readonly config: ResolvedAdapterConfig;
+  private readonly http: NetworkHttp;
+
+  constructor(config: AdapterConfig = {}) {
+    this.config = resolveConfig(config, DEFAULT_ENDPOINTS.bluesky);
+    this.http = new NetworkHttp({
+      network: 'bluesky',
+      timeoutMs: this.config.timeoutMs,
+      describeError: (body) => {
+        const b = body as { error?: string; message?: string } | undefined;
+        return b?.message ? `${b.error ?? 'Error'}: ${b.message}` : b?.error;
+      },
+      isAuthError: (body) => SESSION_ERRORS.has((body as { error?: string } | undefined)?.error ?? ''),
+    });
+  }
+
+  async createSession(identifier: string, appPassword: string, options: CallOptions = {}): Promise<ConnectedAccount> {
+    try {
+      const { body } = await this.http.request<SessionBody>(this.xrpc('com.atproto.server.createSession'), {
+        method: 'POST',
+        json: { identifier, password: appPassword },
+        signal: options.signal,
+        step: 'signing in',
+      });
+      return { remoteId: body.did, displayName: body.handle, handle: body.handle, tokens: sessionTokens(body) };
+    } catch (err) {
+      // At sign-in a refusal means wrong credentials, not a revoked account.
+      if (isProviderError(err, 'auth_revoked')) {
+        throw new ProviderError('bluesky', 'invalid_request', `Bluesky refused the handle or app password (${err.networkMessage ?? 'no reason given'}); check both, and use an app password from Settings → App passwords`, { networkStatus: err.networkStatus });
+      }
+      throw err;
+    }
+  }
+
+  async refresh(tokens: AccountTokens, options: CallOptions = {}): Promise<AccountTokens> {
+    if (!tokens.refreshToken) throw new ProviderError('bluesky', 'auth_revoked', 'This Bluesky account has no refresh token; reconnect it with an app password');
+    const { body } = await this.http.request<SessionBody>(this.xrpc('com.atproto.server.refreshSession'), {
+      method: 'POST',
+      headers: bearer(tokens.refreshToken),
+      signal: options.signal,
+      step: 'refreshing the session',
+    });
+    return sessionTokens(body);
+  }
+
+  async publish(tokens: AccountTokens, post: PostInput, options: CallOptions = {}): Promise<PublishResult> {
+    const auth = bearer(tokens.accessToken);
+    const images: Array<{ alt: string; image: BlobRef }> = [];
+    for (const media of post.media) {
+      const { body } = await this.http.request<{ blob: BlobRef }>(this.xrpc('com.atproto.repo.uploadBlob'), {
+        method: 'POST',
+        headers: { ...auth, 'content-type': media.contentType },
+        body: await mediaBytes(media),
+        signal: options.signal,
+        step: 'uploading an image',
+      });
+      // alt is required by the lexicon; an empty string says "no description".
+      images.push({ alt: media.alt ?? '', image: body.blob });
+    }
+    const facets = await buildFacets(post.text, (handle) => this.resolveHandle(handle, options.signal));
+    const record = {
+      $type: 'app.bsky.feed.post',
+      text: post.text,
+      createdAt: new Date().toISOString(),
+      ...(facets.length ? { facets } : {}),
+      ...(images.length ? { embed: { $type: 'app.bsky.embed.images', images } } : {}),
+    };
+    const { body } = await this.http.request<{ uri: string; cid: string }>(this.xrpc('com.atproto.repo.createRecord'), {
+      method: 'POST',
+      headers: auth,
+      json: { repo: tokens.accountId, collection: 'app.bsky.feed.post', record },
+      signal: options.signal,
+      step: 'creating the post',
+    });
+    const rkey = body.uri.split('/').pop();
+    return { remoteId: body.uri, url: `https://bsky.app/profile/${tokens.accountId}/post/${rkey}` };
+  }
+
+  async fetchMetrics(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<PostMetrics> {
+    const p = (await this.fetchMetricsMany(tokens, [remoteId], options)).get(remoteId);
+    if (!p) throw new ProviderError('bluesky', 'invalid_request', 'Bluesky no longer has this post (deleted on the network?)');
+    return p;
+  }
+
+  readonly metricsBatchSize = 25;
+
+  /** app.bsky.feed.getPosts takes up to 25 `uris`; a deleted post is simply missing from `posts`. */
+  async fetchMetricsMany(tokens: AccountTokens, remoteIds: string[], options: CallOptions = {}): Promise<Map<string, PostMetrics>> {
+    const out = new Map<string, PostMetrics>();
+    for (let i = 0; i < remoteIds.length; i += this.metricsBatchSize) {
+      const url = this.xrpc('app.bsky.feed.getPosts');
+      for (const uri of remoteIds.slice(i, i + this.metricsBatchSize)) url.searchParams.append('uris', uri);
+      const { body } = await this.http.request<{ posts: Array<{ uri: string; likeCount?: number; repostCount?: number; replyCount?: number; quoteCount?: number }> }>(url, {
+        headers: bearer(tokens.accessToken),
+        signal: options.signal,
+        step: 'reading the post metrics',
+      });
+      for (const p of body.posts) out.set(p.uri, { reactions: p.likeCount, comments: p.replyCount, shares: (p.repostCount ?? 0) + (p.quoteCount ?? 0) });
+    }
+    return out;
+  }
+
+  async deletePost(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<void> {
+    const [, , repo, collection, rkey] = remoteId.split('/');
+    await this.http.request(this.xrpc('com.atproto.repo.deleteRecord'), {
+      method: 'POST',
+      headers: bearer(tokens.accessToken),
+      json: { repo, collection, rkey },
+      signal: options.signal,
+      step: 'deleting the post',
+    });
+  }
+
+  private async resolveHandle(handle: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const { body } = await this.http.request<{ did: string }>(this.xrpc('com.atproto.identity.resolveHandle', { handle }), { signal, step: `resolving @${handle}` });
+      return body.did;
+    } catch (err) {
+      if (isProviderError(err, 'invalid_request')) return undefined; // unknown handle: plain text
+      throw err;
+    }
+  }
+
+  private xrpc(method: string, query?: Record<string, string>) {
+    return apiUrl(this.config.apiBaseUrl, `/xrpc/${method}`, query);
+  }
+}
+
+function sessionTokens(body: SessionBody): AccountTokens {
+  return { accessToken: body.accessJwt, refreshToken: body.refreshJwt, expiresAt: jwtExpiry(body.accessJwt), accountId: body.did };
+}
+
+/** The `exp` claim of a JWT (seconds), read without verifying: only to know when to refresh. */
+export function jwtExpiry(jwt: string): Date | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { exp?: number };
+    return typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,118 @@
+import { DEFAULT_ENDPOINTS, GRAPH_VERSION } from '../oauth/endpoints.js';
+import { buildAuthorizeUrl, tokenRequest } from '../oauth/pkce.js';
+import { requireClient, resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
+import { apiUrl, bearer, NetworkHttp } from './http.js';
+import { mediaBytes } from './media-bytes.js';
+import { graphHttpOptions, insightValue } from './meta-graph.js';
+import { NETWORK_RULES } from './rules.js';
+import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, ConnectedAccount, OAuthClient, OAuthProvider, PostInput, PostMedia, PostMetrics, PublishResult } from './provider.js';
+
+/**
+ * Facebook Pages through the Graph API. Facebook Login gives a user token; it is exchanged for a
+ * long-lived one (fb_exchange_token), and /me/accounts then lists the pages the user manages,
+ * each with its own page token, which is what posts (one connected account per page; page
+ * tokens from a long-lived user token do not expire). Text goes to /{page-id}/feed, one photo
+ * to /{page-id}/photos, several photos are uploaded unpublished and attached to one feed post.
+ */
+export class FacebookProvider implements OAuthProvider {
+  readonly network = 'facebook' as const;
+  readonly auth = 'oauth2' as const;
+  readonly rules = NETWORK_RULES.facebook;
+  private readonly config: ResolvedAdapterConfig;
+  private readonly http: NetworkHttp;
+
+  constructor(config: AdapterConfig = {}) {
+    this.config = resolveConfig(config, DEFAULT_ENDPOINTS.facebook);
+    this.http = new NetworkHttp(graphHttpOptions('facebook', this.config.timeoutMs));
+  }
+
+  authorizeUrl(req: AuthorizeRequest): string {
+    return buildAuthorizeUrl(this.config.authorizeUrl!, {
+      clientId: requireClient('facebook', this.config, req.client).clientId,
+      redirectUri: req.redirectUri,
+      scopes: this.config.scopes,
+      scopeSeparator: ',',
+      state: req.state,
+      codeChallenge: req.codeChallenge,
+    });
+  }
+
+  async exchangeCode(ex: CodeExchange, options: CallOptions = {}): Promise<ConnectedAccount[]> {
+    const client = requireClient('facebook', this.config, ex.client);
+    const short = await tokenRequest(this.http, 'facebook', this.config.tokenUrl!, { grant_type: 'authorization_code', code: ex.code, redirect_uri: ex.redirectUri, code_verifier: ex.codeVerifier }, client, 'body', options.signal);
+    const long = await tokenRequest(this.http, 'facebook', this.config.tokenUrl!, { grant_type: 'fb_exchange_token', fb_exchange_token: short.access_token }, client, 'body', options.signal);
+    const { body } = await this.http.request<{ data: Array<{ id: string; name: string; access_token: string; tasks?: string[] }> }>(this.url('/me/accounts', { fields: 'id,name,access_token,tasks' }), {
+      headers: bearer(long.access_token),
+      signal: options.signal,
+      step: 'listing the pages you manage',
+    });
+    // Only pages where the user may create content can be published to.
+    return body.data
+      .filter((p) => !p.tasks || p.tasks.includes('CREATE_CONTENT'))
+      .map((p) => ({ remoteId: p.id, displayName: p.name, tokens: { accessToken: p.access_token, accountId: p.id }, scopes: this.config.scopes }));
+  }
+
+  /** Page tokens do not expire; "refreshing" checks the token still works, so a revoked page shows as reconnect-needed. */
+  async refresh(tokens: AccountTokens, options: CallOptions & { client?: OAuthClient } = {}): Promise<AccountTokens> {
+    await this.http.request(this.url(`/${tokens.accountId}`, { fields: 'id' }), { headers: bearer(tokens.accessToken), signal: options.signal, step: 'checking the page token' });
+    return tokens;
+  }
+
+  async publish(tokens: AccountTokens, post: PostInput, options: CallOptions = {}): Promise<PublishResult> {
+    const page = tokens.accountId;
+    if (post.media.length === 1) {
+      const form = await photoForm(post.media[0], { caption: post.text });
+      const { body } = await this.http.request<{ id: string; post_id?: string }>(this.url(`/${page}/photos`), { method: 'POST', headers: bearer(tokens.accessToken), body: form, signal: options.signal, step: 'publishing the photo' });
+      const id = body.post_id ?? body.id;
+      return { remoteId: id, url: `https://www.facebook.com/${id}` };
+    }
+    const attached: Array<{ media_fbid: string }> = [];
+    for (const media of post.media) {
+      const form = await photoForm(media, { published: 'false' });
+      const { body } = await this.http.request<{ id: string }>(this.url(`/${page}/photos`), { method: 'POST', headers: bearer(tokens.accessToken), body: form, signal: options.signal, step: 'uploading a photo' });
+      attached.push({ media_fbid: body.id });
+    }
+    const form = new URLSearchParams({ message: post.text });
+    if (post.link) form.set('link', post.link);
+    if (attached.length) form.set('attached_media', JSON.stringify(attached));
+    const { body } = await this.http.request<{ id: string }>(this.url(`/${page}/feed`), { method: 'POST', headers: bearer(tokens.accessToken), body: form, signal: options.signal, step: 'creating the post' });
+    return { remoteId: body.id, url: `https://www.facebook.com/${body.id}` };
+  }
+
+  async fetchMetrics(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<PostMetrics> {
+    const auth = bearer(tokens.accessToken);
+    const insights = await this.http.request<{ data: Array<{ name: string; values: Array<{ value: unknown }> }> }>(this.url(`/${remoteId}/insights`, { metric: 'post_impressions,post_clicks' }), {
+      headers: auth,
+      signal: options.signal,
+      step: 'reading the post insights',
+    });
+    const counts = await this.http.request<{ reactions?: { summary?: { total_count?: number } }; comments?: { summary?: { total_count?: number } }; shares?: { count?: number } }>(
+      this.url(`/${remoteId}`, { fields: 'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares' }),
+      { headers: auth, signal: options.signal, step: 'reading the post counts' },
+    );
+    return {
+      impressions: insightValue(insights.body.data, 'post_impressions'),
+      clicks: insightValue(insights.body.data, 'post_clicks'),
+      reactions: counts.body.reactions?.summary?.total_count,
+      comments: counts.body.comments?.summary?.total_count,
+      // A post nobody shared has no `shares` field at all.
+      shares: counts.body.shares?.count ?? 0,
+    };
+  }
+
+  async deletePost(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<void> {
+    await this.http.request(this.url(`/${remoteId}`), { method: 'DELETE', headers: bearer(tokens.accessToken), signal: options.signal, step: 'deleting the post' });
+  }
+
+  private url(path: string, query?: Record<string, string>) {
+    return apiUrl(this.config.apiBaseUrl, `/${GRAPH_VERSION}${path}`, query);
+  }
+}
+
+async function photoForm(media: PostMedia, fields: Record<string, string>): Promise<FormData> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (media.alt) form.set('alt_text_custom', media.alt);
+  form.set('source', new Blob([await mediaBytes(media)], { type: media.contentType }), 'photo');
+  return form;
+}

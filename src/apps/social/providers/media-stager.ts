@@ -1,0 +1,16 @@
+import type { PostMedia } from './provider.js';
+
+/**
+ * Instagram's content publishing API does not take bytes: it fetches each image or video from
+ * a public URL the caller gives it (image_url / video_url). A stager makes one media item
+ * reachable at such a URL for the duration of the publish (e.g. a short-lived presigned URL in
+ * object storage, or a public share link) and removes it afterwards.
+ */
+export interface StagedMedia {
+  url: string;
+  release(): Promise<void>;
+}
+
+export interface MediaStager {
+  stage(media: PostMedia, signal?: AbortSignal): Promise<StagedMedia>;
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import type { TestPlatform, TestUser } from '../../support/platform.js';
+import { multipartForm } from '../../support/multipart.js';
+import { dataOf, startSocial } from './social-fixture.js';
+
+describe('social media library and campaigns', () => {
+  let t: TestPlatform;
+  let admin: TestUser;
+  let editor: TestUser;
+  let viewer: TestUser;
+  let png: Buffer;
+  before(async () => {
+    t = await startSocial({ SOCIAL_MEDIA_IMAGE_MAX_MB: '1' });
+    admin = await t.signup('social-media');
+    editor = await t.addMember(admin, 'editor');
+    viewer = await t.addMember(admin, 'viewer');
+    png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } }).png().toBuffer();
+  });
+  after(() => t.close());
+
+  const upload = (token: string, fields: Record<string, string>, file: { filename: string; type: string; data: Buffer }) => {
+    const form = multipartForm(fields, [{ field: 'file', ...file }]);
+    return t.server.inject({ method: 'POST', url: '/social/api/media', headers: { authorization: `Bearer ${token}`, 'content-type': form.contentType }, payload: form.payload });
+  };
+
+  it('uploads an image with tags, measures it, serves it, finds it by tag and name', async () => {
+    const media = dataOf(await upload(editor.token, { name: 'Blue banner', tags: 'Spring, banner', alt_text: 'A blue rectangle' }, { filename: 'banner.png', type: 'image/png', data: png }), 201);
+    assert.equal(media.media_type, 'image');
+    assert.equal(media.mime_type, 'image/png');
+    assert.equal(media.width, 64);
+    assert.equal(media.height, 48);
+    assert.equal(media.size_bytes, png.length);
+    assert.deepEqual(media.tags, ['spring', 'banner']);
+    const file = await t.request('GET', `/social/api/media/${media.id}/file`, { token: viewer.token });
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers['content-type'], 'image/png');
+    assert.deepEqual(file.rawPayload, png);
+
+    dataOf(await upload(editor.token, { tags: 'summer' }, { filename: 'other.png', type: 'image/png', data: png }), 201);
+    const byTag = dataOf(await t.request('GET', '/social/api/media?tag=spring', { token: viewer.token }));
+    assert.deepEqual(byTag.items.map((m: { id: string }) => m.id), [media.id]);
+    const bothTags = dataOf(await t.request('GET', '/social/api/media?tag=spring,summer', { token: viewer.token }));
+    assert.deepEqual(bothTags.items, []);
+    const byName = dataOf(await t.request('GET', '/social/api/media?q=banner', { token: viewer.token }));
+    assert.deepEqual(byName.items.map((m: { id: string }) => m.id), [media.id]);
+    const retagged = dataOf(await t.request('PATCH', `/social/api/media/${media.id}`, { token: editor.token, body: { tags: ['Hero'] } }));
+    assert.deepEqual(retagged.tags, ['hero']);
+  });
+
+  it('refuses wrong types, oversized images, viewers and forms without a file', async () => {
+    const text = await upload(editor.token, {}, { filename: 'fake.png', type: 'image/png', data: Buffer.from('not an image at all, just text') });
+    assert.equal(text.statusCode, 415, text.body);
+    const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000' } }).png({ compressionLevel: 0 }).toBuffer();
+    assert.ok(big.length > 1024 * 1024);
+    const tooLarge = await upload(editor.token, {}, { filename: 'big.png', type: 'image/png', data: big });
+    assert.equal(tooLarge.statusCode, 413, tooLarge.body);
+    const byViewer = await upload(viewer.token, {}, { filename: 'v.png', type: 'image/png', data: png });
+    assert.equal(byViewer.statusCode, 403);
+    const json = await t.request('POST', '/social/api/media', { token: editor.token, body: { name: 'x' } });
+    assert.equal(json.statusCode, 415);
+    const form = multipartForm({ name: 'no file' }, []);
+    const noFile = await t.server.inject({ method: 'POST', url: '/social/api/media', headers: { authorization: `Bearer ${editor.token}`, 'content-type': form.contentType }, payload: form.payload });
+    assert.equal(noFile.json().code, 'FILE_REQUIRED');
+  });
+
+  it('shows where media is used and refuses to delete it while a post shows it', async () => {
+    const media = dataOf(await upload(editor.token, {}, { filename: 'used.png', type: 'image/png', data: png }), 201);
+    const post = dataOf(await t.request('POST', '/social/api/posts', { token: editor.token, body: { text: 'with a picture', media: { '*': [media.id], instagram: [media.id] } } }), 201).post;
+    assert.deepEqual(Object.keys(post.media).sort(), ['*', 'instagram']);
+    const detail = dataOf(await t.request('GET', `/social/api/media/${media.id}`, { token: viewer.token }));
+    assert.deepEqual(detail.used_in.map((u: { post_id: string; network: string }) => `${u.post_id}:${u.network}`).sort(), [`${post.id}:*`, `${post.id}:instagram`]);
+    const refused = await t.request('DELETE', `/social/api/media/${media.id}`, { token: editor.token });
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().code, 'MEDIA_IN_USE');
+    assert.deepEqual(refused.json().details.post_ids, [post.id]);
+
+    // Detach (a new version without it), then delete; restoring the old version is refused.
+    dataOf(await t.request('PATCH', `/social/api/posts/${post.id}`, { token: editor.token, body: { media: {} } }));
+    assert.deepEqual(dataOf(await t.request('GET', `/social/api/media/${media.id}`, { token: viewer.token })).used_in, []);
+    dataOf(await t.request('DELETE', `/social/api/media/${media.id}`, { token: editor.token }));
+    assert.equal((await t.request('GET', `/social/api/media/${media.id}`, { token: viewer.token })).statusCode, 404);
+    assert.equal((await t.request('GET', `/social/api/media/${media.id}/file`, { token: viewer.token })).statusCode, 404);
+    const restore = await t.request('POST', `/social/api/posts/${post.id}/versions/1/restore`, { token: editor.token });
+    assert.equal(restore.statusCode, 409);
+    assert.equal(restore.json().code, 'MEDIA_DELETED');
+    const diff = dataOf(await t.request('GET', `/social/api/posts/${post.id}/diff?from=1&to=2`, { token: viewer.token }));
+    assert.deepEqual(diff.media, { '*': { added: [], removed: [media.id] }, instagram: { added: [], removed: [media.id] } });
+  });
+
+  it('creates, edits, archives and deletes campaigns, listing their posts', async () => {
+    const campaign = dataOf(await t.request('POST', '/social/api/campaigns', { token: editor.token, body: { name: 'Black Friday', color: '#112233', starts_on: '2030-11-20', ends_on: '2030-11-30' } }), 201);
+    assert.equal(campaign.starts_on, '2030-11-20');
+    assert.equal(campaign.post_count, 0);
+    const dup = await t.request('POST', '/social/api/campaigns', { token: editor.token, body: { name: 'black friday' } });
+    assert.equal(dup.statusCode, 409);
+    assert.equal(dup.json().code, 'CAMPAIGN_EXISTS');
+    const backwards = await t.request('PATCH', `/social/api/campaigns/${campaign.id}`, { token: editor.token, body: { ends_on: '2030-11-01' } });
+    assert.equal(backwards.json().code, 'INVALID_DATES');
+    assert.equal((await t.request('POST', '/social/api/campaigns', { token: viewer.token, body: { name: 'Nope' } })).statusCode, 403);
+
+    const post = dataOf(await t.request('POST', '/social/api/posts', { token: editor.token, body: { text: 'Deals all week', campaign_id: campaign.id } }), 201).post;
+    const posts = dataOf(await t.request('GET', `/social/api/campaigns/${campaign.id}/posts`, { token: viewer.token }));
+    assert.deepEqual(posts.items.map((p: { id: string }) => p.id), [post.id]);
+    assert.equal(dataOf(await t.request('GET', `/social/api/campaigns/${campaign.id}`, { token: viewer.token })).post_count, 1);
+
+    const archived = dataOf(await t.request('POST', `/social/api/campaigns/${campaign.id}/archive`, { token: editor.token }));
+    assert.equal(archived.status, 'archived');
+    assert.ok(archived.archived_at);
+    const closed = await t.request('POST', '/social/api/posts', { token: editor.token, body: { text: 'late deal', campaign_id: campaign.id } });
+    assert.equal(closed.statusCode, 409);
+    assert.equal(closed.json().code, 'CAMPAIGN_ARCHIVED');
+    const listed = dataOf(await t.request('GET', '/social/api/campaigns?status=archived', { token: viewer.token }));
+    assert.deepEqual(listed.items.map((c: { id: string }) => c.id), [campaign.id]);
+    dataOf(await t.request('POST', `/social/api/campaigns/${campaign.id}/unarchive`, { token: editor.token }));
+
+    assert.equal((await t.request('DELETE', `/social/api/campaigns/${campaign.id}`, { token: editor.token })).statusCode, 403);
+    dataOf(await t.request('DELETE', `/social/api/campaigns/${campaign.id}`, { token: admin.token }));
+    assert.equal((await t.request('GET', `/social/api/campaigns/${campaign.id}`, { token: viewer.token })).statusCode, 404);
+    assert.equal(dataOf(await t.request('GET', `/social/api/posts/${post.id}`, { token: viewer.token })).campaign_id, null);
+  });
+});

@@ -195,16 +195,16 @@ describe('platform journeys in the browser', () => {
       await page.getByRole('cell', { name: 'Nightly export' }).waitFor();
       assert.equal(await page.getByTestId('secret').count(), 0, 'the secret is not shown again');
 
-      page.once('dialog', (d) => void d.accept());
       await page.getByRole('row', { name: /Nightly export/ }).getByRole('button', { name: 'Rotate' }).click();
+      await page.getByRole('dialog', { name: 'Rotate "Nightly export"?' }).getByRole('button', { name: 'Rotate' }).click();
       await page.getByTestId('secret').waitFor();
       const second = (await page.getByTestId('secret').textContent())!.trim();
       assert.notEqual(second, first);
       assert.equal((await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${first}` } })).status, 401, 'the old secret stops working');
       assert.equal((await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${second}` } })).status, 200);
 
-      page.once('dialog', (d) => void d.accept());
       await page.getByRole('row', { name: /Nightly export/ }).getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('dialog', { name: 'Revoke "Nightly export"?' }).getByRole('button', { name: 'Revoke' }).click();
       await page.getByText('No API keys yet').waitFor();
       assert.equal((await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${second}` } })).status, 401);
 
@@ -228,6 +228,9 @@ describe('platform journeys in the browser', () => {
 
       await navigate(page, viewport, 'Usage and storage');
       await page.getByTestId('storage-meter').waitFor();
+      // Today's storage point is the live value; this org's requests above are counted.
+      await page.getByTestId('chart-storage-used').locator('.recharts-line-dot').first().waitFor();
+      await page.getByTestId('chart-api-requests').locator('.recharts-bar-rectangle').first().waitFor();
       await checkPage(page, 'usage', viewport);
       assert.deepEqual(page.consoleErrors, []);
     });
@@ -271,8 +274,8 @@ describe('platform journeys in the browser', () => {
       const upload = await fetch(`${server.url}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: new Uint8Array(await sceneJpeg()) });
       assert.equal(upload.status, 201, await upload.text());
 
-      page.once('dialog', (d) => void d.accept());
       await row.getByRole('button', { name: 'Suspend' }).click();
+      await page.getByRole('dialog', { name: /^Suspend "/ }).getByRole('button', { name: 'Suspend' }).click();
       await row.getByText('suspended').waitFor();
       assert.equal((await fetch(`${server.url}/api/v1/files`, { headers: { authorization: `Bearer ${token}` } })).status, 403, 'a suspended org is refused');
       await checkPage(page, 'superadmin-suspended', viewport);
@@ -294,10 +297,13 @@ describe('platform journeys in the browser', () => {
       await row.getByRole('cell', { name: 'pro', exact: true }).waitFor();
       await row.getByText('/ 2.0 GB').waitFor();
 
-      // The charts draw the upload (reload: the series was read before it).
+      // The charts draw the upload, the storage used and the API requests (reload: the series was
+      // read before them; the server writes its request counts every second here).
       await page.reload();
-      await page.getByTestId('chart-requests').locator('.recharts-bar-rectangle').first().waitFor();
-      await page.getByTestId('chart-storage').locator('.recharts-bar-rectangle').first().waitFor();
+      await page.getByTestId('chart-actions').locator('.recharts-bar-rectangle').first().waitFor();
+      await page.getByTestId('chart-bytes').locator('.recharts-bar-rectangle').first().waitFor();
+      await page.getByTestId('chart-storage-used').locator('.recharts-line-dot').first().waitFor();
+      await page.getByTestId('chart-api-requests').locator('.recharts-bar-rectangle').first().waitFor();
       await page.getByRole('tab', { name: 'Activity' }).click();
       await page.getByTestId('activity').getByText('admin.org_activated').first().waitFor();
       await checkPage(page, 'superadmin-activity', viewport);

@@ -189,8 +189,8 @@ describe('Visant in the browser', () => {
         assert.match((await page.getByTestId('secret').textContent())!, /^tnt_/);
         await page.getByRole('cell', { name: 'Backup script' }).waitFor();
         await checkPage(page, 'api-keys', viewport);
-        page.once('dialog', (dialog) => void dialog.accept());
         await page.getByRole('row', { name: /Backup script/ }).getByRole('button', { name: 'Revoke' }).click();
+        await page.getByRole('dialog', { name: 'Revoke "Backup script"?' }).getByRole('button', { name: 'Revoke' }).click();
         await page.getByRole('cell', { name: 'Backup script' }).waitFor({ state: 'detached' });
 
         // An access token the server refuses is renewed silently with the refresh token…

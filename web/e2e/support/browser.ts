@@ -44,7 +44,12 @@ export async function openPage(context: BrowserContext): Promise<Page & { consol
 export async function checkPage(page: Page, name: string, viewport: ViewportName): Promise<void> {
   // Dialogs fade in and out: measured mid-fade, their colours blend with the page behind
   // (a false contrast failure) and the screenshot shows two at once. Wait for them to settle.
-  await page.waitForFunction(() => [...document.querySelectorAll('[role="dialog"]')].every((d) => getComputedStyle(d).opacity === '1'));
+  // Likewise any CSS transition under way (a button's label fading as it starts or stops
+  // loading): the check reads the page as it rests. Endless animations (spinners) do not count.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[role="dialog"]')].every((d) => getComputedStyle(d).opacity === '1') &&
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${viewport}-${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();

@@ -43,6 +43,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       LOG_LEVEL: 'warn',
       JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
       JOB_POLL_INTERVAL_SECONDS: '0.5',
+      // Request counts reach the charts within a second rather than a minute.
+      REQUEST_COUNT_FLUSH_SECONDS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

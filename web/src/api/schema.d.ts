@@ -71,6 +71,23 @@ export interface paths {
                             powered_by: "Visant";
                             get_visant_url: string;
                         } | {
+                            /** @enum {string} */
+                            app: "aura";
+                            bundle: {
+                                name: string;
+                                photo_count: number;
+                            };
+                            photos: {
+                                name: string;
+                                thumb_url: string | null;
+                                full_url: string | null;
+                            }[];
+                            zip_url: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            view_count: number;
+                            max_views: number | null;
+                        } | {
                             app: string;
                             resource_type: string;
                             resource_id: string;
@@ -1509,7 +1526,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The org's metered actions (events and bytes) per UTC day and action over [from, to); by default the last 30 days, at most 366. Days without events are absent. */
+        /** @description The org's metered actions (events and bytes) per UTC day and action, its storage used per UTC day (daily snapshots; today live) and its authenticated API requests per UTC day, over [from, to); by default the last 30 days, at most 366. Days without data are absent. */
         get: {
             parameters: {
                 query?: {
@@ -1533,11 +1550,22 @@ export interface paths {
                             from: string;
                             /** Format: date-time */
                             to: string;
+                            /** @description Metered actions per UTC day and action */
                             days: {
                                 day: string;
                                 action: string;
                                 events: number;
                                 bytes: number;
+                            }[];
+                            /** @description Storage used per UTC day (the daily snapshot; today from the live value) */
+                            storage_days: {
+                                day: string;
+                                storage_used_bytes: number;
+                            }[];
+                            /** @description Authenticated API requests per UTC day (counted in memory, written every REQUEST_COUNT_FLUSH_SECONDS) */
+                            request_days: {
+                                day: string;
+                                requests: number;
                             }[];
                         };
                     };
@@ -2973,7 +3001,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Metered actions (events and bytes) per UTC day and action over [from, to) across every org, or one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now. */
+        /** @description Metered actions (events and bytes) per UTC day and action, storage used per UTC day (daily snapshots; today live) and authenticated API requests per UTC day, over [from, to), summed across every org or of one with `org_id`; by default the last 30 days, at most 366. Also the storage used and allowed now. */
         get: {
             parameters: {
                 query?: {
@@ -3002,11 +3030,22 @@ export interface paths {
                                 storage_used_bytes: number;
                                 storage_limit_bytes: number;
                             };
+                            /** @description Metered actions per UTC day and action */
                             days: {
                                 day: string;
                                 action: string;
                                 events: number;
                                 bytes: number;
+                            }[];
+                            /** @description Storage used per UTC day (the daily snapshot; today from the live value) */
+                            storage_days: {
+                                day: string;
+                                storage_used_bytes: number;
+                            }[];
+                            /** @description Authenticated API requests per UTC day (counted in memory, written every REQUEST_COUNT_FLUSH_SECONDS) */
+                            request_days: {
+                                day: string;
+                                requests: number;
                             }[];
                         };
                     };
@@ -5366,6 +5405,9967 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Email and password (the platform's login), answered with the seed's claims `role`, `org_id`, `org_slug` and the portal to open (`redirect`). `org_slug` picks the studio when the account belongs to several. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        password: string;
+                        org_slug?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            user: {
+                                id: string;
+                                email: string;
+                                org_id: string;
+                                org_name: string;
+                                role: string;
+                            };
+                            /** @enum {string} */
+                            role: "superadmin" | "admin" | "employee" | "read_only";
+                            org_id: string;
+                            org_slug: string;
+                            /** @enum {string} */
+                            redirect: "/superadmin" | "/admin" | "/capture";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/auth/station": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Capture-station login with the studio's slug and an employee's PIN (set by an admin with PUT /aura/api/team/{user_id}/pin). Only when the studio turned PIN login on (PUT /aura/api/settings). Wrong PINs are limited per address and per studio; past the limit the studio's PIN login locks (429). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        org_slug: string;
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            user: {
+                                id: string;
+                                email: string;
+                                org_id: string;
+                                org_name: string;
+                                role: string;
+                            };
+                            /** @enum {string} */
+                            role: "superadmin" | "admin" | "employee" | "read_only";
+                            org_id: string;
+                            org_slug: string;
+                            /** @enum {string} */
+                            redirect: "/superadmin" | "/admin" | "/capture";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/auth/face-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Capture-station login with face + PIN, where an admin turned it on (`station_face_login`): multipart with the fields `org_slug` and `pin`, then the selfie as the file part `selfie` (read in memory, never stored). The PIN names the employee; the selfie must match the face they enrolled. 401 INVALID_PIN / FACE_MISMATCH (both count towards the studio's lockout), 409 FACE_NOT_ENROLLED, 422 NO_FACE / SEVERAL_FACES, 403 FACE_LOGIN_DISABLED. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            user: {
+                                id: string;
+                                email: string;
+                                org_id: string;
+                                org_name: string;
+                                role: string;
+                            };
+                            /** @enum {string} */
+                            role: "superadmin" | "admin" | "employee" | "read_only";
+                            org_id: string;
+                            org_slug: string;
+                            /** @enum {string} */
+                            redirect: "/superadmin" | "/admin" | "/capture";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/me/face": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether the caller enrolled a face for the station's face + PIN login. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enrolled: boolean;
+                            /** Format: date-time */
+                            enrolled_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Employees enrol their face for the station's face + PIN login: multipart with the selfie as the file part `selfie`, exactly one face. Only its 128-number descriptor is kept, never the image; a new selfie replaces the old. 422 NO_FACE / SEVERAL_FACES / FACE_NOT_FOR_ROLE. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enrolled: boolean;
+                            /** Format: date-time */
+                            enrolled_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The face is forgotten */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/team/{user_id}/face": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Admins: forget an employee's enrolled face (they enrol again). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The face is forgotten */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/team/{user_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Set an employee's capture-station PIN (4–8 digits). Admins only; the PIN is stored hashed and never shown again. 409 PIN_TAKEN when another employee of the studio has it. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The PIN is set */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PIN no longer works */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            station_login_enabled: boolean;
+                            /** @description The station asks for the employee's enrolled face with the PIN (POST /aura/api/auth/face-login); PIN alone is then refused */
+                            station_face_login: boolean;
+                            /**
+                             * Format: date-time
+                             * @description Set while too many wrong PINs keep the station's PIN login locked; saving the settings unlocks it
+                             */
+                            station_locked_until: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Admins only; a field left out keeps its value. Saving also ends a PIN-login lockout. `station_face_login` (off by default) makes the station ask for the employee's face together with the PIN, never instead of it. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        station_login_enabled?: boolean;
+                        station_face_login?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            station_login_enabled: boolean;
+                            /** @description The station asks for the employee's enrolled face with the PIN (POST /aura/api/auth/face-login); PIN alone is then refused */
+                            station_face_login: boolean;
+                            /**
+                             * Format: date-time
+                             * @description Set while too many wrong PINs keep the station's PIN login locked; saving the settings unlocks it
+                             */
+                            station_locked_until: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description The {event_or_folder} segment of its photos' storage paths */
+                                folder: string;
+                                event_date: string | null;
+                                guest_access: boolean;
+                                /** Format: date-time */
+                                guest_expires_at: string | null;
+                                /** @description The guest scan link (/scan/<token>); works only while guest_access is on and not expired */
+                                guest_url: string;
+                                photo_count: number;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Employees and admins. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Defaults to the name made safe (e.g. "Wedding Jan 15" → "wedding-jan-15") */
+                        folder?: string;
+                        /** Format: date */
+                        event_date?: string | null;
+                        guest_access?: boolean;
+                        /** Format: date-time */
+                        guest_expires_at?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The {event_or_folder} segment of its photos' storage paths */
+                            folder: string;
+                            event_date: string | null;
+                            guest_access: boolean;
+                            /** Format: date-time */
+                            guest_expires_at: string | null;
+                            /** @description The guest scan link (/scan/<token>); works only while guest_access is on and not expired */
+                            guest_url: string;
+                            photo_count: number;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The {event_or_folder} segment of its photos' storage paths */
+                            folder: string;
+                            event_date: string | null;
+                            guest_access: boolean;
+                            /** Format: date-time */
+                            guest_expires_at: string | null;
+                            /** @description The guest scan link (/scan/<token>); works only while guest_access is on and not expired */
+                            guest_url: string;
+                            photo_count: number;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Admins only. The photos stay, without an event. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event is deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Admins only: name, date and the guest settings. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** Format: date */
+                        event_date?: string | null;
+                        guest_access?: boolean;
+                        /** Format: date-time */
+                        guest_expires_at?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The {event_or_folder} segment of its photos' storage paths */
+                            folder: string;
+                            event_date: string | null;
+                            guest_access: boolean;
+                            /** Format: date-time */
+                            guest_expires_at: string | null;
+                            /** @description The guest scan link (/scan/<token>); works only while guest_access is on and not expired */
+                            guest_url: string;
+                            photo_count: number;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/aura/api/events/{id}/guest-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Admins only: a new guest link; the old link and its QR codes stop working. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The {event_or_folder} segment of its photos' storage paths */
+                            folder: string;
+                            event_date: string | null;
+                            guest_access: boolean;
+                            /** Format: date-time */
+                            guest_expires_at: string | null;
+                            /** @description The guest scan link (/scan/<token>); works only while guest_access is on and not expired */
+                            guest_url: string;
+                            photo_count: number;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/events/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A QR code of the event's guest link (PUBLIC_URL, or the address this request came to, + /scan/<token>). 409 GUEST_ACCESS_OFF while guest access is off, 409 GUEST_LINK_EXPIRED once guest_expires_at has passed. */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "png" | "svg";
+                    size?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QR code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                        "image/svg+xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    event_id?: string;
+                    source_type?: "cloud" | "local_sync" | "event_temp";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                event_id: string | null;
+                                /** @description The stored file name inside its folder */
+                                path: string;
+                                /** @description The original's storage key: photos/{org_slug}/{year}/{event_or_folder}/originals/NAME */
+                                full_path: string;
+                                /** @description The 2000 px WebP */
+                                full_key: string | null;
+                                /** @description The 400 px WebP */
+                                thumb_key: string | null;
+                                original_name: string;
+                                content_type: string;
+                                size_bytes: number;
+                                width: number | null;
+                                height: number | null;
+                                content_hash: string;
+                                /** @enum {string} */
+                                source_type: "cloud" | "local_sync" | "event_temp";
+                                /** Format: date-time */
+                                photo_date: string | null;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description set while the photo is in the trash
+                                 */
+                                trashed_at: string | null;
+                                /** @description an event_temp photo an admin kept for good */
+                                kept_permanently: boolean;
+                                urls: {
+                                    thumb: string;
+                                    full: string;
+                                    original: string;
+                                };
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Employees and admins. multipart/form-data: the fields `event_id` (optional) and `source_type` (cloud | local_sync | event_temp, default cloud) first, then any number of files (up to 100, each up to 50 MB) under any field name. Each file gets its own outcome: "stored", "duplicate" (the same bytes are already a photo: that photo is answered) or "failed" with the error (415 not a photo / HEIC / RAW, 413 over the quota or too large, 422 unreadable). Files stored before a failure stay stored. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: uuid */
+                        event_id?: string;
+                        /**
+                         * @default cloud
+                         * @enum {string}
+                         */
+                        source_type?: "cloud" | "local_sync" | "event_temp";
+                        files?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stored: number;
+                            duplicates: number;
+                            failed: number;
+                            files: {
+                                /** @description The uploaded file's name */
+                                file: string;
+                                /**
+                                 * @description "duplicate": the same bytes are already a photo of this studio, which is answered
+                                 * @enum {string}
+                                 */
+                                status: "stored" | "duplicate" | "failed";
+                                photo?: {
+                                    id: string;
+                                    event_id: string | null;
+                                    /** @description The stored file name inside its folder */
+                                    path: string;
+                                    /** @description The original's storage key: photos/{org_slug}/{year}/{event_or_folder}/originals/NAME */
+                                    full_path: string;
+                                    /** @description The 2000 px WebP */
+                                    full_key: string | null;
+                                    /** @description The 400 px WebP */
+                                    thumb_key: string | null;
+                                    original_name: string;
+                                    content_type: string;
+                                    size_bytes: number;
+                                    width: number | null;
+                                    height: number | null;
+                                    content_hash: string;
+                                    /** @enum {string} */
+                                    source_type: "cloud" | "local_sync" | "event_temp";
+                                    /** Format: date-time */
+                                    photo_date: string | null;
+                                    metadata: {
+                                        [key: string]: unknown;
+                                    };
+                                    created_by: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description set while the photo is in the trash
+                                     */
+                                    trashed_at: string | null;
+                                    /** @description an event_temp photo an admin kept for good */
+                                    kept_permanently: boolean;
+                                    urls: {
+                                        thumb: string;
+                                        full: string;
+                                        original: string;
+                                    };
+                                };
+                                error?: {
+                                    status: number;
+                                    code: string;
+                                    message: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            event_id: string | null;
+                            /** @description The stored file name inside its folder */
+                            path: string;
+                            /** @description The original's storage key: photos/{org_slug}/{year}/{event_or_folder}/originals/NAME */
+                            full_path: string;
+                            /** @description The 2000 px WebP */
+                            full_key: string | null;
+                            /** @description The 400 px WebP */
+                            thumb_key: string | null;
+                            original_name: string;
+                            content_type: string;
+                            size_bytes: number;
+                            width: number | null;
+                            height: number | null;
+                            content_hash: string;
+                            /** @enum {string} */
+                            source_type: "cloud" | "local_sync" | "event_temp";
+                            /** Format: date-time */
+                            photo_date: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: date-time
+                             * @description set while the photo is in the trash
+                             */
+                            trashed_at: string | null;
+                            /** @description an event_temp photo an admin kept for good */
+                            kept_permanently: boolean;
+                            urls: {
+                                thumb: string;
+                                full: string;
+                                original: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Move a photo to trash (admin): its files move under photos/{org_slug}/_trash/, it leaves lists and searches, and can be restored until the retention ends. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            original_name: string;
+                            path: string;
+                            /** @description Where the original is stored now (under _trash/ while trashed) */
+                            full_path: string;
+                            event_id: string | null;
+                            source_type: string;
+                            size_bytes: number;
+                            /** Format: date-time */
+                            trashed_at: string | null;
+                            trashed_by: string | null;
+                            /** @description The original full_path, where a restore puts it back */
+                            trashed_from: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the retention sweep deletes it for good
+                             */
+                            delete_after: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Admins only: event, source type, date and metadata. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The event the photo belongs to; its files keep their paths
+                         */
+                        event_id?: string | null;
+                        /** @enum {string} */
+                        source_type?: "cloud" | "local_sync" | "event_temp";
+                        /** Format: date-time */
+                        photo_date?: string | null;
+                        /** @description Replaces the photo's metadata */
+                        metadata?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            event_id: string | null;
+                            /** @description The stored file name inside its folder */
+                            path: string;
+                            /** @description The original's storage key: photos/{org_slug}/{year}/{event_or_folder}/originals/NAME */
+                            full_path: string;
+                            /** @description The 2000 px WebP */
+                            full_key: string | null;
+                            /** @description The 400 px WebP */
+                            thumb_key: string | null;
+                            original_name: string;
+                            content_type: string;
+                            size_bytes: number;
+                            width: number | null;
+                            height: number | null;
+                            content_hash: string;
+                            /** @enum {string} */
+                            source_type: "cloud" | "local_sync" | "event_temp";
+                            /** Format: date-time */
+                            photo_date: string | null;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: date-time
+                             * @description set while the photo is in the trash
+                             */
+                            trashed_at: string | null;
+                            /** @description an event_temp photo an admin kept for good */
+                            kept_permanently: boolean;
+                            urls: {
+                                thumb: string;
+                                full: string;
+                                original: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/aura/api/photos/{id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The 400 px WebP, streamed (Range supported). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos/{id}/full": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The 2000 px WebP, streamed (Range supported). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos/{id}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The original file as uploaded, streamed (Range supported). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                        "image/tiff": string;
+                        "image/avif": string;
+                        "image/gif": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                photo_count: number;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default [] */
+                        photo_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            photo_count: number;
+                            photos: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                event_id: string | null;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                added_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/bundles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            photo_count: number;
+                            photos: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                event_id: string | null;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                added_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Delete the bundle (admin); its photos stay, its share links are revoked. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Rename (admin). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            photo_count: number;
+                            photos: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                event_id: string | null;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                added_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/aura/api/bundles/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Add photos (employees too); ones already in the bundle are ignored. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        photo_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            photo_count: number;
+                            photos: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                event_id: string | null;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                added_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/bundles/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Take a photo out of the bundle (admin); the photo itself stays. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            created_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            photo_count: number;
+                            photos: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                event_id: string | null;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                added_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/bundles/{id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A public link to the bundle (page, QR code, ZIP download). The token is shown once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 7 */
+                        expires_in_days?: number;
+                        /** @description Each page view and each ZIP download counts as one */
+                        max_views?: number;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description Shown once */
+                            token: string;
+                            url: string;
+                            qr_url: string;
+                            /** @description Download of the bundle as a ZIP (x-share-password header, or ?unlock= from the page, for a password link) */
+                            zip_url: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            max_views: number | null;
+                            has_password: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/bundles/{id}/zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The bundle's originals as a ZIP, streamed. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bundle's photos */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos/{id}/keep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Keep an event_temp photo for good (admin): the retention sweep no longer moves it to trash after 30 days. {"keep": false} undoes it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        keep?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            source_type: string;
+                            kept_permanently: boolean;
+                            trashed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Trashed photos, most recently trashed first (admin). */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                original_name: string;
+                                path: string;
+                                /** @description Where the original is stored now (under _trash/ while trashed) */
+                                full_path: string;
+                                event_id: string | null;
+                                source_type: string;
+                                size_bytes: number;
+                                /** Format: date-time */
+                                trashed_at: string | null;
+                                trashed_by: string | null;
+                                /** @description The original full_path, where a restore puts it back */
+                                trashed_from: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the retention sweep deletes it for good
+                                 */
+                                delete_after: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/trash/restore/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Put a trashed photo back where it was (admin). If its name was taken there since, it comes back with a timestamp suffix (renamed: true). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            original_name: string;
+                            path: string;
+                            /** @description Where the original is stored now (under _trash/ while trashed) */
+                            full_path: string;
+                            event_id: string | null;
+                            source_type: string;
+                            size_bytes: number;
+                            /** Format: date-time */
+                            trashed_at: string | null;
+                            trashed_by: string | null;
+                            /** @description The original full_path, where a restore puts it back */
+                            trashed_from: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the retention sweep deletes it for good
+                             */
+                            delete_after: string | null;
+                            /** @description true when the original name was taken: the seed's timestamp suffix was added */
+                            renamed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/trash/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Delete a trashed photo for good (admin), with {"confirm": true}: its files go, the storage they used is freed, an audit record stays. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Must be true: deleting for good cannot be undone */
+                        confirm?: boolean;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: number;
+                            freed_bytes: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/settings/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trash_retention_days: number;
+                            event_temp_days: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Days a trashed photo stays restorable (1-365, default 30; admin). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        trash_retention_days: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trash_retention_days: number;
+                            event_temp_days: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Backup export (admin): a streamed ZIP of every photo's original at its storage path and data.json with the events, photos and bundles. Audited. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The org's photos and data */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/s/{token}/zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a shared bundle as a ZIP (counts a view) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The unlock proof the bundle's page puts in its download link */
+                    unlock?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bundle's photos */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/search/faces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Find photos of a person, for the org's members (employees too). Either multipart/form-data with a selfie as the file part `selfie` (read in memory, never stored; neither is its embedding) and optional fields `threshold`, `limit`, `event_id`; or JSON `{descriptor: number[128], threshold?, limit?, event_id?}` with the embedding computed in the browser. Answers photos best first, each once with its best face. 422 NO_FACE / SEVERAL_FACES when the selfie does not show exactly one face; 404 for an event of another org. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                /** Format: uuid */
+                                photo_id: string;
+                                /** Format: uuid */
+                                event_id: string | null;
+                                similarity: number;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                            }[];
+                            threshold: number;
+                            /** @enum {string} */
+                            mode: "vector" | "exact";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The org's people, most faces first, each with a cover face and the number of photos (not in the trash) they appear in. Hidden people only with include_hidden=true. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    /** @description also list the people an admin hid */
+                    include_hidden?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                hidden: boolean;
+                                face_count: number;
+                                photo_count: number;
+                                cover: {
+                                    /** Format: uuid */
+                                    face_id: string;
+                                    /** Format: uuid */
+                                    photo_id: string;
+                                    box: {
+                                        x: number;
+                                        y: number;
+                                        width: number;
+                                        height: number;
+                                    };
+                                    /** @description the face cropped from the photo, WebP */
+                                    thumb_url: string;
+                                } | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            hidden: boolean;
+                            face_count: number;
+                            photo_count: number;
+                            cover: {
+                                /** Format: uuid */
+                                face_id: string;
+                                /** Format: uuid */
+                                photo_id: string;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                /** @description the face cropped from the photo, WebP */
+                                thumb_url: string;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Admins: name (null forgets it), hide or show, choose the cover face. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null forgets the name (the person may then be rebuilt by a recluster) */
+                        name?: string | null;
+                        hidden?: boolean;
+                        /**
+                         * Format: uuid
+                         * @description one of the person's faces; null: their best one
+                         */
+                        cover_face_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            hidden: boolean;
+                            face_count: number;
+                            photo_count: number;
+                            cover: {
+                                /** Format: uuid */
+                                face_id: string;
+                                /** Format: uuid */
+                                photo_id: string;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                /** @description the face cropped from the photo, WebP */
+                                thumb_url: string;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/aura/api/people/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description All photos of this person, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                event_id: string | null;
+                                /** @description The stored file name inside its folder */
+                                path: string;
+                                /** @description The original's storage key: photos/{org_slug}/{year}/{event_or_folder}/originals/NAME */
+                                full_path: string;
+                                /** @description The 2000 px WebP */
+                                full_key: string | null;
+                                /** @description The 400 px WebP */
+                                thumb_key: string | null;
+                                original_name: string;
+                                content_type: string;
+                                size_bytes: number;
+                                width: number | null;
+                                height: number | null;
+                                content_hash: string;
+                                /** @enum {string} */
+                                source_type: "cloud" | "local_sync" | "event_temp";
+                                /** Format: date-time */
+                                photo_date: string | null;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description set while the photo is in the trash
+                                 */
+                                trashed_at: string | null;
+                                /** @description an event_temp photo an admin kept for good */
+                                kept_permanently: boolean;
+                                urls: {
+                                    thumb: string;
+                                    full: string;
+                                    original: string;
+                                };
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people/{id}/faces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The person's faces, best first (at most 1000), to choose a cover or split some off. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                photo_id: string;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                quality: number;
+                                /** @description the face cropped from the photo, WebP */
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Admins: the listed people are the same person as this one: their faces move here and they go. This person keeps its name, or takes one of theirs if it had none. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description people merged into this one (their faces move, they go) */
+                        person_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            hidden: boolean;
+                            face_count: number;
+                            photo_count: number;
+                            cover: {
+                                /** Format: uuid */
+                                face_id: string;
+                                /** Format: uuid */
+                                photo_id: string;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                /** @description the face cropped from the photo, WebP */
+                                thumb_url: string;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Admins: these faces of the person are someone else: they become a new person (201, answered). 409 SPLIT_ALL when no face would stay. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description faces of this person that are someone else: they become a new person */
+                        face_ids: string[];
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            hidden: boolean;
+                            face_count: number;
+                            photo_count: number;
+                            cover: {
+                                /** Format: uuid */
+                                face_id: string;
+                                /** Format: uuid */
+                                photo_id: string;
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                /** @description the face cropped from the photo, WebP */
+                                thumb_url: string;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/people/recluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Admins: rebuild the people nobody named from their faces, in the background (202 with the job; follow it at /api/v1/jobs/{id}). Named people keep their faces. 409 RECLUSTER_RUNNING while one runs. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            job_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/faces/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One face, cut from its photo with some margin (200 px WebP). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The face */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event behind a guest link: its name and date. 404 GUEST_LINK_NOT_FOUND for an unknown link, 404 GUEST_ACCESS_OFF while guest access is off, 410 GUEST_LINK_EXPIRED after guest_expires_at. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            event_date: string | null;
+                            /** Format: date-time */
+                            guest_expires_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Find the guest's photos of this event: multipart with the selfie as the file part `selfie` (read in memory, never stored; neither is its embedding), or JSON `{descriptor: number[128]}` computed in the browser. Answers a session token (valid AURA_GUEST_SESSION_MINUTES) and the matched photos' links, which work with that session only. 422 NO_FACE / SEVERAL_FACES; 429 past AURA_GUEST_SEARCH_PER_IP_PER_MINUTE or AURA_GUEST_SEARCH_PER_TOKEN_PER_MINUTE. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                name: string;
+                                event_date: string | null;
+                                /** Format: date-time */
+                                guest_expires_at: string | null;
+                            };
+                            session: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                thumb_url: string;
+                                full_url: string;
+                                original_url: string;
+                            }[];
+                            zip_url: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}/photos/{id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One photo the guest's search matched (thumb), streamed (Range supported). 404 for any other photo; 410 GUEST_SESSION_EXPIRED when the session is unknown or over. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The session token a search answered (or the x-guest-session header) */
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}/photos/{id}/full": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One photo the guest's search matched (full), streamed (Range supported). 404 for any other photo; 410 GUEST_SESSION_EXPIRED when the session is unknown or over. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The session token a search answered (or the x-guest-session header) */
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}/photos/{id}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One photo the guest's search matched (original), streamed (Range supported). 404 for any other photo; 410 GUEST_SESSION_EXPIRED when the session is unknown or over. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The session token a search answered (or the x-guest-session header) */
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                        "image/tiff": string;
+                        "image/avif": string;
+                        "image/gif": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/scan/{token}/zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every photo the guest's search matched, originals, as one streamed ZIP. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The session token a search answered (or the x-guest-session header) */
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The photos */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workspace's posts, newest first, with search (`q`) and filters; pass `next_cursor` back as `cursor` for the next page. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Full-text search (web-search syntax: words, "phrases", -excluded, or) */
+                    q?: string;
+                    status?: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                    /** @description Posts with a target on this network */
+                    network?: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                    campaign_id?: string;
+                    author_id?: string;
+                    created_from?: string;
+                    created_to?: string;
+                    scheduled_from?: string;
+                    scheduled_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    title: string | null;
+                                    text: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                    /** Format: date-time */
+                                    scheduled_at: string | null;
+                                    timezone: string;
+                                    current_version: number;
+                                    campaign_id: string | null;
+                                    author_id: string | null;
+                                    networks: string[];
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                                next_cursor: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Create a draft (editors and admins): version 1 of its content, its targets and media. `near_duplicates` lists posts of the workspace with almost the same text (a warning: the post is saved). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string | null;
+                        text: string;
+                        /** @description Per-network text replacing `text` on that network, e.g. {"x": {"text": "short version"}} */
+                        variants?: {
+                            [key: string]: {
+                                text: string;
+                            };
+                        };
+                        /** @description Media library ids in order, per network; "*" is every network without its own list. {"*": [id1], "instagram": [id2, id3]} */
+                        media?: {
+                            [key: string]: string[];
+                        };
+                        /** @description Connected accounts to publish to (GET /social/api/accounts); one target each */
+                        account_ids?: string[];
+                        /** Format: uuid */
+                        campaign_id?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The planned slot; must be in the future
+                         */
+                        scheduled_at?: string | null;
+                        /** @description IANA zone the slot was chosen in; default the workspace's */
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                post: {
+                                    id: string;
+                                    title: string | null;
+                                    text: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                    /** Format: date-time */
+                                    scheduled_at: string | null;
+                                    timezone: string;
+                                    current_version: number;
+                                    campaign_id: string | null;
+                                    author_id: string | null;
+                                    networks: string[];
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    variants: {
+                                        [key: string]: {
+                                            text: string;
+                                        };
+                                    };
+                                    media: {
+                                        [key: string]: {
+                                            id: string;
+                                            name: string;
+                                            media_type: string;
+                                            position: number;
+                                        }[];
+                                    };
+                                    targets: {
+                                        id: string;
+                                        account_id: string;
+                                        network: string;
+                                        display_name: string;
+                                        /** @enum {string} */
+                                        state: "queued" | "publishing" | "published" | "failed";
+                                        remote_id: string | null;
+                                        remote_url: string | null;
+                                        error: string | null;
+                                        attempts: number;
+                                        /** Format: date-time */
+                                        published_at: string | null;
+                                    }[];
+                                    latest_approval: {
+                                        id: string;
+                                        version: number;
+                                        /** @enum {string} */
+                                        decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                        requested_by: string | null;
+                                        /** Format: date-time */
+                                        requested_at: string;
+                                        decided_by: string | null;
+                                        /** Format: date-time */
+                                        decided_at: string | null;
+                                        comment: string | null;
+                                    } | null;
+                                    /** Format: date-time */
+                                    submitted_at: string | null;
+                                    /** Format: date-time */
+                                    approved_at: string | null;
+                                    approved_by: string | null;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                };
+                                near_duplicates: {
+                                    post_id: string;
+                                    similarity: number;
+                                    excerpt: string;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Check a draft against each network's rules (the ones publishing enforces: length, media required, media count, types and sizes) without saving it. Each network gets its length, limit and the rules broken, in words. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        networks: ("x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon")[];
+                        /** @description Per-network text replacing `text` on that network, e.g. {"x": {"text": "short version"}} */
+                        variants?: {
+                            [key: string]: {
+                                text: string;
+                            };
+                        };
+                        /** @description Media library ids in order, per network; "*" is every network without its own list. {"*": [id1], "instagram": [id2, id3]} */
+                        media?: {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @enum {string} */
+                                network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                length: number;
+                                max_length: number;
+                                length_unit: string;
+                                media_required: boolean;
+                                max_media: number;
+                                violations: {
+                                    rule: string;
+                                    message: string;
+                                    mediaIndex?: number;
+                                }[];
+                            }[];
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A month or week at a glance: for each day between two days (inclusive, in the workspace's time zone or `timezone`) that has posts, how many, and the first `per_day` of them by slot in a compact shape (title, excerpt, status, slot, networks). Open a post for its full text. */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    timezone?: string;
+                    status?: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                    network?: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                    campaign_id?: string;
+                    /** @description Posts shown per day; the rest are counted in `more` */
+                    per_day?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                timezone: string;
+                                from: string;
+                                to: string;
+                                per_day: number;
+                                /** @description Days with at least one post, in order */
+                                days: {
+                                    date: string;
+                                    /** @description Posts with a slot on this day (matching the filters) */
+                                    total: number;
+                                    /** @description Posts of this day left out of `posts` (total minus those shown): the "+N more" */
+                                    more: number;
+                                    /** @description The day's first `per_day` posts by slot */
+                                    posts: {
+                                        id: string;
+                                        title: string | null;
+                                        /** @description The first 100 characters of the current text */
+                                        excerpt: string;
+                                        /** @enum {string} */
+                                        status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                        /** Format: date-time */
+                                        scheduled_at: string;
+                                        timezone: string;
+                                        networks: string[];
+                                    }[];
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The filtered posts as CSV (newest first, at most SOCIAL_CSV_EXPORT_MAX_ROWS rows). Cells a spreadsheet would run as formulas start with an apostrophe. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Full-text search (web-search syntax: words, "phrases", -excluded, or) */
+                    q?: string;
+                    status?: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                    /** @description Posts with a target on this network */
+                    network?: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                    campaign_id?: string;
+                    author_id?: string;
+                    created_from?: string;
+                    created_to?: string;
+                    scheduled_from?: string;
+                    scheduled_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV of posts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Import drafts from CSV: a `text/csv` body (or JSON `{"csv": "…"}`) with a header line; columns title, text (required), scheduled_at, timezone, campaign (name or id). Any bad row: 422 CSV_INVALID with every problem by row and column in details.errors, and nothing imported. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                imported: number;
+                                post_ids: string[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Soft delete: the post leaves lists and the calendar; its history stays in the activity log. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {boolean} */
+                                deleted: true;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Change a post. New text, variants or media make a new version. In a workspace that requires approval, new content on a submitted or approved post makes it a draft again. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string | null;
+                        text?: string;
+                        /** @description Per-network text replacing `text` on that network, e.g. {"x": {"text": "short version"}} */
+                        variants?: {
+                            [key: string]: {
+                                text: string;
+                            };
+                        };
+                        /** @description Media library ids in order, per network; "*" is every network without its own list. {"*": [id1], "instagram": [id2, id3]} */
+                        media?: {
+                            [key: string]: string[];
+                        };
+                        /** @description Connected accounts to publish to (GET /social/api/accounts); one target each */
+                        account_ids?: string[];
+                        /** Format: uuid */
+                        campaign_id?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The planned slot; must be in the future
+                         */
+                        scheduled_at?: string | null;
+                        /** @description IANA zone the slot was chosen in; default the workspace's */
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                post: {
+                                    id: string;
+                                    title: string | null;
+                                    text: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                    /** Format: date-time */
+                                    scheduled_at: string | null;
+                                    timezone: string;
+                                    current_version: number;
+                                    campaign_id: string | null;
+                                    author_id: string | null;
+                                    networks: string[];
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    variants: {
+                                        [key: string]: {
+                                            text: string;
+                                        };
+                                    };
+                                    media: {
+                                        [key: string]: {
+                                            id: string;
+                                            name: string;
+                                            media_type: string;
+                                            position: number;
+                                        }[];
+                                    };
+                                    targets: {
+                                        id: string;
+                                        account_id: string;
+                                        network: string;
+                                        display_name: string;
+                                        /** @enum {string} */
+                                        state: "queued" | "publishing" | "published" | "failed";
+                                        remote_id: string | null;
+                                        remote_url: string | null;
+                                        error: string | null;
+                                        attempts: number;
+                                        /** Format: date-time */
+                                        published_at: string | null;
+                                    }[];
+                                    latest_approval: {
+                                        id: string;
+                                        version: number;
+                                        /** @enum {string} */
+                                        decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                        requested_by: string | null;
+                                        /** Format: date-time */
+                                        requested_at: string;
+                                        decided_by: string | null;
+                                        /** Format: date-time */
+                                        decided_at: string | null;
+                                        comment: string | null;
+                                    } | null;
+                                    /** Format: date-time */
+                                    submitted_at: string | null;
+                                    /** Format: date-time */
+                                    approved_at: string | null;
+                                    approved_by: string | null;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                };
+                                near_duplicates: {
+                                    post_id: string;
+                                    similarity: number;
+                                    excerpt: string;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/social/api/posts/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every version of the post's content, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                version: number;
+                                text: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: string[];
+                                };
+                                restored_from: number | null;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                version: number;
+                                text: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: string[];
+                                };
+                                restored_from: number | null;
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Copy an old version forward as a new version (history is never rewritten). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                post: {
+                                    id: string;
+                                    title: string | null;
+                                    text: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                    /** Format: date-time */
+                                    scheduled_at: string | null;
+                                    timezone: string;
+                                    current_version: number;
+                                    campaign_id: string | null;
+                                    author_id: string | null;
+                                    networks: string[];
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    variants: {
+                                        [key: string]: {
+                                            text: string;
+                                        };
+                                    };
+                                    media: {
+                                        [key: string]: {
+                                            id: string;
+                                            name: string;
+                                            media_type: string;
+                                            position: number;
+                                        }[];
+                                    };
+                                    targets: {
+                                        id: string;
+                                        account_id: string;
+                                        network: string;
+                                        display_name: string;
+                                        /** @enum {string} */
+                                        state: "queued" | "publishing" | "published" | "failed";
+                                        remote_id: string | null;
+                                        remote_url: string | null;
+                                        error: string | null;
+                                        attempts: number;
+                                        /** Format: date-time */
+                                        published_at: string | null;
+                                    }[];
+                                    latest_approval: {
+                                        id: string;
+                                        version: number;
+                                        /** @enum {string} */
+                                        decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                        requested_by: string | null;
+                                        /** Format: date-time */
+                                        requested_at: string;
+                                        decided_by: string | null;
+                                        /** Format: date-time */
+                                        decided_at: string | null;
+                                        comment: string | null;
+                                    } | null;
+                                    /** Format: date-time */
+                                    submitted_at: string | null;
+                                    /** Format: date-time */
+                                    approved_at: string | null;
+                                    approved_by: string | null;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                };
+                                near_duplicates: {
+                                    post_id: string;
+                                    similarity: number;
+                                    excerpt: string;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Word diff between two versions: runs of equal, deleted and inserted text, for the text and for each network's variant; media added and removed per network. */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                from: number;
+                                to: number;
+                                text: {
+                                    /** @enum {string} */
+                                    op: "equal" | "delete" | "insert";
+                                    text: string;
+                                }[];
+                                /** @description Word diff of each network's variant present in either version */
+                                variants: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        op: "equal" | "delete" | "insert";
+                                        text: string;
+                                    }[];
+                                };
+                                media: {
+                                    [key: string]: {
+                                        added: string[];
+                                        removed: string[];
+                                    };
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Submit a draft for approval (editors and admins): its current version waits for an admin. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve a submitted post (admins only; an editor gets 403). The author is emailed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reject a submitted post with a comment (admins only). It becomes a draft again; the author is emailed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The post's approval requests and decisions, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                requested_by: string | null;
+                                /** Format: date-time */
+                                requested_at: string;
+                                decided_by: string | null;
+                                /** Format: date-time */
+                                decided_at: string | null;
+                                comment: string | null;
+                                post_id: string;
+                            }[];
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The approval queue: requests waiting (or with `decision`), oldest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    decision?: "pending" | "approved" | "rejected" | "withdrawn";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                    post_id: string;
+                                    title: string | null;
+                                    text: string;
+                                }[];
+                                total: number;
+                                page: number;
+                                limit: number;
+                                pages: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    status?: "active" | "archived";
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    name: string;
+                                    description: string | null;
+                                    color: string | null;
+                                    starts_on: string | null;
+                                    ends_on: string | null;
+                                    /** @enum {string} */
+                                    status: "active" | "archived";
+                                    created_by: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** Format: date-time */
+                                    archived_at: string | null;
+                                    post_count: number;
+                                }[];
+                                total: number;
+                                page: number;
+                                limit: number;
+                                pages: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string | null;
+                        color?: string | null;
+                        /** Format: date */
+                        starts_on?: string | null;
+                        /** Format: date */
+                        ends_on?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                archived_at: string | null;
+                                post_count: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                archived_at: string | null;
+                                post_count: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Delete (soft, admins): its posts stay and leave the campaign. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {boolean} */
+                                deleted: true;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string | null;
+                        color?: string | null;
+                        /** Format: date */
+                        starts_on?: string | null;
+                        /** Format: date */
+                        ends_on?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                archived_at: string | null;
+                                post_count: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/social/api/campaigns/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Archive: the campaign and its posts stay readable; no post can join it until it is unarchived. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                archived_at: string | null;
+                                post_count: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/campaigns/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                created_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** Format: date-time */
+                                archived_at: string | null;
+                                post_count: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/campaigns/{id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The campaign's posts, newest first (the posts list's filters apply). */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Full-text search (web-search syntax: words, "phrases", -excluded, or) */
+                    q?: string;
+                    status?: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                    /** @description Posts with a target on this network */
+                    network?: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                    author_id?: string;
+                    created_from?: string;
+                    created_to?: string;
+                    scheduled_from?: string;
+                    scheduled_to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    title: string | null;
+                                    text: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                    /** Format: date-time */
+                                    scheduled_at: string | null;
+                                    timezone: string;
+                                    current_version: number;
+                                    campaign_id: string | null;
+                                    author_id: string | null;
+                                    networks: string[];
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                                next_cursor: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The media library, newest first: search names and alt text (`q`), files carrying every `tag` (repeat or comma-separate), by type. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    q?: string;
+                    tag?: string | string[];
+                    media_type?: "image" | "video";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    name: string;
+                                    mime_type: string;
+                                    /** @enum {string} */
+                                    media_type: "image" | "video";
+                                    size_bytes: number;
+                                    width: number | null;
+                                    height: number | null;
+                                    duration_seconds: number | null;
+                                    tags: string[];
+                                    alt_text: string | null;
+                                    uploaded_by: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                                total: number;
+                                page: number;
+                                limit: number;
+                                pages: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Upload to the media library: multipart/form-data with optional fields name, tags (comma-separated), alt_text, then the file part "file". Images JPEG/PNG/WebP/GIF up to 20 MB, video MP4 up to 512 MB (SOCIAL_MEDIA_*_MAX_MB); the type is checked from the bytes. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                mime_type: string;
+                                /** @enum {string} */
+                                media_type: "image" | "video";
+                                size_bytes: number;
+                                width: number | null;
+                                height: number | null;
+                                duration_seconds: number | null;
+                                tags: string[];
+                                alt_text: string | null;
+                                uploaded_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                mime_type: string;
+                                /** @enum {string} */
+                                media_type: "image" | "video";
+                                size_bytes: number;
+                                width: number | null;
+                                height: number | null;
+                                duration_seconds: number | null;
+                                tags: string[];
+                                alt_text: string | null;
+                                uploaded_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @description Posts whose current version shows this file */
+                                used_in: {
+                                    post_id: string;
+                                    title: string | null;
+                                    status: string;
+                                    network: string;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Delete a file that no post uses (409 MEDIA_IN_USE lists the posts otherwise); its bytes are freed. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {boolean} */
+                                deleted: true;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        tags?: string[];
+                        alt_text?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                mime_type: string;
+                                /** @enum {string} */
+                                media_type: "image" | "video";
+                                size_bytes: number;
+                                width: number | null;
+                                height: number | null;
+                                duration_seconds: number | null;
+                                tags: string[];
+                                alt_text: string | null;
+                                uploaded_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/social/api/media/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file's bytes (ranges supported, for video). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                        "image/gif": string;
+                        "video/mp4": string;
+                    };
+                };
+                /** @description A range of the file */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workspace's activity log (every change, with user, IP, user agent and request id), newest first. Workspace admins only. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    user_id?: string;
+                    action?: string;
+                    entity_type?: "post" | "campaign" | "media" | "approval" | "settings" | "account" | "import" | "ab_test";
+                    entity_id?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    user_id: string | null;
+                                    action: string;
+                                    entity_type: string;
+                                    entity_id: string | null;
+                                    ip: string | null;
+                                    user_agent: string | null;
+                                    request_id: string | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                }[];
+                                next_cursor: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                approval_required: boolean;
+                                timezone: string;
+                                default_hashtags: string[];
+                                near_duplicate_threshold: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Change the workspace's settings (admins). `approval_required`: posts need an admin's approval before they can be scheduled. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approval_required?: boolean;
+                        timezone?: string;
+                        default_hashtags?: string[];
+                        near_duplicate_threshold?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                approval_required: boolean;
+                                timezone: string;
+                                default_hashtags: string[];
+                                near_duplicate_threshold: number;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workspace's connected accounts (several per network), with their health; never their tokens. */
+        get: {
+            parameters: {
+                query?: {
+                    network?: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                remote_account_id: string;
+                                display_name: string;
+                                handle: string | null;
+                                instance_url: string | null;
+                                /** Format: date-time */
+                                expires_at: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "active" | "reconnect_needed" | "disconnected";
+                                last_error: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                connected_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                remote_account_id: string;
+                                display_name: string;
+                                handle: string | null;
+                                instance_url: string | null;
+                                /** Format: date-time */
+                                expires_at: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "active" | "reconnect_needed" | "disconnected";
+                                last_error: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                connected_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Disconnect an account: its tokens are deleted. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/accounts/connect/{network}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start connecting an account: the URL to send the browser to. Its state is single use and expires in 10 minutes. Mastodon needs instance_url, on the public internet: 422 SOCIAL_INSTANCE_UNKNOWN when the name does not resolve, 422 SOCIAL_INSTANCE_NOT_PUBLIC for a private or local address. 422 SOCIAL_CLIENT_MISSING when the operator has not configured this network's OAuth client. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        instance_url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                authorize_url: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/accounts/callback/{network}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where the network sends the browser back: checks the state, exchanges the code, stores the account(s) with sealed tokens. */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    error?: string;
+                    error_description?: string;
+                };
+                header?: never;
+                path: {
+                    network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                account_ids: string[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/accounts/bluesky": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Connect a Bluesky account with an app password (never stored: only the session tokens are kept, sealed). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        identifier: string;
+                        app_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                account_ids: string[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Schedule (or reschedule) the post; a time in the past is refused. Workspaces that require approval schedule approved posts only. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A wall-clock time in `timezone` (2026-12-01T09:00) or an instant with an offset */
+                        scheduled_at: string;
+                        /** @description IANA zone the time is in; default UTC */
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish now to every target not yet published. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/posts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel a scheduled post (its jobs then do nothing). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                title: string | null;
+                                text: string;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                                /** Format: date-time */
+                                scheduled_at: string | null;
+                                timezone: string;
+                                current_version: number;
+                                campaign_id: string | null;
+                                author_id: string | null;
+                                networks: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                variants: {
+                                    [key: string]: {
+                                        text: string;
+                                    };
+                                };
+                                media: {
+                                    [key: string]: {
+                                        id: string;
+                                        name: string;
+                                        media_type: string;
+                                        position: number;
+                                    }[];
+                                };
+                                targets: {
+                                    id: string;
+                                    account_id: string;
+                                    network: string;
+                                    display_name: string;
+                                    /** @enum {string} */
+                                    state: "queued" | "publishing" | "published" | "failed";
+                                    remote_id: string | null;
+                                    remote_url: string | null;
+                                    error: string | null;
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                }[];
+                                latest_approval: {
+                                    id: string;
+                                    version: number;
+                                    /** @enum {string} */
+                                    decision: "pending" | "approved" | "rejected" | "withdrawn";
+                                    requested_by: string | null;
+                                    /** Format: date-time */
+                                    requested_at: string;
+                                    decided_by: string | null;
+                                    /** Format: date-time */
+                                    decided_at: string | null;
+                                    comment: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                submitted_at: string | null;
+                                /** Format: date-time */
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workspace over a period: posts published and failed, totals and engagement rate, per network, account health. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (UTC), default 29 days before `to`; at most 366 days in all */
+                    from?: string;
+                    /** @description Last day (UTC), included; default today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                from: string;
+                                to: string;
+                                posts_published: number;
+                                targets_published: number;
+                                posts_failed: number;
+                                totals: {
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    /** @description reactions + comments + shares + clicks */
+                                    engagements: number;
+                                    /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                    engagement_rate: number | null;
+                                };
+                                networks: {
+                                    network: string;
+                                    posts_published: number;
+                                    targets_published: number;
+                                    totals: {
+                                        impressions: number;
+                                        reactions: number;
+                                        comments: number;
+                                        shares: number;
+                                        clicks: number;
+                                        /** @description reactions + comments + shares + clicks */
+                                        engagements: number;
+                                        /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                        engagement_rate: number | null;
+                                    };
+                                }[];
+                                /** @description Connected accounts by health: active, reconnect_needed, disconnected */
+                                accounts: {
+                                    [key: string]: number;
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/analytics/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One post: totals over its targets and each target's time series. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                post_id: string;
+                                title: string | null;
+                                status: string;
+                                campaign_id: string | null;
+                                /** Format: date-time */
+                                published_at: string | null;
+                                totals: {
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    /** @description reactions + comments + shares + clicks */
+                                    engagements: number;
+                                    /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                    engagement_rate: number | null;
+                                };
+                                targets: {
+                                    target_id: string;
+                                    account_id: string;
+                                    /** @enum {string} */
+                                    network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                    account_name: string;
+                                    state: string;
+                                    remote_url: string | null;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    latest: {
+                                        /** Format: date-time */
+                                        collected_at: string;
+                                        impressions: number | null;
+                                        reactions: number | null;
+                                        comments: number | null;
+                                        shares: number | null;
+                                        clicks: number | null;
+                                    } | null;
+                                    /** @description Readings, oldest first (the newest 500): networks report running totals */
+                                    series: {
+                                        /** Format: date-time */
+                                        collected_at: string;
+                                        impressions: number | null;
+                                        reactions: number | null;
+                                        comments: number | null;
+                                        shares: number | null;
+                                        clicks: number | null;
+                                    }[];
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One campaign: current totals and its daily rows (totals as last seen that day, posts published that day). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (UTC), default 29 days before `to`; at most 366 days in all */
+                    from?: string;
+                    /** @description Last day (UTC), included; default today */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                campaign_id: string;
+                                name: string;
+                                from: string;
+                                to: string;
+                                totals: {
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    /** @description reactions + comments + shares + clicks */
+                                    engagements: number;
+                                    /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                    engagement_rate: number | null;
+                                };
+                                days: {
+                                    day: string;
+                                    posts_published: number;
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    engagements: number;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/analytics/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One connected account: the posts it published in the period, their totals, per publishing day. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (UTC), default 29 days before `to`; at most 366 days in all */
+                    from?: string;
+                    /** @description Last day (UTC), included; default today */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                account_id: string;
+                                /** @enum {string} */
+                                network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                display_name: string;
+                                status: string;
+                                from: string;
+                                to: string;
+                                posts_published: number;
+                                totals: {
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    /** @description reactions + comments + shares + clicks */
+                                    engagements: number;
+                                    /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                    engagement_rate: number | null;
+                                };
+                                days: {
+                                    impressions: number;
+                                    reactions: number;
+                                    comments: number;
+                                    shares: number;
+                                    clicks: number;
+                                    /** @description reactions + comments + shares + clicks */
+                                    engagements: number;
+                                    /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                    engagement_rate: number | null;
+                                    day: string;
+                                    posts_published: number;
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/analytics/top-posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Posts published in the period, best first by `metric`. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (UTC), default 29 days before `to`; at most 366 days in all */
+                    from?: string;
+                    /** @description Last day (UTC), included; default today */
+                    to?: string;
+                    metric?: "impressions" | "reactions" | "comments" | "shares" | "clicks" | "engagements";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @enum {string} */
+                                metric: "impressions" | "reactions" | "comments" | "shares" | "clicks" | "engagements";
+                                from: string;
+                                to: string;
+                                posts: {
+                                    post_id: string;
+                                    title: string | null;
+                                    excerpt: string;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    networks: string[];
+                                    value: number;
+                                    totals: {
+                                        impressions: number;
+                                        reactions: number;
+                                        comments: number;
+                                        shares: number;
+                                        clicks: number;
+                                        /** @description reactions + comments + shares + clicks */
+                                        engagements: number;
+                                        /** @description engagements ÷ impressions over the targets whose network reports impressions; null when none does */
+                                        engagement_rate: number | null;
+                                    };
+                                }[];
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/ab-tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: "running" | "completed" | "cancelled";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                metric: string;
+                                status: string;
+                                alpha: number;
+                                test_method: string | null;
+                                p_value: number | null;
+                                winner_variant_id: string | null;
+                                campaign_id: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                ended_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description A running test over two or more variants (posts) published to the same networks; at least one must report impressions (X, Facebook, Instagram). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        hypothesis?: string | null;
+                        /** Format: uuid */
+                        campaign_id?: string | null;
+                        /**
+                         * @description The rate compared, per impression: engagement = reactions + comments + shares + clicks
+                         * @default engagement
+                         * @enum {string}
+                         */
+                        metric?: "engagement" | "reactions" | "comments" | "shares" | "clicks";
+                        /**
+                         * @description Significance level a winner must beat (p < alpha)
+                         * @default 0.05
+                         */
+                        alpha?: number;
+                        variants: {
+                            label: string;
+                            /** Format: uuid */
+                            post_id: string;
+                            /**
+                             * Format: uuid
+                             * @description Compare this account's target only (default: every target of the post)
+                             */
+                            account_id?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                hypothesis: string | null;
+                                campaign_id: string | null;
+                                metric: string;
+                                alpha: number;
+                                /** @enum {string} */
+                                status: "draft" | "running" | "completed" | "cancelled";
+                                test_method: string | null;
+                                /** @description As recorded by the last evaluation */
+                                p_value: number | null;
+                                winner: {
+                                    id: string;
+                                    label: string;
+                                } | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                ended_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description By label */
+                                variants: {
+                                    id: string;
+                                    label: string;
+                                    post_id: string;
+                                    account_id: string | null;
+                                    targets_published: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    impressions: number;
+                                    /** @description The metric's count over the targets that report impressions */
+                                    successes: number;
+                                    rate: number | null;
+                                }[];
+                                /** @description Slots that are not comparable (published more than 24 hours apart), variants not published yet */
+                                warnings: string[];
+                                /** @description The verdict on the figures as they are now */
+                                verdict: {
+                                    winner: {
+                                        id: string;
+                                        label: string;
+                                    } | null;
+                                    /** @description The significance test used */
+                                    test: string;
+                                    p_value: number | null;
+                                    /** @description z (two variants) or chi-square */
+                                    statistic: number | null;
+                                    alpha: number;
+                                    /** @description More than two variants: best vs runner-up, Bonferroni threshold alpha / (k − 1) */
+                                    pairwise: {
+                                        p_value: number;
+                                        threshold: number;
+                                    } | null;
+                                    significant: boolean;
+                                    /** @description The winner and why, or "No winner yet: …" with what is needed */
+                                    message: string;
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/ab-tests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The test, each variant's figures and the current verdict. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                hypothesis: string | null;
+                                campaign_id: string | null;
+                                metric: string;
+                                alpha: number;
+                                /** @enum {string} */
+                                status: "draft" | "running" | "completed" | "cancelled";
+                                test_method: string | null;
+                                /** @description As recorded by the last evaluation */
+                                p_value: number | null;
+                                winner: {
+                                    id: string;
+                                    label: string;
+                                } | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                ended_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description By label */
+                                variants: {
+                                    id: string;
+                                    label: string;
+                                    post_id: string;
+                                    account_id: string | null;
+                                    targets_published: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    impressions: number;
+                                    /** @description The metric's count over the targets that report impressions */
+                                    successes: number;
+                                    rate: number | null;
+                                }[];
+                                /** @description Slots that are not comparable (published more than 24 hours apart), variants not published yet */
+                                warnings: string[];
+                                /** @description The verdict on the figures as they are now */
+                                verdict: {
+                                    winner: {
+                                        id: string;
+                                        label: string;
+                                    } | null;
+                                    /** @description The significance test used */
+                                    test: string;
+                                    p_value: number | null;
+                                    /** @description z (two variants) or chi-square */
+                                    statistic: number | null;
+                                    alpha: number;
+                                    /** @description More than two variants: best vs runner-up, Bonferroni threshold alpha / (k − 1) */
+                                    pairwise: {
+                                        p_value: number;
+                                        threshold: number;
+                                    } | null;
+                                    significant: boolean;
+                                    /** @description The winner and why, or "No winner yet: …" with what is needed */
+                                    message: string;
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                /** @enum {boolean} */
+                                deleted: true;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/ab-tests/{id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record the verdict: a significant one completes the test with its winner; otherwise it keeps running. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                hypothesis: string | null;
+                                campaign_id: string | null;
+                                metric: string;
+                                alpha: number;
+                                /** @enum {string} */
+                                status: "draft" | "running" | "completed" | "cancelled";
+                                test_method: string | null;
+                                /** @description As recorded by the last evaluation */
+                                p_value: number | null;
+                                winner: {
+                                    id: string;
+                                    label: string;
+                                } | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                ended_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description By label */
+                                variants: {
+                                    id: string;
+                                    label: string;
+                                    post_id: string;
+                                    account_id: string | null;
+                                    targets_published: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    impressions: number;
+                                    /** @description The metric's count over the targets that report impressions */
+                                    successes: number;
+                                    rate: number | null;
+                                }[];
+                                /** @description Slots that are not comparable (published more than 24 hours apart), variants not published yet */
+                                warnings: string[];
+                                /** @description The verdict on the figures as they are now */
+                                verdict: {
+                                    winner: {
+                                        id: string;
+                                        label: string;
+                                    } | null;
+                                    /** @description The significance test used */
+                                    test: string;
+                                    p_value: number | null;
+                                    /** @description z (two variants) or chi-square */
+                                    statistic: number | null;
+                                    alpha: number;
+                                    /** @description More than two variants: best vs runner-up, Bonferroni threshold alpha / (k − 1) */
+                                    pairwise: {
+                                        p_value: number;
+                                        threshold: number;
+                                    } | null;
+                                    significant: boolean;
+                                    /** @description The winner and why, or "No winner yet: …" with what is needed */
+                                    message: string;
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/ab-tests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                hypothesis: string | null;
+                                campaign_id: string | null;
+                                metric: string;
+                                alpha: number;
+                                /** @enum {string} */
+                                status: "draft" | "running" | "completed" | "cancelled";
+                                test_method: string | null;
+                                /** @description As recorded by the last evaluation */
+                                p_value: number | null;
+                                winner: {
+                                    id: string;
+                                    label: string;
+                                } | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                ended_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description By label */
+                                variants: {
+                                    id: string;
+                                    label: string;
+                                    post_id: string;
+                                    account_id: string | null;
+                                    targets_published: number;
+                                    /** Format: date-time */
+                                    published_at: string | null;
+                                    impressions: number;
+                                    /** @description The metric's count over the targets that report impressions */
+                                    successes: number;
+                                    rate: number | null;
+                                }[];
+                                /** @description Slots that are not comparable (published more than 24 hours apart), variants not published yet */
+                                warnings: string[];
+                                /** @description The verdict on the figures as they are now */
+                                verdict: {
+                                    winner: {
+                                        id: string;
+                                        label: string;
+                                    } | null;
+                                    /** @description The significance test used */
+                                    test: string;
+                                    p_value: number | null;
+                                    /** @description z (two variants) or chi-square */
+                                    statistic: number | null;
+                                    alpha: number;
+                                    /** @description More than two variants: best vs runner-up, Bonferroni threshold alpha / (k − 1) */
+                                    pairwise: {
+                                        p_value: number;
+                                        threshold: number;
+                                    } | null;
+                                    significant: boolean;
+                                    /** @description The winner and why, or "No winner yet: …" with what is needed */
+                                    message: string;
+                                };
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/ai/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Adapt a draft to each network: the hosted model when configured (SOCIAL_AI_*), else (or when it fails) the offline adapter, which applies a tone template, hashtags from the keywords and the network's length limit, and says what it did. Limited per user (SOCIAL_AI_REQUESTS_PER_MINUTE). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        draft: string;
+                        networks: ("x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon")[];
+                        /**
+                         * @default neutral
+                         * @enum {string}
+                         */
+                        tone?: "neutral" | "friendly" | "professional" | "playful" | "urgent";
+                        /**
+                         * @description Become hashtags (#CamelCase)
+                         * @default []
+                         */
+                        keywords?: string[];
+                        /** @default 3 */
+                        max_hashtags?: number;
+                        /**
+                         * @description auto: the hosted model when the server has one, else the offline adapter
+                         * @default auto
+                         * @enum {string}
+                         */
+                        provider?: "auto" | "offline";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @enum {string} */
+                                provider: "hosted" | "offline";
+                                model: string | null;
+                                versions: {
+                                    /** @enum {string} */
+                                    network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
+                                    text: string;
+                                    /** @description Counted the network's way (X weighs URLs and CJK; Bluesky counts graphemes) */
+                                    length: number;
+                                    max_length: number;
+                                    length_unit: string;
+                                    hashtags: string[];
+                                    /** @description What was done to the draft for this network */
+                                    notes: string[];
+                                }[];
+                                /** @description Why the offline adapter answered although a hosted model is configured */
+                                fallback_reason: string | null;
+                            };
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in user's brands, last changed first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "draft" | "in_progress" | "submitted" | "published";
+                                name: string | null;
+                                /** @description where the wizard resumes (the web app's address of the current step) */
+                                step_url: string;
+                                /** @description the current step, 1-based */
+                                wizard_step: number;
+                                /** @enum {string} */
+                                current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Start a brand: a draft at the wizard's first step. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The brand with each wizard step's state (complete, what is missing) and step_url to resume at. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, with its assets, mockups, selections and files */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/social": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the social step (partial: only the fields sent change). No fields: social profiles are saved at /socials. Optional step. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the identity step (partial: only the fields sent change). Complete with a name, brand_values, target_audience and brand_archetype. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string | null;
+                        vision?: string | null;
+                        brand_values?: string[];
+                        target_audience?: string | null;
+                        /** @enum {string|null} */
+                        brand_archetype?: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/palette": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the palette step (partial: only the fields sent change). color_palette: [{hex "#rrggbb", role primary|secondary|accent|neutral|background}], each role once, one primary. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color_palette: {
+                            hex: string;
+                            role: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/fonts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the fonts step (partial: only the fields sent change). pairing: an id from GET /brandkit/api/fonts. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pairing: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the logo step (partial: only the fields sent change). Complete with logo_style and a primary logo asset. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        logo_style: "wordmark" | "monogram" | "icon-wordmark" | "stacked" | "badge";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the products step (partial: only the fields sent change). No fields: complete once a product is selected (POST /brands/{brandId}/products). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/mockups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the mockups step (partial: only the fields sent change). Complete with label_design and an approved mockup. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label_design?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/steps/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the review step (partial: only the fields sent change). No fields. Optional step. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/go-to": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Open a step without saving (revisit an earlier one): the wizard resumes there. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Submit the brand. 409 STEPS_INCOMPLETE lists the required steps still missing something (details.missing). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            user_id: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_progress" | "submitted" | "published";
+                            name: string | null;
+                            description: string | null;
+                            vision: string | null;
+                            color_palette: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            fonts: {
+                                pairing?: string;
+                                heading?: string;
+                                body?: string;
+                                heading_weight?: number;
+                                body_weight?: number;
+                            };
+                            /** @description a layout the generator draws, or a legacy (imported) style name */
+                            logo_style: string | null;
+                            /** @enum {string|null} */
+                            brand_archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            brand_values: string[];
+                            target_audience: string | null;
+                            label_design: string | null;
+                            /** @description where the wizard resumes (the web app's address of the current step) */
+                            step_url: string;
+                            /** @description the current step, 1-based */
+                            wizard_step: number;
+                            /** @enum {string} */
+                            current_step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                            steps: {
+                                /** @enum {string} */
+                                step: "social" | "identity" | "palette" | "fonts" | "logo" | "products" | "mockups" | "review";
+                                number: number;
+                                required: boolean;
+                                complete: boolean;
+                                missing: string[];
+                            }[];
+                            /** Format: date-time */
+                            submitted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/archetypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage";
+                                label: string;
+                                motto: string;
+                                keywords: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/identity/archetype": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The twelve archetypes ranked for these values and audience, each with the words that point at it. `suggested` is null when no word matched any. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        brand_values: string[];
+                        /** @default  */
+                        target_audience?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            suggested: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage" | null;
+                            ranking: {
+                                /** @enum {string} */
+                                archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage";
+                                label: string;
+                                score: number;
+                                matched: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/identity/palette": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A palette by colour harmony from a base colour, with roles and WCAG contrast checks of each text role on the background. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        base_color: string;
+                        /**
+                         * @default complementary
+                         * @enum {string}
+                         */
+                        harmony?: "complementary" | "analogous" | "triadic" | "split_complementary" | "monochromatic";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            harmony: "complementary" | "analogous" | "triadic" | "split_complementary" | "monochromatic";
+                            colors: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            contrast: {
+                                /** @enum {string} */
+                                foreground: "primary" | "secondary" | "accent" | "neutral" | "background";
+                                /** @enum {string} */
+                                background: "primary" | "secondary" | "accent" | "neutral" | "background";
+                                ratio: number;
+                                aa: boolean;
+                                aa_large: boolean;
+                                aaa: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/identity/palette/from-image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send an image (PNG, JPEG, WebP or GIF body): its dominant colours, and a palette by harmony from the most vivid of them. Not an image: 415 NOT_AN_IMAGE. */
+        post: {
+            parameters: {
+                query?: {
+                    harmony?: "complementary" | "analogous" | "triadic" | "split_complementary" | "monochromatic";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            harmony: "complementary" | "analogous" | "triadic" | "split_complementary" | "monochromatic";
+                            colors: {
+                                hex: string;
+                                /** @enum {string} */
+                                role: "primary" | "secondary" | "accent" | "neutral" | "background";
+                            }[];
+                            contrast: {
+                                /** @enum {string} */
+                                foreground: "primary" | "secondary" | "accent" | "neutral" | "background";
+                                /** @enum {string} */
+                                background: "primary" | "secondary" | "accent" | "neutral" | "background";
+                                ratio: number;
+                                aa: boolean;
+                                aa_large: boolean;
+                                aaa: boolean;
+                            }[];
+                            dominant: {
+                                hex: string;
+                                share: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/fonts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Font pairings from the fonts shipped with the project (SIL Open Font Licence). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                rationale: string;
+                                licence: string;
+                                preview_url: string;
+                                heading: {
+                                    family: string;
+                                    weight: number;
+                                    category: string;
+                                };
+                                body: {
+                                    family: string;
+                                    weight: number;
+                                    category: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/fonts/{pairing}/preview.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    heading?: string;
+                    body?: string;
+                    color?: string;
+                    background?: string;
+                };
+                header?: never;
+                path: {
+                    pairing: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An SVG preview of the pairing with both fonts embedded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/socials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                platform: "instagram" | "tiktok" | "twitter";
+                                handle: string;
+                                profile_url: string | null;
+                                bio: string | null;
+                                captions: string[];
+                                /** @description tone, themes, suggested_values, archetype, colors, based_on (the evidence), analyzer */
+                                analysis_data: {
+                                    tone: string[];
+                                    themes: string[];
+                                    suggested_values: string[];
+                                    /** @enum {string} */
+                                    archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage";
+                                    colors: string[];
+                                    based_on: string[];
+                                    analyzer: string;
+                                    model?: string;
+                                } | null;
+                                /** Format: date-time */
+                                analyzed_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/socials/{platform}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Save the profile of one platform with what the user pastes (bio, recent captions): the offline analyser reads those. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    platform: "instagram" | "tiktok" | "twitter";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        handle: string;
+                        /** Format: uri */
+                        profile_url?: string | null;
+                        bio?: string;
+                        captions?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            platform: "instagram" | "tiktok" | "twitter";
+                            handle: string;
+                            profile_url: string | null;
+                            bio: string | null;
+                            captions: string[];
+                            /** @description tone, themes, suggested_values, archetype, colors, based_on (the evidence), analyzer */
+                            analysis_data: {
+                                tone: string[];
+                                themes: string[];
+                                suggested_values: string[];
+                                /** @enum {string} */
+                                archetype: "innocent" | "everyman" | "hero" | "outlaw" | "explorer" | "creator" | "ruler" | "magician" | "lover" | "caregiver" | "jester" | "sage";
+                                colors: string[];
+                                based_on: string[];
+                                analyzer: string;
+                                model?: string;
+                            } | null;
+                            /** Format: date-time */
+                            analyzed_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    platform: "instagram" | "tiktok" | "twitter";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed, with its analysis */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/socials/{platform}/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queue the analysis (a job: follow it at GET /api/v1/jobs/{job_id} or on its realtime topic); the result lands in analysis_data. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    platform: "instagram" | "tiktok" | "twitter";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                            social_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    limit?: number;
+                    category?: string;
+                    /** @description superadmins: list inactive products too */
+                    include_inactive?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                sku: string;
+                                name: string;
+                                category: string;
+                                description: string | null;
+                                is_active: boolean;
+                                has_image: boolean;
+                                has_mask: boolean;
+                                /** @description signed URL of the catalog photo, valid 1 hour */
+                                image_url: string | null;
+                                /** @description signed URL of the mask (superadmins only) */
+                                mask_url: string | null;
+                                image_meta: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            limit: number;
+                            pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Superadmin: add a product to the catalog. 409 SKU_EXISTS for a SKU in use. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sku: string;
+                        name: string;
+                        category: string;
+                        description?: string | null;
+                        is_active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sku: string;
+                            name: string;
+                            category: string;
+                            description: string | null;
+                            is_active: boolean;
+                            has_image: boolean;
+                            has_mask: boolean;
+                            /** @description signed URL of the catalog photo, valid 1 hour */
+                            image_url: string | null;
+                            /** @description signed URL of the mask (superadmins only) */
+                            mask_url: string | null;
+                            image_meta: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/products/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sku: string;
+                            name: string;
+                            category: string;
+                            description: string | null;
+                            is_active: boolean;
+                            has_image: boolean;
+                            has_mask: boolean;
+                            /** @description signed URL of the catalog photo, valid 1 hour */
+                            image_url: string | null;
+                            /** @description signed URL of the mask (superadmins only) */
+                            mask_url: string | null;
+                            image_meta: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Superadmin: delete a product no brand selected (else 409 PRODUCT_IN_USE: deactivate it). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Superadmin: change a product; {"is_active": false} withdraws it from selection. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sku?: string;
+                        name?: string;
+                        category?: string;
+                        description?: string | null;
+                        is_active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sku: string;
+                            name: string;
+                            category: string;
+                            description: string | null;
+                            is_active: boolean;
+                            has_image: boolean;
+                            has_mask: boolean;
+                            /** @description signed URL of the catalog photo, valid 1 hour */
+                            image_url: string | null;
+                            /** @description signed URL of the mask (superadmins only) */
+                            mask_url: string | null;
+                            image_meta: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/brandkit/api/products/{productId}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Superadmin: the product's catalog photo: the raw image as the body (image/png, image/jpeg, image/webp, image/gif); stored as PNG. Not an image: 415 NOT_AN_IMAGE. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sku: string;
+                            name: string;
+                            category: string;
+                            description: string | null;
+                            is_active: boolean;
+                            has_image: boolean;
+                            has_mask: boolean;
+                            /** @description signed URL of the catalog photo, valid 1 hour */
+                            image_url: string | null;
+                            /** @description signed URL of the mask (superadmins only) */
+                            mask_url: string | null;
+                            image_meta: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/products/{productId}/mask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Superadmin: the product's mask (white where the label goes): the raw image as the body (image/png, image/jpeg, image/webp, image/gif); stored as PNG. Not an image: 415 NOT_AN_IMAGE. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sku: string;
+                            name: string;
+                            category: string;
+                            description: string | null;
+                            is_active: boolean;
+                            has_image: boolean;
+                            has_mask: boolean;
+                            /** @description signed URL of the catalog photo, valid 1 hour */
+                            image_url: string | null;
+                            /** @description signed URL of the mask (superadmins only) */
+                            mask_url: string | null;
+                            image_meta: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                brand_id: string;
+                                product_id: string;
+                                quantity: number;
+                                notes: string | null;
+                                /** Format: date-time */
+                                selected_at: string;
+                                product: {
+                                    sku: string;
+                                    name: string;
+                                    category: string;
+                                    is_active: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Select a product for the brand. 409 PRODUCT_INACTIVE for a withdrawn product, 409 PRODUCT_ALREADY_SELECTED for one selected already. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quantity?: number;
+                        notes?: string | null;
+                        /** Format: uuid */
+                        product_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            product_id: string;
+                            quantity: number;
+                            notes: string | null;
+                            /** Format: date-time */
+                            selected_at: string;
+                            product: {
+                                sku: string;
+                                name: string;
+                                category: string;
+                                is_active: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No longer selected */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quantity?: number;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            product_id: string;
+                            quantity: number;
+                            notes: string | null;
+                            /** Format: date-time */
+                            selected_at: string;
+                            product: {
+                                sku: string;
+                                name: string;
+                                category: string;
+                                is_active: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    type?: "logo" | "mockup" | "brand_guide";
+                };
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                brand_id: string;
+                                /** @enum {string} */
+                                asset_type: "logo" | "mockup" | "brand_guide";
+                                file_name: string;
+                                /** @description signed URL, valid 1 hour */
+                                file_url: string;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                is_primary: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/assets/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload a logo the user already has: the raw PNG, JPEG or WebP as the body; stored as PNG at {user_id}/{brand_id}/logos/. Primary by default. Not an image: 415 NOT_AN_IMAGE. */
+        post: {
+            parameters: {
+                query?: {
+                    primary?: string;
+                };
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            /** @enum {string} */
+                            asset_type: "logo" | "mockup" | "brand_guide";
+                            file_name: string;
+                            /** @description signed URL, valid 1 hour */
+                            file_url: string;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            is_primary: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/assets/{assetId}/primary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Make this the brand's primary asset of its type (one per type: the previous primary is kept as non-primary). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            /** @enum {string} */
+                            asset_type: "logo" | "mockup" | "brand_guide";
+                            file_name: string;
+                            /** @description signed URL, valid 1 hour */
+                            file_url: string;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            is_primary: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted with its file */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/mockups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: "generated" | "approved" | "rejected";
+                };
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                brand_id: string;
+                                product_id: string | null;
+                                /** @description signed URL, valid 1 hour */
+                                mockup_url: string | null;
+                                label_url: string | null;
+                                prompt_used: string | null;
+                                generation_params: {
+                                    [key: string]: unknown;
+                                };
+                                variation_number: number;
+                                /** @enum {string} */
+                                status: "generated" | "approved" | "rejected";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/mockups/{mockupId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve: the mockup becomes one of the brand's assets (type mockup). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    mockupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            product_id: string | null;
+                            /** @description signed URL, valid 1 hour */
+                            mockup_url: string | null;
+                            label_url: string | null;
+                            prompt_used: string | null;
+                            generation_params: {
+                                [key: string]: unknown;
+                            };
+                            variation_number: number;
+                            /** @enum {string} */
+                            status: "generated" | "approved" | "rejected";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/mockups/{mockupId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reject: an approved mockup stops being an asset. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    mockupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            brand_id: string;
+                            product_id: string | null;
+                            /** @description signed URL, valid 1 hour */
+                            mockup_url: string | null;
+                            label_url: string | null;
+                            prompt_used: string | null;
+                            generation_params: {
+                                [key: string]: unknown;
+                            };
+                            variation_number: number;
+                            /** @enum {string} */
+                            status: "generated" | "approved" | "rejected";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            email: string;
+                            full_name: string | null;
+                            phone: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the terms were accepted (POST /api/v1/auth/accept-terms)
+                             */
+                            tc_accepted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        full_name?: string | null;
+                        phone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            email: string;
+                            full_name: string | null;
+                            phone: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the terms were accepted (POST /api/v1/auth/accept-terms)
+                             */
+                            tc_accepted_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "logo" | "mockup";
+                                plan: string;
+                                limit: number;
+                                used: number;
+                                remaining: number;
+                                /** Format: date-time */
+                                resets_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/logos/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Draw `count` logo variations (SVG with a 1024 px PNG each) as logo assets; choose one with POST …/assets/{id}/primary. Counts against the plan's logo generations (429 GENERATION_LIMIT_REACHED). 409 BRAND_NOT_READY without a name or a palette with a primary. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description default: the brand's logo_style, else wordmark
+                         * @enum {string}
+                         */
+                        layout?: "wordmark" | "monogram" | "icon-wordmark" | "stacked" | "badge";
+                        /** @default 6 */
+                        count?: number;
+                        seed?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description follow it at GET /api/v1/jobs/{job_id} or on its realtime topic */
+                            job_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/logos/{assetId}/vary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description "Vary this one": close relatives of a generated logo. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 3 */
+                        count?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description follow it at GET /api/v1/jobs/{job_id} or on its realtime topic */
+                            job_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/mockups/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Render `count` mockup variations of each product: the brand label on the catalog photo through its mask. 409 PRODUCT_NOT_SELECTED for a product the brand did not select, PRODUCT_NOT_READY for one without photo or mask; counts against the plan's mockup generations. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description default: every selected product (at most 20: 400 TOO_MANY_PRODUCTS past that) */
+                        product_ids?: string[];
+                        /** @default 3 */
+                        count?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description follow it at GET /api/v1/jobs/{job_id} or on its realtime topic */
+                            job_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/guide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Redirects (302) to a signed URL of the brand guide PDF, valid 1 hour; 404 before one was built. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the PDF's signed URL (Location) */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** @description Build the brand guide PDF (logo usage, palette in HEX/RGB/CMYK, fonts, archetype, values, approved mockups) as the brand_guide asset, replacing the previous one. Needs a chosen generated logo (409 BRAND_NOT_READY). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description follow it at GET /api/v1/jobs/{job_id} or on its realtime topic */
+                            job_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brandkit/api/brands/{brandId}/kit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The brand kit ZIP, streamed: logos (SVG and PNG sizes), favicons, social profile and header images, palette as CSS variables and JSON, and the guide when built. 409 BRAND_NOT_READY without a chosen generated logo. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    brandId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ZIP */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

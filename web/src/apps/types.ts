@@ -8,4 +8,6 @@ export interface WebApp {
   nav: Array<{ to: string; label: string }>;
   /** Paths under /<name>/ (the seed's own paths where they do not collide), drawn inside the shell. */
   routes: RouteObject[];
+  /** Pages drawn without the shell and without a session (a station login, a guest page). */
+  publicRoutes?: RouteObject[];
 }

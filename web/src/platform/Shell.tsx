@@ -1,4 +1,4 @@
-import { AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Select, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -99,24 +99,29 @@ export function Shell() {
         <VisuallyHidden>
           <h2>Navigation</h2>
         </VisuallyHidden>
-        <Stack gap={2}>
-          {nav.map((item) => (
-            <NavLink
-              key={item.to}
-              component={Link}
-              to={item.to}
-              label={item.label}
-              active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
-              onClick={close}
-              // The light variant's blue on pale blue is too faint to read (axe color-contrast).
-              variant="filled"
-              color="blue.8"
-            />
-          ))}
-        </Stack>
-        <Text size="xs" c="dimmed" mt="auto" pt="md">
-          {signedIn.user.email} · {signedIn.user.role}
-        </Text>
+        {/* Five apps' links outgrow a laptop's height: the list scrolls, the footer stays. */}
+        <AppShell.Section grow component={ScrollArea} type="auto">
+          <Stack gap={2}>
+            {nav.map((item) => (
+              <NavLink
+                key={item.to}
+                component={Link}
+                to={item.to}
+                label={item.label}
+                active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
+                onClick={close}
+                // The light variant's blue on pale blue is too faint to read (axe color-contrast).
+                variant="filled"
+                color="blue.8"
+              />
+            ))}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" pt="md">
+            {signedIn.user.email} · {signedIn.user.role}
+          </Text>
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
         {mustAcceptTerms ? <AcceptTerms onLogout={() => logout.mutate()} /> : <Outlet />}

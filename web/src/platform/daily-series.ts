@@ -35,6 +35,23 @@ export function byDay(rows: DailyRow[], from: Date, to: Date, field: 'events' | 
   return { points: [...points.values()], actions };
 }
 
+/**
+ * One value per day of the period from rows of `{day, [field]}` (one row a day at most).
+ * Days without a row get `missing`: 0 for counts (no request counted is none made), null for a
+ * level such as storage used, which has no reading that day: the chart bridges the gap rather
+ * than drawing a false drop to zero.
+ */
+export function valuesByDay<F extends string>(
+  rows: ReadonlyArray<{ day: string } & Record<F, number>>,
+  field: F,
+  from: Date,
+  to: Date,
+  missing: 0 | null,
+): Array<{ day: string; value: number | null }> {
+  const byDay = new Map(rows.map((r) => [r.day, r[field]]));
+  return daysBetween(from, to).map((day) => ({ day, value: byDay.get(day) ?? missing }));
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];

@@ -25,6 +25,7 @@ export const routes: RouteObject[] = [
   { path: '/reset-password', element: <ResetPassword /> },
   { path: '/verify-email', element: <VerifyEmail /> },
   { path: '/invite', element: <AcceptInvite /> },
+  ...webApps.flatMap((app) => app.publicRoutes ?? []),
   {
     element: <Shell />,
     children: [

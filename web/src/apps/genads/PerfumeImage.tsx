@@ -44,7 +44,7 @@ export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220, version
       ) : failed ? (
         <Center h={h}><Text size="sm" c="dimmed">The image could not be loaded.</Text></Center>
       ) : (
-        <Center h={h}><Loader size="sm" aria-label={`Loading ${alt}`} /></Center>
+        <Center h={h}><Loader role="status" size="sm" aria-label={`Loading ${alt}`} /></Center>
       )}
     </div>
   );

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Badge, Button, Pagination, Stack, Table, Text } from '@mantine/core';
+import { Badge, Pagination, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
+import { ConfirmButton } from '../../platform/ConfirmButton';
 
 export function SharesPage() {
   const [page, setPage] = useState(1);
@@ -47,9 +48,17 @@ export function SharesPage() {
                       <Table.Td><Badge color={l.status === 'active' ? 'teal' : 'gray'} variant="light">{l.status}</Badge></Table.Td>
                       <Table.Td>
                         {l.status === 'active' && (
-                          <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm('Revoke this link? It stops working at once.') && revoke.mutate(l.id)}>
+                          <ConfirmButton
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            title="Revoke this link?"
+                            message="It stops working at once for everyone who has it. This cannot be undone."
+                            confirmLabel="Revoke"
+                            onConfirm={() => revoke.mutateAsync(l.id)}
+                          >
                             Revoke
-                          </Button>
+                          </ConfirmButton>
                         )}
                       </Table.Td>
                     </Table.Tr>

@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, fieldError } from '../api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView, SecretOnce } from '../components';
+import { ConfirmButton } from '../ConfirmButton';
 
 const KEY_ROLES = ['admin', 'editor', 'member', 'viewer'] as const;
 
@@ -73,12 +74,27 @@ export function ApiKeys() {
                     <Table.Td>{formatDate(k.last_used_at)}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="subtle" onClick={() => window.confirm(`Replace "${k.name}" with a new secret? The old one stops working.`) && rotate.mutate(k.id)}>
+                        <ConfirmButton
+                          size="xs"
+                          variant="subtle"
+                          title={`Rotate "${k.name}"?`}
+                          message="It gets a new secret, shown once; the old one stops working at once."
+                          confirmLabel="Rotate"
+                          onConfirm={() => rotate.mutateAsync(k.id)}
+                        >
                           Rotate
-                        </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm(`Revoke "${k.name}"? Anything using it stops working.`) && revoke.mutate(k.id)}>
+                        </ConfirmButton>
+                        <ConfirmButton
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          title={`Revoke "${k.name}"?`}
+                          message="Anything using it stops working at once. This cannot be undone."
+                          confirmLabel="Revoke"
+                          onConfirm={() => revoke.mutateAsync(k.id)}
+                        >
                           Revoke
-                        </Button>
+                        </ConfirmButton>
                       </Group>
                     </Table.Td>
                   </Table.Tr>

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, fieldError } from '../api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../components';
 import { useSession } from '../useSession';
+import { ConfirmButton } from '../ConfirmButton';
 import type { CreatedInvite } from '../../api/types';
 
 const ROLES = ['owner', 'admin', 'editor', 'member', 'viewer'] as const;
@@ -68,9 +69,17 @@ function MembersTable({ canManage }: { canManage: boolean }) {
                     <Table.Td data-testid="last-login">{m.last_login_at ? formatDate(m.last_login_at) : 'never'}</Table.Td>
                     {canManage && (
                       <Table.Td>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm(`Remove ${m.email} from this organization?`) && remove.mutate(m.user_id)}>
+                        <ConfirmButton
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          title={`Remove ${m.email}?`}
+                          message="They lose access to this organization at once. You can invite them again later."
+                          confirmLabel="Remove"
+                          onConfirm={() => remove.mutateAsync(m.user_id)}
+                        >
                           Remove
-                        </Button>
+                        </ConfirmButton>
                       </Table.Td>
                     )}
                   </Table.Tr>

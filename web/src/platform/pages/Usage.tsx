@@ -3,7 +3,7 @@ import { Card, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api';
 import { PageTitle, QueryView } from '../components';
-import { DailyChart, formatBytes, StorageMeter } from '../charts';
+import { DailyChart, formatBytes, RequestsChart, StorageChart, StorageMeter } from '../charts';
 
 const PERIODS = [
   { value: '7', label: '7 days' },
@@ -11,7 +11,7 @@ const PERIODS = [
   { value: '90', label: '90 days' },
 ];
 
-/** The org's storage against its quota and its metered actions per day (admins). */
+/** The org's storage against its quota, storage and API requests per day, and its metered actions per day (admins). */
 export function Usage() {
   const [days, setDays] = useState('30');
   const usage = useQuery({
@@ -40,6 +40,12 @@ export function Usage() {
               <StorageMeter used={summary.storage.storage_used_bytes} limit={summary.storage.storage_limit_bytes} />
             </Card>
             <SimpleGrid cols={{ base: 1, md: 2 }}>
+              <Card withBorder>
+                <StorageChart title="Storage used per day" rows={daily.storage_days} from={from} to={to} testId="chart-storage-used" />
+              </Card>
+              <Card withBorder>
+                <RequestsChart title="API requests per day" rows={daily.request_days} from={from} to={to} testId="chart-api-requests" />
+              </Card>
               <Card withBorder>
                 <DailyChart title="Metered actions per day" rows={daily.days} from={from} to={to} field="events" testId="chart-events" />
               </Card>

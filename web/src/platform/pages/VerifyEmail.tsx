@@ -28,7 +28,7 @@ export function VerifyEmail() {
         {!token && <Alert color="red">This link is incomplete. Open the link from the email again.</Alert>}
         {verify.isPending && (
           <Center py="md">
-            <Loader aria-label="Confirming" />
+            <Loader role="status" aria-label="Confirming" />
           </Center>
         )}
         {verify.isSuccess && (

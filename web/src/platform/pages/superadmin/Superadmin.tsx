@@ -3,7 +3,7 @@ import { Alert, Card, Group, SimpleGrid, Stack, Tabs, Text, Title } from '@manti
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api';
 import { PageTitle, QueryView } from '../../components';
-import { DailyChart, formatBytes, StorageMeter } from '../../charts';
+import { DailyChart, formatBytes, RequestsChart, StorageChart, StorageMeter } from '../../charts';
 import { useMe } from '../../Shell';
 import type { AdminOrg } from '../../../api/types';
 import { Tenants } from './Tenants';
@@ -51,10 +51,16 @@ function Overview() {
             </Card>
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <Card withBorder>
-                <DailyChart title={`Requests (metered actions) per day, last ${CHART_DAYS} days`} rows={d.days} from={d.from} to={d.to} field="events" testId="chart-requests" />
+                <StorageChart title={`Storage used per day, all organizations, last ${CHART_DAYS} days`} rows={d.storage_days} from={d.from} to={d.to} testId="chart-storage-used" />
               </Card>
               <Card withBorder>
-                <DailyChart title={`Data stored per day, last ${CHART_DAYS} days`} rows={d.days.filter((r) => r.bytes > 0)} from={d.from} to={d.to} field="bytes" testId="chart-storage" />
+                <RequestsChart title={`API requests per day, all organizations, last ${CHART_DAYS} days`} rows={d.request_days} from={d.from} to={d.to} testId="chart-api-requests" />
+              </Card>
+              <Card withBorder>
+                <DailyChart title={`Metered actions per day, last ${CHART_DAYS} days`} rows={d.days} from={d.from} to={d.to} field="events" testId="chart-actions" />
+              </Card>
+              <Card withBorder>
+                <DailyChart title={`Data stored per day, last ${CHART_DAYS} days`} rows={d.days.filter((r) => r.bytes > 0)} from={d.from} to={d.to} field="bytes" testId="chart-bytes" />
               </Card>
             </SimpleGrid>
           </Stack>

@@ -5,6 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, fieldError } from '../../api';
 import { EmptyState, ErrorMessage, QueryView } from '../../components';
+import { ConfirmButton } from '../../ConfirmButton';
 import { formatBytes } from '../../charts';
 import type { AdminOrg } from '../../../api/types';
 import { GB, PLANS, storageLimitError } from './limits';
@@ -114,15 +115,18 @@ export function Tenants() {
                             Plan and limits
                           </Button>
                           {o.status === 'active' ? (
-                            <Button
+                            <ConfirmButton
                               size="xs"
                               // Filled: subtle red on a striped row is too faint to read (axe color-contrast).
                               variant="filled"
                               color="red.8"
-                              onClick={() => window.confirm(`Suspend "${o.name}"? Its members and API keys are refused until you activate it.`) && setOrgStatus.mutate({ org: o, to: 'suspend' })}
+                              title={`Suspend "${o.name}"?`}
+                              message="Its members and API keys are refused until you activate it again. Nothing is deleted."
+                              confirmLabel="Suspend"
+                              onConfirm={() => setOrgStatus.mutateAsync({ org: o, to: 'suspend' })}
                             >
                               Suspend
-                            </Button>
+                            </ConfirmButton>
                           ) : (
                             <Button size="xs" variant="default" onClick={() => setOrgStatus.mutate({ org: o, to: 'activate' })}>
                               Activate

@@ -1,0 +1,129 @@
+/**
+ * The Aura Pro journey in a real browser, at desktop and phone width: sign up (the studio's
+ * admin) → /aura sends an admin to the studio page → create an event → upload face-api's
+ * sample photos with per-file outcomes → the gallery shows them → bundle them and share the
+ * bundle (the public page opens logged out) → delete a photo and restore it from trash.
+ * Every page visited is scanned for accessibility and photographed.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { repositoryRoot, startServer, type RunningServer } from './support/server';
+import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
+
+const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
+const sample = (n: number) => path.join(repositoryRoot, `node_modules/@vladmandic/face-api/demo/sample${n}.jpg`);
+
+describe('Aura Pro in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const viewport of Object.keys(viewports) as ViewportName[]) {
+    test(`admin: event, upload, gallery, bundle shared, trash and restore (${viewport})`, async () => {
+      const context = await browser.newContext({ viewport: viewports[viewport] });
+      context.setDefaultTimeout(30_000);
+      const page = await openPage(context);
+      const email = `aura-${randomBytes(4).toString('hex')}@example.test`;
+
+      await page.goto(`${server.url}/signup`);
+      await field(page, 'Studio or company').fill('Studio Lumen');
+      await field(page, 'Email').fill(email);
+      await field(page, 'Password').fill('a long password');
+      await page.getByRole('checkbox', { name: 'I accept the terms of service' }).check();
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL(/\/home$/);
+
+      // The seed's redirect: an admin lands on the studio page.
+      await page.goto(`${server.url}/aura`);
+      await page.waitForURL(/\/aura\/admin$/);
+      await page.getByText('No events yet').waitFor();
+      await page.getByTestId('storage-meter').waitFor();
+      await checkPage(page, 'aura-admin-empty', viewport);
+
+      await page.getByRole('button', { name: 'New event' }).click();
+      await page.getByRole('button', { name: 'Create event' }).click();
+      await page.getByText('Name the event').waitFor();
+      await field(page, 'Name').fill('Wedding Jan 15');
+      await page.getByRole('button', { name: 'Create event' }).click();
+      await page.getByText('Wedding Jan 15').waitFor();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await checkPage(page, 'aura-admin-event', viewport);
+
+      // Guest link: on, QR drawn.
+      await page.getByRole('button', { name: 'Guest link' }).click();
+      // By keyboard: the switch is usable without a pointer.
+      await page.getByRole('switch', { name: 'Guests may scan this event' }).focus();
+      await page.keyboard.press('Space');
+      await page.getByRole('img', { name: /QR code of Wedding Jan 15/ }).waitFor();
+      await checkPage(page, 'aura-guest-link', viewport);
+      await page.keyboard.press('Escape');
+
+      // Upload into the event: two photos stored, the same one again is a duplicate, a text file refused.
+      await page.getByRole('link', { name: 'Photos', exact: true }).first().click();
+      await page.waitForURL(/\/aura\/admin\/photos\?event=/);
+      await page.getByText('No photos here').waitFor();
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.getByTestId('aura-file-input').setInputFiles([sample(1), sample(2)]);
+      const list = page.getByTestId('aura-upload-list');
+      await list.getByText('stored').nth(1).waitFor();
+      await page.getByTestId('aura-file-input').setInputFiles([{ name: 'sample1.jpg', mimeType: 'image/jpeg', buffer: readFileSync(sample(1)) }, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') }]);
+      await list.getByText('duplicate').waitFor();
+      await list.getByText('rejected').waitFor();
+      await checkPage(page, 'aura-upload', viewport);
+      const gallery = page.getByTestId('aura-gallery');
+      await gallery.getByRole('img', { name: 'sample1.jpg' }).waitFor();
+      await gallery.getByRole('img', { name: 'sample2.jpg' }).waitFor();
+      await checkPage(page, 'aura-gallery', viewport);
+
+      // Both into a new bundle, shared, opened logged out.
+      await page.getByRole('checkbox', { name: 'Select sample1.jpg' }).check();
+      await page.getByRole('checkbox', { name: 'Select sample2.jpg' }).check();
+      await page.getByRole('button', { name: 'Add to bundle (2)' }).click();
+      await field(page, "New bundle's name").fill('Selects');
+      await page.getByRole('button', { name: 'Add 2 photos' }).click();
+      await page.goto(`${server.url}/aura/admin/bundles`);
+      await page.getByText('2 photos').waitFor();
+      await checkPage(page, 'aura-bundles', viewport);
+      await page.getByRole('button', { name: 'Share' }).click();
+      await page.getByRole('button', { name: 'Create link' }).click();
+      const shareUrl = (await page.getByTestId('aura-share-url').textContent())!.trim();
+      assert.match(shareUrl, /\/s\//);
+      await checkPage(page, 'aura-bundle-shared', viewport);
+      await page.keyboard.press('Escape');
+      const guest = await openPage(await browser.newContext({ viewport: viewports[viewport] }));
+      await guest.goto(shareUrl);
+      await guest.getByText(/Download all/).first().waitFor();
+      await guest.context().close();
+
+      // Delete a photo, find it in trash, restore it. (The navigation is behind the menu on a phone: pages are opened by address.)
+      await page.goto(`${server.url}/aura/admin/photos`);
+      await page.getByRole('link', { name: 'Open sample2.jpg' }).click();
+      await page.getByRole('img', { name: 'sample2.jpg' }).waitFor();
+      await checkPage(page, 'aura-photo', viewport);
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Move to trash' }).click();
+      await page.waitForURL(/\/aura\/admin\/photos$/);
+      await page.goto(`${server.url}/aura/admin/trash`);
+      await page.getByRole('cell', { name: 'sample2.jpg', exact: true }).waitFor();
+      await checkPage(page, 'aura-trash', viewport);
+      await page.getByRole('button', { name: 'Restore' }).click();
+      await page.getByText('Trash is empty').waitFor();
+      await page.goto(`${server.url}/aura/admin/photos`);
+      await page.getByTestId('aura-gallery').getByRole('img', { name: 'sample2.jpg' }).waitFor();
+
+      assert.deepEqual(page.consoleErrors, []);
+      await context.close();
+    });
+  }
+});

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { Button, Card, Checkbox, Group, Modal, Pagination, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
+import { api, call } from '../../platform/api';
+import { EmptyState, ErrorMessage, PageTitle, QueryView } from '../../platform/components';
+import { AuthImage } from './AuthImage';
+import { UploadPanel } from './UploadPanel';
+
+const SOURCES = ['cloud', 'local_sync', 'event_temp'] as const;
+type Source = (typeof SOURCES)[number];
+
+/** Put the selected photos in a new bundle or an existing one. */
+function AddToBundle({ photoIds, onDone }: { photoIds: string[]; onDone(): void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [bundleId, setBundleId] = useState<string | null>(null);
+  const bundles = useQuery({ queryKey: ['aura', 'bundles', 'all'], queryFn: () => call(api.GET('/aura/api/bundles', { params: { query: { limit: 100 } } })) });
+  const add = useMutation({
+    mutationFn: async () => {
+      if (bundleId) return call(api.POST('/aura/api/bundles/{id}/photos', { params: { path: { id: bundleId } }, body: { photo_ids: photoIds } }));
+      return call(api.POST('/aura/api/bundles', { body: { name: name.trim(), photo_ids: photoIds } }));
+    },
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['aura', 'bundles'] });
+      onDone();
+    },
+  });
+  return (
+    <Stack>
+      <Select
+        label="Existing bundle"
+        placeholder="None: make a new one"
+        clearable
+        data={(bundles.data?.items ?? []).map((b) => ({ value: b.id, label: b.name }))}
+        value={bundleId}
+        onChange={setBundleId}
+      />
+      {!bundleId && <TextInput label="New bundle's name" value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />}
+      <ErrorMessage error={add.error} />
+      <Group justify="flex-end">
+        <Button disabled={!bundleId && !name.trim()} loading={add.isPending} onClick={() => add.mutate()}>
+          Add {photoIds.length} photo{photoIds.length === 1 ? '' : 's'}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function PhotosPage() {
+  const [params, setParams] = useSearchParams();
+  const eventId = params.get('event') ?? undefined;
+  const source = (params.get('source') as Source | null) ?? undefined;
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bundling, setBundling] = useState(false);
+  const [uploading, setUploading] = useState(false);
+  const events = useQuery({ queryKey: ['aura', 'events'], queryFn: () => call(api.GET('/aura/api/events', { params: { query: { limit: 100 } } })) });
+  const photos = useQuery({
+    queryKey: ['aura', 'photos', eventId, source, page],
+    queryFn: () => call(api.GET('/aura/api/photos', { params: { query: { page, limit: 48, ...(eventId ? { event_id: eventId } : {}), ...(source ? { source_type: source } : {}) } } })),
+  });
+  const setFilter = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+    setPage(1);
+  };
+  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  return (
+    <>
+      <PageTitle
+        actions={
+          <Group>
+            <Button variant="default" disabled={selected.length === 0} onClick={() => setBundling(true)}>Add to bundle ({selected.length})</Button>
+            <Button onClick={() => setUploading((u) => !u)}>{uploading ? 'Close upload' : 'Upload'}</Button>
+          </Group>
+        }
+      >
+        Photos
+      </PageTitle>
+      <Group mb="md" align="flex-end">
+        <Select
+          label="Event"
+          placeholder="All events"
+          clearable
+          data={(events.data?.items ?? []).map((e) => ({ value: e.id, label: e.name }))}
+          value={eventId ?? null}
+          onChange={(v) => setFilter('event', v)}
+        />
+        <Select label="Source" placeholder="All sources" clearable data={[...SOURCES]} value={source ?? null} onChange={(v) => setFilter('source', v)} />
+      </Group>
+      {uploading && (
+        <Card withBorder mb="lg">
+          <Text size="sm" mb="xs">{eventId ? `Into ${events.data?.items.find((e) => e.id === eventId)?.name ?? 'this event'}` : 'Without an event (choose one above to file them under it)'}</Text>
+          <UploadPanel eventId={eventId} />
+        </Card>
+      )}
+      <QueryView query={photos} isEmpty={(d) => d.items.length === 0} empty={<EmptyState title="No photos here">Upload photos, or change the filters.</EmptyState>}>
+        {(data) => (
+          <Stack>
+            <Text size="sm" c="dimmed">{data.total} photos</Text>
+            <SimpleGrid cols={{ base: 2, sm: 3, md: 4, lg: 6 }} spacing="xs" data-testid="aura-gallery">
+              {data.items.map((p) => (
+                <Card key={p.id} withBorder p={0}>
+                  <Link to={`/aura/admin/photos/${p.id}`} aria-label={`Open ${p.original_name}`}>
+                    <AuthImage url={p.urls.thumb} alt={p.original_name} h={140} />
+                  </Link>
+                  <Group p={6} gap={6} wrap="nowrap">
+                    <Checkbox size="xs" aria-label={`Select ${p.original_name}`} checked={selected.includes(p.id)} onChange={() => toggle(p.id)} />
+                    <Text size="xs" truncate>{p.original_name}</Text>
+                  </Group>
+                </Card>
+              ))}
+            </SimpleGrid>
+            {data.pages > 1 && <Pagination total={data.pages} value={page} onChange={setPage} aria-label="Pages of photos" />}
+          </Stack>
+        )}
+      </QueryView>
+      <Modal opened={bundling} onClose={() => setBundling(false)} title="Add to a bundle">
+        <AddToBundle
+          photoIds={selected}
+          onDone={() => {
+            setBundling(false);
+            setSelected([]);
+          }}
+        />
+      </Modal>
+    </>
+  );
+}

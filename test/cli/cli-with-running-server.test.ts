@@ -138,7 +138,7 @@ describe('operator commands while `tenantry serve` runs on the embedded database
     for (const refused of [secondServe, worker, importer]) {
       assert.equal(refused.code, 1, refused.stdout);
       assert.match(refused.stderr, new RegExp(`The Tenantry server \\(pid ${serverPid}, started [^)]+\\) is using ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*Stop it first \\(Ctrl-C, or kill -TERM ${serverPid}\\)`));
-      assert.match(refused.stderr, /these commands work through it: tenantry admin create-superadmin, tenantry email outbox/);
+      assert.match(refused.stderr, /these commands work through it: tenantry admin create-superadmin, tenantry backup, tenantry email outbox/);
     }
     assert.equal((await login(server.url, user.email, user.password)).status, 200, 'the server is undisturbed');
 

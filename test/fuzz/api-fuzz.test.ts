@@ -17,7 +17,7 @@ describe('API fuzzer (quick)', () => {
 
   it('documents every route it fuzzes, the apps included', () => {
     const paths = new Set(setup.operations.map((o) => o.path));
-    for (const path of ['/api/v1/auth/login', '/api/v1/files/{id}', '/visant/v1/captures/{id}', '/genads/api/perfumes/{perfumeId}']) assert.ok(paths.has(path), `${path} is in /openapi.json`);
+    for (const path of ['/api/v1/auth/login', '/api/v1/files/{id}', '/visant/v1/captures/{id}', '/genads/api/perfumes/{perfumeId}', '/brandkit/api/brands/{brandId}']) assert.ok(paths.has(path), `${path} is in /openapi.json`);
   });
 
   it('answers hostile requests on every route with a 4xx envelope or a success that shows nothing of the other tenant', async () => {

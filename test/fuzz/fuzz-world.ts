@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { installedApps } from '../../src/apps/index.js';
+import { createSocialApp } from '../../src/apps/social/index.js';
+import { startFakeNetworks } from '../apps/social/fakes/index.js';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../support/platform.js';
 import { multipartForm } from '../support/multipart.js';
 import { sceneJpeg } from '../support/images.js';
@@ -29,7 +31,10 @@ export interface FuzzSetup {
  * operations of its /openapi.json.
  */
 export async function setUpFuzzing(): Promise<FuzzSetup> {
-  const t = await startTestPlatform({ apps: installedApps, env: { WORKERS: 'off' } });
+  // Social's adapters talk to local fake networks: the fuzzer must never depend on the internet.
+  const networks = await startFakeNetworks({ timeoutMs: 2000 });
+  const apps = installedApps.map((app) => (app.name === 'social' ? createSocialApp({ providers: networks.providers }) : app));
+  const t = await startTestPlatform({ apps, env: { WORKERS: 'off' } });
   await t.server.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(t.server.server.address() as AddressInfo).port}`;
   // Every name the victim gives its data carries this tag: an answer to the attacker that contains it leaks.
@@ -92,7 +97,10 @@ export async function setUpFuzzing(): Promise<FuzzSetup> {
     world,
     operations: operationsOf(doc),
     files: await sampleFiles(),
-    close: () => t.close(),
+    close: async () => {
+      await t.close();
+      await networks.close();
+    },
   };
 }
 

@@ -14,7 +14,7 @@ const MIN_INTERVAL_MS = 750;
  * moves forward, and writes are throttled so a fast FFmpeg does not flood the database.
  */
 export class CampaignProgress {
-  private pct = 0;
+  private pct: number;
   private stage = '';
   private lastWrite = 0;
   private pending: Promise<void> = Promise.resolve();
@@ -23,7 +23,15 @@ export class CampaignProgress {
     private readonly ctx: PlatformContext,
     private readonly job: OrgJob<unknown>,
     private readonly campaignId: string,
-  ) {}
+    /**
+     * Where the campaign's progress stands: 0 for a new run, and for an attempt that resumes a
+     * run (after a crash or a takeover) what the earlier attempts reached, so the user sees it
+     * continue rather than fall back while the resumed run re-does its first steps.
+     */
+    startPct = 0,
+  ) {
+    this.pct = Math.max(0, Math.min(99, Math.floor(startPct)));
+  }
 
   /** The last checkpoint saved by this attempt (undefined if none yet). */
   lastCheckpoint: unknown;

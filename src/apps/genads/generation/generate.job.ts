@@ -40,7 +40,8 @@ export const generateCampaignJob = (kitFor: (ctx: PlatformContext) => PipelineKi
     if (!loaded) return { skipped: true };
     const { campaign } = loaded;
 
-    const progress = new CampaignProgress(ctx, job, campaign.campaign_id);
+    // The row belongs to this job (checked above): on a retried attempt its progress is this run's so far.
+    const progress = new CampaignProgress(ctx, job, campaign.campaign_id, campaign.progress);
     const take = Math.max(1, campaign.takes_started);
     const tally = new RunTally();
     const run = () => ({ orgId: job.orgId, campaignId: campaign.campaign_id, jobId: job.id, take, tally: tally.state() });

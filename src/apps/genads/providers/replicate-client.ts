@@ -3,8 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GenAdsConfig } from '../config.js';
+import { abortableSleep, retryAfterMs } from '../../../platform/http/retry-timing.js';
 
 /**
  * A client for Replicate's HTTP prediction API (https://replicate.com/docs/reference/http),
@@ -370,27 +370,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-/** Like timers/promises' setTimeout, but rejects with the signal's own reason. */
-async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return void (await sleep(ms));
-  signal.throwIfAborted();
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch (err) {
-    if (signal.aborted) throw signal.reason;
-    throw err;
-  }
-}
-
-/** Retry-After in seconds or as an HTTP date, capped at 60 s; null when absent or unreadable. */
-export function retryAfterMs(res: Response): number | null {
-  const header = res.headers.get('retry-after');
-  if (!header) return null;
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) ? Math.min(60_000, Math.max(0, ms)) : null;
 }
 
 function problemDetail(text: string): string {

@@ -206,21 +206,20 @@ export class CapturesService {
     return { record_id: c.record_id, device_id: c.device_id, evaluation_status: c.evaluation_status, state: c.state, score: c.score, reason: c.reason, evaluated_at: c.evaluated_at };
   }
 
-  /** Cursor pages, newest capture first (by captured_at, then id). */
+  /** Cursor pages, newest capture first (by captured_at, then id): one statement, one round trip (the dashboards poll it). */
   async list(p: Principal, q: ListCapturesQuery) {
-    const found = await visantDb.withTenant(this.ctx, p, async (tx) => {
-      let query = tx
-        .selectFrom('visant_captures as c')
-        .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
-        .select(CAPTURE_FIELDS)
-        .where('c.org_id', '=', p.orgId);
-      if (q.device_id) query = query.where('d.device_id', '=', q.device_id);
-      if (q.state) query = query.where('c.state', '=', q.state);
-      if (q.evaluation_status) query = query.where('c.evaluation_status', '=', q.evaluation_status);
-      if (q.from) query = query.where('c.captured_at', '>=', new Date(q.from));
-      if (q.to) query = query.where('c.captured_at', '<', new Date(q.to));
-      return fetchCursorPage(query, { time: 'c.captured_at', id: 'c.id' }, q);
-    });
+    let query = visantDb
+      .db(this.ctx)
+      .selectFrom('visant_captures as c')
+      .innerJoin('visant_devices as d', 'd.id', 'c.device_uuid')
+      .select(CAPTURE_FIELDS)
+      .where('c.org_id', '=', p.orgId);
+    if (q.device_id) query = query.where('d.device_id', '=', q.device_id);
+    if (q.state) query = query.where('c.state', '=', q.state);
+    if (q.evaluation_status) query = query.where('c.evaluation_status', '=', q.evaluation_status);
+    if (q.from) query = query.where('c.captured_at', '>=', new Date(q.from));
+    if (q.to) query = query.where('c.captured_at', '<', new Date(q.to));
+    const found = await fetchCursorPage(query, { time: 'c.captured_at', id: 'c.id' }, q, (page) => visantDb.readAsTenant(this.ctx, p, page));
     return { items: await Promise.all(found.items.map((r) => this.view(r))), next_cursor: found.next_cursor };
   }
 

@@ -1,0 +1,57 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface S3FaultProxy {
+  endpoint: string;
+  /** While set, every request is answered with S3's 500 InternalError instead of reaching the server. */
+  failing: boolean;
+  /** Requests answered with an error so far. */
+  failed: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP relay in front of s3rver that can answer S3's own error (500 InternalError, the
+ * body S3 sends) for every request, to see how the platform behaves when its object store
+ * fails: the request, the SDK's retries and all.
+ */
+export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
+  const upstream = new URL(target);
+  const state = { failing: false, failed: 0 };
+  const server = http.createServer((req, res) => {
+    if (state.failing) {
+      state.failed++;
+      req.resume();
+      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
+      res.writeHead(500, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
+      return;
+    }
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get failing() {
+      return state.failing;
+    },
+    set failing(v: boolean) {
+      state.failing = v;
+    },
+    get failed() {
+      return state.failed;
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -33,6 +33,12 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
   let deviceKey: string;
   const capture = (node: number, key: string, deviceId: string, recordId: string, image: Buffer) =>
     api.call(node, 'POST', '/visant/v1/captures', { token: key, json: { device_id: deviceId, record_id: recordId, image_base64: image.toString('base64') } });
+  /**
+   * A device of its own for a step that uploads: every upload, refused ones included, counts
+   * against the device's UPLOADS_PER_MINUTE, and on a fast run all the steps fit in one minute.
+   */
+  const newDevice = async (deviceId: string) =>
+    expectStatus(await api.call(0, 'POST', '/visant/v1/devices', { token: ana.token, json: { device_id: deviceId } }), 201, `device ${deviceId}`).body.api_key as string;
 
   /** A test whose failure message ends with every process's last output lines. */
   const step = (name: string, options: { timeout?: number }, fn: () => Promise<void>) =>
@@ -74,7 +80,7 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
   });
 
   step('rate limits and single-use tickets are shared: a limit is reached across both nodes', {}, async () => {
-    const gate = expectStatus(await api.call(0, 'POST', '/visant/v1/devices', { token: ana.token, json: { device_id: 'gate' } }), 201, 'device').body.api_key;
+    const gate = await newDevice('gate');
     const image = await sceneJpeg({ width: 64, height: 48 });
     // Alternating nodes: each node alone sees half the uploads, so only a shared count refuses the fifth.
     for (let i = 0; i < UPLOADS_PER_MINUTE; i++) expectStatus(await capture(i % 2, gate, 'gate', `gate-${i}`, image), 201, `upload ${i + 1} on node ${i % 2}`);
@@ -258,9 +264,10 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
   });
 
   step('Redis unavailable: rate-limited requests fail closed with 503, realtime misses events; both recover when it returns', {}, async () => {
+    const garage = await newDevice('garage');
     await cluster.redis.cut();
     try {
-      const refused = await capture(0, deviceKey, 'porch', 'no-redis', await sceneJpeg({ width: 64, height: 48 }));
+      const refused = await capture(0, garage, 'garage', 'no-redis', await sceneJpeg({ width: 64, height: 48 }));
       assert.equal(refused.status, 503, refused.text);
       assert.equal(refused.body.code, 'RATE_LIMIT_UNAVAILABLE');
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
@@ -271,14 +278,15 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
       await cluster.redis.restore();
     }
     // ioredis reconnects (and re-subscribes) on its own: limits and fan-out come back.
-    const live = await stream(1, { token: ana.token }, ['visant:device:porch']);
-    const back = await retryUntil(() => capture(0, deviceKey, 'porch', `redis-back-${randomBytes(3).toString('hex')}`, Buffer.alloc(0)), (r) => r.status !== 503, 'Redis answering again');
+    const live = await stream(1, { token: ana.token }, ['visant:device:garage']);
+    const back = await retryUntil(() => capture(0, garage, 'garage', `redis-back-${randomBytes(3).toString('hex')}`, Buffer.alloc(0)), (r) => r.status !== 503, 'Redis answering again');
     assert.notEqual(back.status, 503);
-    expectStatus(await capture(0, deviceKey, 'porch', 'after-redis', await sceneJpeg({ width: 64, height: 48 })), 201, 'capture after Redis is back');
+    expectStatus(await capture(0, garage, 'garage', 'after-redis', await sceneJpeg({ width: 64, height: 48 })), 201, 'capture after Redis is back');
     await live.waitFor((e) => e.payload.type === 'visant.capture.created' && e.payload.capture?.record_id === 'after-redis', 'an event through Redis again');
   });
 
   step('S3 answering errors: an upload fails with a clear error and leaves nothing in the catalog; uploads work once S3 recovers', {}, async () => {
+    const cellar = await newDevice('cellar');
     const image = await sceneJpeg({ width: 64, height: 48 });
     // Active objects: what the catalog lists and counts. A failed upload may leave a pending row
     // when S3 also refuses to delete its staged bytes; the stale-upload sweep clears those.
@@ -288,7 +296,7 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
     cluster.s3Proxy.failing = true;
     let failed: Answer;
     try {
-      failed = await capture(1, deviceKey, 'porch', 's3-down', image);
+      failed = await capture(1, cellar, 'cellar', 's3-down', image);
     } finally {
       cluster.s3Proxy.failing = false;
     }
@@ -297,7 +305,7 @@ describe('several nodes behind PgBouncer, with S3 and Redis', { timeout: 10 * 60
     assert.equal(failed.body.code, 'STORAGE_UNAVAILABLE');
     assert.equal(await activeObjects(), before, 'no object was added to the catalog');
     assert.equal((await api.call(0, 'GET', '/visant/v1/captures/s3-down', { token: ana.token })).status, 404, 'no capture row either');
-    expectStatus(await capture(0, deviceKey, 'porch', 's3-down', image), 201, 'the same upload once S3 answers again');
+    expectStatus(await capture(0, cellar, 'cellar', 's3-down', image), 201, 'the same upload once S3 answers again');
   });
 });
 

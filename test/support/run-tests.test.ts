@@ -70,16 +70,22 @@ describe('npm test launcher', () => {
     it(`removes the run's temporary folders when interrupted by ${how}`, { timeout: 120_000 }, async () => {
       const marker = path.join(markers, `${signal}.txt`);
       const { child, exited } = launch(['test/support/fixtures/holds-a-temp-folder.ts'], { MARKER_FILE: marker });
-      await waitForFile(marker);
-      const dir = (await readFile(marker, 'utf8')).trim();
-      assert.ok(existsSync(dir), 'the test made its folder');
-      const runRoot = path.dirname(dir);
-      assert.match(path.basename(runRoot), /^tenantry-test-/, 'inside the run\'s own folder');
-      if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
-      else child.kill('SIGTERM');
-      const run = await exited;
-      assert.notEqual(run.code, 0, 'an interrupted run does not pass');
-      assert.equal(existsSync(runRoot), false, `${runRoot} is gone`);
+      try {
+        await waitForFile(marker);
+        const dir = (await readFile(marker, 'utf8')).trim();
+        assert.ok(existsSync(dir), `the test made its folder (${JSON.stringify(dir)})`);
+        const runRoot = path.dirname(dir);
+        assert.match(path.basename(runRoot), /^tenantry-test-/, 'inside the run\'s own folder');
+        if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
+        else child.kill('SIGTERM');
+        const run = await exited;
+        assert.notEqual(run.code, 0, 'an interrupted run does not pass');
+        assert.equal(existsSync(runRoot), false, `${runRoot} is gone`);
+      } finally {
+        // A failed step leaves the launched run holding on (the fixture never ends): its pipes
+        // would keep this test file's process alive, and the suite with it, until CI's limit.
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      }
     });
   }
 });

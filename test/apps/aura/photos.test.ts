@@ -119,6 +119,19 @@ describe('aura photos', () => {
     assert.equal(thumb.orientation, undefined, 'and carries no orientation tag to apply twice');
   });
 
+  it('keeps the EXIF read at upload when an admin replaces the metadata, and refuses to set it', async () => {
+    const dated = await photoJpeg({ width: 60, height: 40, takenAt: '2023:01:02 03:04:05', color: '#506070' });
+    const photo = (await uploadPhotos(t, employee.token, { event_id: eventId }, [jpegPart('dated.jpg', dated)])).json().files[0].photo;
+    const exif = photo.metadata.exif;
+    assert.ok(exif && typeof exif === 'object', `EXIF stored at upload: ${JSON.stringify(photo.metadata)}`);
+    const patched = await t.request('PATCH', `/aura/api/photos/${photo.id}`, { token: owner.token, body: { metadata: { album: 'ceremony' } } });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.deepEqual(patched.json().metadata, { album: 'ceremony', exif });
+    const refused = assertError(await t.request('PATCH', `/aura/api/photos/${photo.id}`, { token: owner.token, body: { metadata: { exif: 'none' } } }), 400, 'VALIDATION_ERROR');
+    assert.match(JSON.stringify(refused), /read from the photo's file/);
+    assert.deepEqual((await t.request('GET', `/aura/api/photos/${photo.id}`, { token: owner.token })).json().metadata, { album: 'ceremony', exif });
+  });
+
   it('a batch over the quota: the photos that fit stay, the rest get 413 each', async () => {
     const before = await org();
     const [probe, ...photos] = await Promise.all(['#909090', '#a1a1a1', '#b2b2b2', '#c3c3c3'].map((color) => photoJpeg({ color, width: 300, height: 200 })));
@@ -156,7 +169,8 @@ describe('aura photos', () => {
     assertError(await t.request('PATCH', `/aura/api/photos/${id}`, { token: employee.token, body: { metadata: { album: 'x' } } }), 403, 'INSUFFICIENT_ROLE');
     const patched = await t.request('PATCH', `/aura/api/photos/${id}`, { token: owner.token, body: { metadata: { album: 'best of' }, source_type: 'cloud', event_id: null } });
     assert.equal(patched.statusCode, 200, patched.body);
-    assert.deepEqual(patched.json().metadata, { album: 'best of' });
+    const { exif: _fromFile, ...given } = patched.json().metadata;
+    assert.deepEqual(given, { album: 'best of' }, 'the metadata replaced (EXIF read from the file aside)');
     assert.equal(patched.json().event_id, null);
     assertError(await t.request('PATCH', `/aura/api/photos/${id}`, { token: owner.token, body: { event_id: '00000000-0000-4000-8000-000000000000' } }), 404, 'NOT_FOUND');
     assertError(await t.request('GET', '/aura/api/photos/00000000-0000-4000-8000-000000000000/thumb', { token: owner.token }), 404, 'NOT_FOUND');

@@ -6500,7 +6500,7 @@ export interface paths {
                         source_type?: "cloud" | "local_sync" | "event_temp";
                         /** Format: date-time */
                         photo_date?: string | null;
-                        /** @description Replaces the photo's metadata */
+                        /** @description Replaces the photo's metadata, except `exif` (read from the file at upload), which stays */
                         metadata?: {
                             [key: string]: (string | number | boolean) | null;
                         };

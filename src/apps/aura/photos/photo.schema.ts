@@ -56,5 +56,10 @@ export const updatePhotoBody = z.strictObject({
   event_id: z.uuid({ message: 'must be a UUID' }).nullable().optional().describe('The event the photo belongs to; its files keep their paths'),
   source_type: z.enum(PHOTO_SOURCE_TYPES).optional(),
   photo_date: z.iso.datetime({ offset: true }).nullable().optional(),
-  metadata: z.record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()])).refine((m) => Object.keys(m).length <= 50, 'at most 50 entries').optional().describe('Replaces the photo\'s metadata'),
+  metadata: z
+    .record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+    .refine((m) => Object.keys(m).length <= 50, 'at most 50 entries')
+    .refine((m) => !('exif' in m), '"exif" is read from the photo\'s file and cannot be set')
+    .optional()
+    .describe('Replaces the photo\'s metadata, except `exif` (read from the file at upload), which stays'),
 });

@@ -37,7 +37,7 @@ export class PhotosService {
   /** Admins only (the RLS matrix: employees may not change photos). Files keep their paths. */
   async update(p: Principal, id: string, input: z.infer<typeof updatePhotoBody>, meta: RequestMeta) {
     const row = await auraDb.withTenant(this.ctx, p, async (tx) => {
-      await find(tx, p.orgId, id);
+      const current = await find(tx, p.orgId, id);
       if (input.event_id) {
         const event = await tx.selectFrom('aura_events').select('id').where('org_id', '=', p.orgId).where('id', '=', input.event_id).executeTakeFirst();
         if (!event) throw notFound('Event');
@@ -48,7 +48,7 @@ export class PhotosService {
           ...(input.event_id !== undefined ? { event_id: input.event_id } : {}),
           ...(input.source_type !== undefined ? { source_type: input.source_type } : {}),
           ...(input.photo_date !== undefined ? { photo_date: input.photo_date } : {}),
-          ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
+          ...(input.metadata !== undefined ? { metadata: JSON.stringify(withFileExif(input.metadata, current.metadata)) } : {}),
           updated_at: new Date(),
         })
         .where('org_id', '=', p.orgId)
@@ -74,6 +74,15 @@ export async function photoImage(ctx: PlatformContext, scope: TenantScope, id: s
   const object = key ? await findObjectAt(ctx, scope, key) : null;
   if (!object || object.trashedAt) throw notFound('Photo image', 'NOT_FOUND', `This photo has no ${which} image: upload the photo again`);
   return object;
+}
+
+/**
+ * The new metadata replaces the old, except `exif`: it was read from the original file at
+ * upload (the schema refuses it from a client), and the file has not changed.
+ */
+function withFileExif(next: Record<string, unknown>, current: unknown): Record<string, unknown> {
+  const exif = current && typeof current === 'object' ? (current as { exif?: unknown }).exif : undefined;
+  return exif === undefined ? next : { ...next, exif };
 }
 
 async function find(tx: Transaction<AuraTables>, orgId: string, id: string): Promise<PhotoRow> {

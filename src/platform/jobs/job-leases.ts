@@ -17,6 +17,12 @@ export interface TakenOverJob {
   id: string;
   queue: string;
   orgId: string | null;
+  /**
+   * The attempt whose worker died (pg-boss's retry_count + 1 while it ran). The retried job can
+   * be fetched and started again before its takeover is recorded in job_runs, so the record
+   * names the dead attempt and never touches the next one's.
+   */
+  attempt: number;
   /** True when the job has no attempts left: pg-boss failed it for good. */
   final: boolean;
 }
@@ -139,7 +145,7 @@ export class JobLeases {
     // milliseconds of fetching it, so one started a whole lease ago without one is orphaned.
     const startedBefore = options.everyoneElseIsDead ? `'infinity'::timestamptz` : `now() - $3 * interval '1 second'`;
     const { rows } = await this.db.executeSql(
-      `select j.id, j.name, j.data->>'orgId' as org_id from ${this.job} j
+      `select j.id, j.name, j.data->>'orgId' as org_id, j.retry_count from ${this.job} j
         where j.state = 'active' and j.name = any($1::text[]) and j.started_on < ${startedBefore}
           and not exists (select 1 from job_leases l where l.job_id = j.id)
           and not (j.id = any($2::uuid[]))`,
@@ -148,7 +154,8 @@ export class JobLeases {
     const taken: TakenOverJob[] = [];
     const schema = quoteIdentifier(this.settings.schema);
     const message = 'The worker running this job stopped (its lease lapsed): taken over by another worker';
-    for (const row of rows as { id: string; name: string; org_id: string | null }[]) {
+    for (const row of rows as { id: string; name: string; org_id: string | null; retry_count: number }[]) {
+      const attempt = Number(row.retry_count) + 1;
       // One conditional statement claims the job, so two sweepers cannot both retry it; the
       // retry is due now. A job with no attempts left goes through pg-boss's own failure
       // path instead, which also files it in its dead letter queue.
@@ -158,13 +165,13 @@ export class JobLeases {
         [row.name, row.id, JSON.stringify({ message })],
       );
       if (retried.length > 0) {
-        taken.push({ id: row.id, queue: row.name, orgId: row.org_id, final: false });
+        taken.push({ id: row.id, queue: row.name, orgId: row.org_id, attempt, final: false });
         continue;
       }
       const { rows: last } = await this.db.executeSql(`select 1 from ${this.job} where name = $1 and id = $2 and state = 'active'`, [row.name, row.id]);
       if (last.length === 0) continue;
       await this.fail(row.name, row.id, { message });
-      taken.push({ id: row.id, queue: row.name, orgId: row.org_id, final: true });
+      taken.push({ id: row.id, queue: row.name, orgId: row.org_id, attempt, final: true });
     }
     if (taken.length === 0) return taken;
     await this.db.executeSql(

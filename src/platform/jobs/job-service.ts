@@ -180,6 +180,8 @@ export class JobService {
           })
           .where('org_id', '=', orgId)
           .where('id', '=', job.id)
+          // The dead attempt's row only: the retry may already run as the next attempt.
+          .where('attempts', '=', job.attempt)
           .where('state', '=', 'active')
           .returning(JOB_VIEW_FIELDS)
           .executeTakeFirst(),

@@ -1,0 +1,69 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
+import { defineJob } from '../../../src/platform/jobs/define-job.js';
+import { startRun } from '../../../src/platform/jobs/job-runs.js';
+import type { TakenOverJob } from '../../../src/platform/jobs/job-leases.js';
+import { withTenant } from '../../../src/platform/db/tenant.js';
+
+/**
+ * A takeover retries the job in pg-boss first and records it in job_runs second; in between,
+ * a worker may fetch the retry and start the next attempt. The record must then leave that
+ * attempt's row alone: overwriting it with "retry" hid the attempt's progress and completion
+ * (its updates match only an active row), so the user saw "retrying" for a job that finished
+ * (found by the multi-node suite). Here the interleaving is made deterministic: the next
+ * attempt starts, then the dead one's takeover is recorded.
+ */
+describe('recording a job takeover', () => {
+  const suffix = randomBytes(4).toString('hex');
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let started!: () => void;
+  const firstStarted = new Promise<void>((resolve) => (started = resolve));
+  const held = defineJob({
+    name: `test.held-${suffix}`,
+    schema: z.object({}),
+    handler: async () => {
+      started();
+      await gate;
+      return {};
+    },
+  });
+  let t: TestPlatform;
+  let owner: TestUser;
+  before(async () => {
+    t = await startTestPlatform({ env: { JOB_POLL_INTERVAL_SECONDS: '0.5' }, apps: [{ name: 'takeovertest', prefix: '/takeovertest', jobs: [held] }] });
+    owner = await t.signup('takeover-owner');
+  });
+  after(async () => {
+    openGate();
+    await t.close();
+  });
+
+  const runRow = (id: string) =>
+    withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) =>
+      tx.selectFrom('job_runs').select(['state', 'attempts', 'error']).where('id', '=', id).executeTakeFirstOrThrow(),
+    );
+  const recordTakeovers = (jobs: TakenOverJob[]) =>
+    (t.platform.ctx.jobs as unknown as { recordTakeovers(jobs: TakenOverJob[]): Promise<void> }).recordTakeovers(jobs);
+
+  it('marks only the attempt whose worker died, never the attempt already running after it', async () => {
+    const id = await t.platform.ctx.jobs.enqueue(held, { orgId: owner.orgId });
+    await firstStarted;
+    assert.deepEqual(await runRow(id), { state: 'active', attempts: 1, error: null });
+
+    // The retried job is fetched and its second attempt starts before the takeover is recorded.
+    await withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) => startRun(tx, { id, orgId: owner.orgId, name: held.name, attempt: 2, maxAttempts: 3 }));
+    await recordTakeovers([{ id, queue: held.name, orgId: owner.orgId, attempt: 1, final: false }]);
+    assert.deepEqual(await runRow(id), { state: 'active', attempts: 2, error: null }, 'the running attempt keeps its row');
+
+    // Control: the takeover of the attempt that is running is recorded.
+    await recordTakeovers([{ id, queue: held.name, orgId: owner.orgId, attempt: 2, final: false }]);
+    const after = await runRow(id);
+    assert.equal(after.state, 'retry');
+    assert.equal(after.attempts, 2);
+    assert.match(after.error ?? '', /stopped/);
+  });
+});

@@ -62,7 +62,14 @@ export class JobLeases {
     private readonly queues: () => string[],
     /** pg-boss's fail(): the last attempt's failure must reach the dead letter like any other. */
     private readonly fail: (queue: string, id: string, output: object) => Promise<unknown>,
-    private readonly onTakeover: (jobs: TakenOverJob[]) => Promise<void>,
+    /**
+     * Records one takeover where users see it (job_runs), called before the job is made due
+     * again: once it is, a worker may start the next attempt at once, and the dead attempt's
+     * end must be shown before that attempt's start, never over it.
+     */
+    private readonly recordTakeover: (job: TakenOverJob) => Promise<void>,
+    /** After a sweep that retried jobs: wake the local workers of their queues. */
+    private readonly afterTakeovers: (jobs: TakenOverJob[]) => void,
     private readonly log: Logger,
   ) {
     this.job = `${quoteIdentifier(settings.schema)}.job`;
@@ -145,7 +152,7 @@ export class JobLeases {
     // milliseconds of fetching it, so one started a whole lease ago without one is orphaned.
     const startedBefore = options.everyoneElseIsDead ? `'infinity'::timestamptz` : `now() - $3 * interval '1 second'`;
     const { rows } = await this.db.executeSql(
-      `select j.id, j.name, j.data->>'orgId' as org_id, j.retry_count from ${this.job} j
+      `select j.id, j.name, j.data->>'orgId' as org_id, j.retry_count, j.retry_limit from ${this.job} j
         where j.state = 'active' and j.name = any($1::text[]) and j.started_on < ${startedBefore}
           and not exists (select 1 from job_leases l where l.job_id = j.id)
           and not (j.id = any($2::uuid[]))`,
@@ -154,8 +161,12 @@ export class JobLeases {
     const taken: TakenOverJob[] = [];
     const schema = quoteIdentifier(this.settings.schema);
     const message = 'The worker running this job stopped (its lease lapsed): taken over by another worker';
-    for (const row of rows as { id: string; name: string; org_id: string | null; retry_count: number }[]) {
+    for (const row of rows as { id: string; name: string; org_id: string | null; retry_count: number; retry_limit: number }[]) {
       const attempt = Number(row.retry_count) + 1;
+      const job: TakenOverJob = { id: row.id, queue: row.name, orgId: row.org_id, attempt, final: Number(row.retry_count) >= Number(row.retry_limit) };
+      // Another sweeper may claim it first: both record the same, and a record only changes an
+      // active run of this attempt, so the second finds nothing to change.
+      await this.recordTakeover(job);
       // One conditional statement claims the job, so two sweepers cannot both retry it; the
       // retry is due now. A job with no attempts left goes through pg-boss's own failure
       // path instead, which also files it in its dead letter queue.
@@ -165,13 +176,13 @@ export class JobLeases {
         [row.name, row.id, JSON.stringify({ message })],
       );
       if (retried.length > 0) {
-        taken.push({ id: row.id, queue: row.name, orgId: row.org_id, attempt, final: false });
+        taken.push(job);
         continue;
       }
       const { rows: last } = await this.db.executeSql(`select 1 from ${this.job} where name = $1 and id = $2 and state = 'active'`, [row.name, row.id]);
       if (last.length === 0) continue;
       await this.fail(row.name, row.id, { message });
-      taken.push({ id: row.id, queue: row.name, orgId: row.org_id, attempt, final: true });
+      taken.push(job);
     }
     if (taken.length === 0) return taken;
     await this.db.executeSql(
@@ -180,7 +191,7 @@ export class JobLeases {
       [taken.map((t) => t.queue)],
     );
     this.log.warn({ jobs: taken.map((t) => ({ id: t.id, queue: t.queue, final: t.final })) }, 'took over jobs whose worker stopped renewing their lease');
-    await this.onTakeover(taken);
+    this.afterTakeovers(taken);
     return taken;
   }
 }

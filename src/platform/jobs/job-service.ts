@@ -134,7 +134,11 @@ export class JobService {
           { leaseSeconds: config.jobs.leaseSeconds, heartbeatSeconds: config.jobs.heartbeatSeconds, schema: config.jobs.schema },
           () => this.names,
           (queue, id, output) => boss.fail(queue, id, output),
-          (jobs) => this.recordTakeovers(jobs),
+          (job) => this.recordTakeover(job),
+          // Let an idle local worker fetch the retried jobs now.
+          (jobs) => {
+            for (const name of new Set(jobs.map((j) => j.queue))) this.wake(name);
+          },
           log,
         );
         // The embedded database's lock proves its previous process is gone: its jobs are
@@ -164,35 +168,31 @@ export class JobService {
   }
 
   /** What the org sees of a job taken over from a dead worker: retrying (or failed, if that was its last attempt). */
-  private async recordTakeovers(jobs: TakenOverJob[]): Promise<void> {
-    for (const job of jobs) {
-      if (!job.orgId || !UUID.test(job.orgId)) continue;
-      const orgId = job.orgId;
-      const state: JobRunState = job.final ? 'failed' : 'retry';
-      const view = (await withTenant(this.deps.database.db, { orgId }, (tx) =>
-        tx
-          .updateTable('job_runs')
-          .set({
-            state,
-            error: 'The worker running this job stopped; another worker resumes it from its last checkpoint',
-            ...(job.final ? { finished_at: sql<Date>`now()` } : {}),
-            updated_at: sql<Date>`now()`,
-          })
-          .where('org_id', '=', orgId)
-          .where('id', '=', job.id)
-          // The dead attempt's row only: the retry may already run as the next attempt.
-          .where('attempts', '=', job.attempt)
-          .where('state', '=', 'active')
-          .returning(JOB_VIEW_FIELDS)
-          .executeTakeFirst(),
-      ).catch((err) => {
-        this.deps.log.warn({ err, jobId: job.id }, 'could not record a job takeover in job_runs (the next run records its start)');
-        return undefined;
-      })) as JobView | undefined;
-      if (view) await publishJob(this.deps, orgId, view);
-    }
-    // Let an idle local worker fetch the retried jobs now.
-    for (const name of new Set(jobs.map((j) => j.queue))) this.wake(name);
+  private async recordTakeover(job: TakenOverJob): Promise<void> {
+    if (!job.orgId || !UUID.test(job.orgId)) return;
+    const orgId = job.orgId;
+    const state: JobRunState = job.final ? 'failed' : 'retry';
+    const view = (await withTenant(this.deps.database.db, { orgId }, (tx) =>
+      tx
+        .updateTable('job_runs')
+        .set({
+          state,
+          error: 'The worker running this job stopped; another worker resumes it from its last checkpoint',
+          ...(job.final ? { finished_at: sql<Date>`now()` } : {}),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', job.id)
+        // The dead attempt's run only, should a later attempt have started anyway.
+        .where('attempts', '=', job.attempt)
+        .where('state', '=', 'active')
+        .returning(JOB_VIEW_FIELDS)
+        .executeTakeFirst(),
+    ).catch((err) => {
+      this.deps.log.warn({ err, jobId: job.id }, 'could not record a job takeover in job_runs (the next run records its start)');
+      return undefined;
+    })) as JobView | undefined;
+    if (view) await publishJob(this.deps, orgId, view);
   }
 
   private async startWorkers(ctx: PlatformContext) {

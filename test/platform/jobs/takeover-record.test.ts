@@ -9,11 +9,12 @@ import type { TakenOverJob } from '../../../src/platform/jobs/job-leases.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 
 /**
- * A takeover retries the job in pg-boss first and records it in job_runs second; in between,
- * a worker may fetch the retry and start the next attempt. The record must then leave that
- * attempt's row alone: overwriting it with "retry" hid the attempt's progress and completion
- * (its updates match only an active row), so the user saw "retrying" for a job that finished
- * (found by the multi-node suite). Here the interleaving is made deterministic: the next
+ * A takeover is recorded in job_runs before pg-boss makes the job due again, and the record
+ * names the attempt whose worker died: should the next attempt be running anyway (another
+ * sweeper's retry of the same job), its row is left alone. Overwriting it with "retry" hid
+ * that attempt's progress and completion (their updates match only an active row), so the
+ * user saw "retrying" for a job that had finished (found by the multi-node suite, when the
+ * record still came after the retry). Here the interleaving is made deterministic: the next
  * attempt starts, then the dead one's takeover is recorded.
  */
 describe('recording a job takeover', () => {
@@ -46,8 +47,8 @@ describe('recording a job takeover', () => {
     withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) =>
       tx.selectFrom('job_runs').select(['state', 'attempts', 'error']).where('id', '=', id).executeTakeFirstOrThrow(),
     );
-  const recordTakeovers = (jobs: TakenOverJob[]) =>
-    (t.platform.ctx.jobs as unknown as { recordTakeovers(jobs: TakenOverJob[]): Promise<void> }).recordTakeovers(jobs);
+  const recordTakeover = (job: TakenOverJob) =>
+    (t.platform.ctx.jobs as unknown as { recordTakeover(job: TakenOverJob): Promise<void> }).recordTakeover(job);
 
   it('marks only the attempt whose worker died, never the attempt already running after it', async () => {
     const id = await t.platform.ctx.jobs.enqueue(held, { orgId: owner.orgId });
@@ -56,11 +57,11 @@ describe('recording a job takeover', () => {
 
     // The retried job is fetched and its second attempt starts before the takeover is recorded.
     await withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) => startRun(tx, { id, orgId: owner.orgId, name: held.name, attempt: 2, maxAttempts: 3 }));
-    await recordTakeovers([{ id, queue: held.name, orgId: owner.orgId, attempt: 1, final: false }]);
+    await recordTakeover({ id, queue: held.name, orgId: owner.orgId, attempt: 1, final: false });
     assert.deepEqual(await runRow(id), { state: 'active', attempts: 2, error: null }, 'the running attempt keeps its row');
 
     // Control: the takeover of the attempt that is running is recorded.
-    await recordTakeovers([{ id, queue: held.name, orgId: owner.orgId, attempt: 2, final: false }]);
+    await recordTakeover({ id, queue: held.name, orgId: owner.orgId, attempt: 2, final: false });
     const after = await runRow(id);
     assert.equal(after.state, 'retry');
     assert.equal(after.attempts, 2);

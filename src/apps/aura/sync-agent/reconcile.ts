@@ -4,6 +4,7 @@ import type { SyncConfig, SyncFolder } from './sync-config.js';
 import type { SyncState } from './sync-state.js';
 import type { CloudPhoto, SyncClient } from './sync-client.js';
 import { moveToLocalTrash, purgeLocalTrash } from './local-trash.js';
+import { writeSidecarForDownload, type MetadataEvent } from './metadata-sync.js';
 
 export type ReconcileEvent =
   | { kind: 'downloaded'; rel: string }
@@ -27,7 +28,7 @@ export async function reconcileFolder(opts: {
   eventId: string;
   state: SyncState;
   client: SyncClient;
-  onEvent: (e: ReconcileEvent) => void;
+  onEvent: (e: ReconcileEvent | MetadataEvent) => void;
 }) {
   const { index, folder, settings, eventId, state, client, onEvent } = opts;
   const root = folder.local_path;
@@ -98,7 +99,8 @@ export async function reconcileFolder(opts: {
     await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await writeFile(path.join(root, rel), bytes);
     const s = await stat(path.join(root, rel));
-    state.set(`${prefix}${rel}`, { hash: photo.content_hash, size: s.size, mtimeMs: s.mtimeMs, photoId: photo.id });
+    const sidecarHash = settings.sync_metadata ? await writeSidecarForDownload(root, rel, photo, onEvent) : undefined;
+    state.set(`${prefix}${rel}`, { hash: photo.content_hash, size: s.size, mtimeMs: s.mtimeMs, photoId: photo.id, ...(sidecarHash ? { sidecarHash } : {}) });
     onEvent({ kind: 'downloaded', rel });
   }
 }

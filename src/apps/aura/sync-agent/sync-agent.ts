@@ -7,6 +7,7 @@ import { SyncJournal, type QueuedUpload } from './sync-journal.js';
 import { ServerAway, SyncClient } from './sync-client.js';
 import { hashFile, scanFolder } from './scan-folder.js';
 import { reconcileFolder, type ReconcileEvent } from './reconcile.js';
+import { sendChangedSidecars, type MetadataEvent } from './metadata-sync.js';
 import type { FaceEngine } from '../faces/face-engine.js';
 import { FACE_INDEX_FILE, LocalFaceIndex, type RefreshStats } from './local-face-index.js';
 
@@ -20,7 +21,8 @@ export type SyncEvent =
   | { kind: 'face-progress'; done: number; total: number }
   /** The folder itself is gone: marked, never taken as "every file deleted". */
   | { kind: 'folder-missing'; path: string }
-  | ReconcileEvent;
+  | ReconcileEvent
+  | MetadataEvent;
 
 export interface PassResult {
   queued: number;
@@ -86,7 +88,11 @@ export class SyncAgent {
     try {
       await this.drain(result);
       for (const index of present) {
-        await reconcileFolder({ index, folder: this.config.folders[index], settings: this.config.settings, eventId: await this.eventId(index), state: this.state, client: this.client, onEvent: this.onEvent });
+        const folder = this.config.folders[index];
+        await reconcileFolder({ index, folder, settings: this.config.settings, eventId: await this.eventId(index), state: this.state, client: this.client, onEvent: this.onEvent });
+        if (this.config.settings.sync_metadata && folder.mode !== 'download-only') {
+          await sendChangedSidecars({ index, root: folder.local_path, state: this.state, client: this.client, onEvent: this.onEvent });
+        }
         await this.state.save();
       }
     } catch (err) {

@@ -14,6 +14,8 @@ export interface CloudPhoto {
   original_name: string;
   content_hash: string;
   updated_at: string;
+  /** The photo's metadata entries (its `xmp_` ones go into a sidecar on download). */
+  metadata: Record<string, unknown>;
 }
 
 export interface CloudFaceMatch {
@@ -89,7 +91,7 @@ export class SyncClient {
       const res = await this.send(`/aura/api/photos?event_id=${eventId}&page=${page}&limit=100`, { method: 'GET' });
       await this.expectOk(res, 'list the event\'s photos');
       const body = (await res.json()) as { items: CloudPhoto[]; pages: number };
-      all.push(...body.items.map(({ id, original_name, content_hash, updated_at }) => ({ id, original_name, content_hash, updated_at })));
+      all.push(...body.items.map(({ id, original_name, content_hash, updated_at, metadata }) => ({ id, original_name, content_hash, updated_at, metadata })));
       if (page >= body.pages) return all;
     }
   }
@@ -109,8 +111,17 @@ export class SyncClient {
     const res = await this.send(`/aura/api/photos/${photoId}`, { method: 'GET' });
     if (res.status === 404) return null;
     await this.expectOk(res, 'read a photo');
-    const { id, original_name, content_hash, updated_at } = (await res.json()) as CloudPhoto;
-    return { id, original_name, content_hash, updated_at };
+    const { id, original_name, content_hash, updated_at, metadata } = (await res.json()) as CloudPhoto;
+    return { id, original_name, content_hash, updated_at, metadata };
+  }
+
+  /** Replace a photo's metadata (the server keeps its `exif`); only admins' keys may. */
+  async updateMetadata(photoId: string, metadata: Record<string, unknown>): Promise<'updated' | 'gone' | 'forbidden'> {
+    const res = await this.send(`/aura/api/photos/${photoId}`, { method: 'PATCH', body: JSON.stringify({ metadata }), headers: { 'content-type': 'application/json' } });
+    if (res.status === 404) return 'gone';
+    if (res.status === 403) return 'forbidden';
+    await this.expectOk(res, 'update a photo\'s metadata');
+    return 'updated';
   }
 
   /** The original's bytes. */

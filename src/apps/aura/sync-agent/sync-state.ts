@@ -6,6 +6,8 @@ export interface FileState {
   size: number;
   mtimeMs: number;
   photoId: string;
+  /** With sync_metadata: the hash of the XMP sidecar last sent ('' or absent: none). */
+  sidecarHash?: string;
 }
 
 /**

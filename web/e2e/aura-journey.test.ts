@@ -2,8 +2,10 @@
  * The Aura Pro journey in a real browser, at desktop and phone width: sign up (the studio's
  * admin) → /aura sends an admin to the studio page → create an event → upload face-api's
  * sample photos with per-file outcomes → the gallery shows them → bundle them and share the
- * bundle (the public page opens logged out) → delete a photo and restore it from trash.
- * Every page visited is scanned for accessibility and photographed.
+ * bundle (the public page opens logged out) → delete a photo and restore it from trash. Then a
+ * gallery of more photos than a page holds: only the rows near the window are in the page, and
+ * scrolling down loads the next page. Every page visited is scanned for accessibility and
+ * photographed.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { repositoryRoot, startServer, type RunningServer } from './support/server';
 import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
 
@@ -126,4 +129,64 @@ describe('Aura Pro in the browser', () => {
       await context.close();
     });
   }
+
+  test('a large gallery keeps only the rows near the window in the page and loads more as it scrolls (desktop)', async () => {
+    // A server of its own without job workers: the face detection of 110 photos is not what this
+    // test is about, and would triple its time.
+    const quiet = await startServer({ WORKERS: 'off' });
+    after(() => quiet.close());
+    // 110 photos through the API, more than the gallery's first page of 100: distinct tiny JPEGs
+    // (equal bytes would be one photo), two requests one after the other (newest first: p109 on top).
+    const email = `aura-many-${randomBytes(4).toString('hex')}@example.test`;
+    const signup = await fetch(`${quiet.url}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org_name: 'Studio Many', email, password: 'a long password', accept_terms: true }) });
+    assert.equal(signup.status, 201, await signup.clone().text());
+    const token = ((await signup.json()) as { access_token: string }).access_token;
+    const TOTAL = 110;
+    const upload = async (first: number, count: number) => {
+      const form = new FormData();
+      for (let n = first; n < first + count; n++) {
+        const jpeg = await sharp({ create: { width: 24, height: 16, channels: 3, background: { r: n % 256, g: (n * 7) % 256, b: 90 } } }).jpeg().toBuffer();
+        form.append('files', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), `p${String(n).padStart(3, '0')}.jpg`);
+      }
+      const res = await fetch(`${quiet.url}/aura/api/photos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal(((await res.json()) as { stored: number }).stored, count);
+    };
+    await upload(0, TOTAL / 2);
+    await upload(TOTAL / 2, TOTAL / 2);
+    const context = await browser.newContext({ viewport: viewports.desktop });
+    context.setDefaultTimeout(30_000);
+    const page = await openPage(context);
+    await page.goto(`${quiet.url}/login`);
+    await field(page, 'Email').fill(email);
+    await field(page, 'Password').fill('a long password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/home$/);
+    await page.goto(`${quiet.url}/aura/admin/photos`);
+    await page.getByText(`${TOTAL} photos`).waitFor();
+    const gallery = page.getByTestId('aura-gallery');
+    // Newest first: the last one uploaded is at the top.
+    await gallery.getByRole('img', { name: 'p109.jpg' }).waitFor();
+    const cards = () => gallery.getByRole('checkbox').count();
+    const atTop = await cards();
+    assert.ok(atTop > 0 && atTop < 100, `${atTop} cards in the page at the top, of ${TOTAL}`);
+    await checkPage(page, 'aura-gallery-large', 'desktop');
+
+    // Scrolled to the bottom again and again until the first photo uploaded (on the second page) shows.
+    const oldest = gallery.getByRole('img', { name: 'p000.jpg' });
+    const deadline = Date.now() + 60_000;
+    while (!(await oldest.isVisible())) {
+      assert.ok(Date.now() < deadline, 'p000.jpg never showed while scrolling down');
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      // A next page makes the page taller; past the last one nothing changes and the bottom rows render.
+      await page.waitForFunction((h) => document.documentElement.scrollHeight > h, height, { timeout: 2_000 }).catch(() => undefined);
+    }
+    await oldest.waitFor();
+    const atBottom = await cards();
+    assert.ok(atBottom < 100, `${atBottom} cards in the page at the bottom: rows out of view are not rendered`);
+    assert.equal(await gallery.getByRole('img', { name: 'p109.jpg' }).count(), 0, 'the top rows left the page');
+    assert.deepEqual(page.consoleErrors, []);
+    await context.close();
+  });
 });

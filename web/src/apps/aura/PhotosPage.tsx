@@ -1,11 +1,14 @@
-import { useState } from 'react';
-import { Button, Card, Checkbox, Group, Modal, Pagination, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useCallback, useState } from 'react';
+import { Button, Card, Center, Group, Loader, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import { api, call } from '../../platform/api';
-import { EmptyState, ErrorMessage, PageTitle, QueryView } from '../../platform/components';
-import { AuthImage } from './AuthImage';
+import { EmptyState, ErrorMessage, PageTitle } from '../../platform/components';
 import { UploadPanel } from './UploadPanel';
+import { VirtualGallery } from './VirtualGallery';
+
+/** Photos asked for at a time as the gallery scrolls (the API's largest page). */
+const PAGE_SIZE = 100;
 
 const SOURCES = ['cloud', 'local_sync', 'event_temp'] as const;
 type Source = (typeof SOURCES)[number];
@@ -51,21 +54,24 @@ export function PhotosPage() {
   const [params, setParams] = useSearchParams();
   const eventId = params.get('event') ?? undefined;
   const source = (params.get('source') as Source | null) ?? undefined;
-  const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<string[]>([]);
   const [bundling, setBundling] = useState(false);
   const [uploading, setUploading] = useState(false);
   const events = useQuery({ queryKey: ['aura', 'events'], queryFn: () => call(api.GET('/aura/api/events', { params: { query: { limit: 100 } } })) });
-  const photos = useQuery({
-    queryKey: ['aura', 'photos', eventId, source, page],
-    queryFn: () => call(api.GET('/aura/api/photos', { params: { query: { page, limit: 48, ...(eventId ? { event_id: eventId } : {}), ...(source ? { source_type: source } : {}) } } })),
+  const photos = useInfiniteQuery({
+    queryKey: ['aura', 'photos', eventId, source, 'scroll'],
+    initialPageParam: 1,
+    queryFn: ({ pageParam }) =>
+      call(api.GET('/aura/api/photos', { params: { query: { page: pageParam, limit: PAGE_SIZE, ...(eventId ? { event_id: eventId } : {}), ...(source ? { source_type: source } : {}) } } })),
+    getNextPageParam: (last, all) => (all.length < last.pages ? all.length + 1 : undefined),
   });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = photos;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const setFilter = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next);
-    setPage(1);
   };
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   return (
@@ -97,27 +103,31 @@ export function PhotosPage() {
           <UploadPanel eventId={eventId} />
         </Card>
       )}
-      <QueryView query={photos} isEmpty={(d) => d.items.length === 0} empty={<EmptyState title="No photos here">Upload photos, or change the filters.</EmptyState>}>
-        {(data) => (
-          <Stack>
-            <Text size="sm" c="dimmed">{data.total} photos</Text>
-            <SimpleGrid cols={{ base: 2, sm: 3, md: 4, lg: 6 }} spacing="xs" data-testid="aura-gallery">
-              {data.items.map((p) => (
-                <Card key={p.id} withBorder p={0}>
-                  <Link to={`/aura/admin/photos/${p.id}`} aria-label={`Open ${p.original_name}`}>
-                    <AuthImage url={p.urls.thumb} alt={p.original_name} h={140} />
-                  </Link>
-                  <Group p={6} gap={6} wrap="nowrap">
-                    <Checkbox size="xs" aria-label={`Select ${p.original_name}`} checked={selected.includes(p.id)} onChange={() => toggle(p.id)} />
-                    <Text size="xs" truncate>{p.original_name}</Text>
-                  </Group>
-                </Card>
-              ))}
-            </SimpleGrid>
-            {data.pages > 1 && <Pagination total={data.pages} value={page} onChange={setPage} aria-label="Pages of photos" />}
-          </Stack>
-        )}
-      </QueryView>
+      {photos.isPending ? (
+        <Center py="xl" aria-busy="true">
+          <Loader role="status" aria-label="Loading" />
+        </Center>
+      ) : !photos.data ? (
+        <ErrorMessage error={photos.error} onRetry={() => void photos.refetch()} />
+      ) : photos.data.pages[0]!.total === 0 ? (
+        <EmptyState title="No photos here">Upload photos, or change the filters.</EmptyState>
+      ) : (
+        <Stack>
+          <Text size="sm" c="dimmed">
+            {photos.data.pages[0]!.total} photos
+          </Text>
+          <VirtualGallery
+            photos={photos.data.pages.flatMap((p) => p.items)}
+            hasMore={hasNextPage && !photos.isError}
+            loadingMore={isFetchingNextPage}
+            onNearEnd={loadMore}
+            selected={selected}
+            onToggle={toggle}
+          />
+          {/* A later page that failed keeps the photos shown so far. */}
+          {photos.isError && <ErrorMessage error={photos.error} onRetry={loadMore} />}
+        </Stack>
+      )}
       <Modal opened={bundling} onClose={() => setBundling(false)} title="Add to a bundle">
         <AddToBundle
           photoIds={selected}

@@ -119,6 +119,28 @@ describe('aura sync agent: photo metadata through XMP sidecars (sync_metadata)',
     assert.equal((await photosOf('darktable')).items[0]!.metadata.xmp_rating, 2);
   });
 
+  it('metadata the server refuses (over 50 entries with the sidecar\'s) is reported once, and the other photos go on', async () => {
+    const local = path.join(server.dir, 'full');
+    await mkdir(local);
+    await writeFile(path.join(local, 'full.jpg'), await photoJpeg({ color: '#8899aa' }));
+    await writeFile(path.join(local, 'ok.jpg'), await photoJpeg({ color: '#99aabb' }));
+    const { agent, events } = await agentFor(config(local, 'studio/2026/full'), 'full');
+    await agent.pass();
+    const full = (await photosOf('full')).items.find((p) => p.original_name === 'full.jpg')!;
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`note_${i}`, i]));
+    assert.equal((await server.t.request('PATCH', `/aura/api/photos/${full.id}`, { token: server.owner.token, body: { metadata: fifty } })).statusCode, 200);
+    await writeFile(path.join(local, 'full.xmp'), '<rdf:Description xmp:Rating="1"/>');
+    await writeFile(path.join(local, 'ok.xmp'), '<rdf:Description xmp:Rating="3"/>');
+    await agent.pass();
+    const refused = events.filter((e) => e.kind === 'metadata-refused');
+    assert.deepEqual(refused.map((e) => (e as { rel: string }).rel), ['full.jpg']);
+    assert.match((refused[0] as { reason: string }).reason, /50 entries/);
+    assert.equal((await photosOf('full')).items.find((p) => p.original_name === 'ok.jpg')!.metadata.xmp_rating, 3, 'the next photo was still sent');
+    events.length = 0;
+    await agent.pass();
+    assert.equal(events.filter((e) => e.kind === 'metadata-refused').length, 0, 'not sent again until the sidecar changes');
+  });
+
   it('a member\'s key may not change metadata: the agent says an admin key is needed and tries again later', async () => {
     const local = path.join(server.dir, 'member');
     await mkdir(local);

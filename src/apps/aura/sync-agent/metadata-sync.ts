@@ -6,7 +6,11 @@ import type { CloudPhoto, SyncClient } from './sync-client.js';
 import type { ReconcileEvent } from './reconcile.js';
 import { mergeXmpMetadata, metadataToXmp, parseXmp, readSidecar, sidecarCandidates, writeXmp } from './xmp-sidecar.js';
 
-export type MetadataEvent = { kind: 'metadata-sent'; rel: string } | { kind: 'sidecar-written'; rel: string };
+export type MetadataEvent =
+  | { kind: 'metadata-sent'; rel: string }
+  /** The server would not take the photo's metadata with the sidecar's (not retried until the sidecar changes). */
+  | { kind: 'metadata-refused'; rel: string; reason: string }
+  | { kind: 'sidecar-written'; rel: string };
 
 /**
  * `sync_metadata`, local to cloud: each synced photo whose XMP sidecar changed since the last
@@ -34,13 +38,14 @@ export async function sendChangedSidecars(opts: {
     const photo = await client.photo(known.photoId);
     if (!photo) continue; // trashed in the cloud: the reconcile step deals with it
     const metadata = mergeXmpMetadata(photo.metadata ?? {}, sidecar ? parseXmp(sidecar.text) : {});
-    const outcome = await client.updateMetadata(known.photoId, metadata);
-    if (outcome === 'forbidden') {
+    const answer = await client.updateMetadata(known.photoId, metadata);
+    if (answer.kind === 'forbidden') {
       onEvent({ kind: 'needs-admin', rel, reason: 'only an admin\'s API key may change a photo\'s metadata (its XMP sidecar)' });
       continue;
     }
     state.set(key, { ...known, sidecarHash: hash });
-    if (outcome === 'updated') onEvent({ kind: 'metadata-sent', rel });
+    if (answer.kind === 'updated') onEvent({ kind: 'metadata-sent', rel });
+    else if (answer.kind === 'refused') onEvent({ kind: 'metadata-refused', rel, reason: answer.reason });
   }
 }
 

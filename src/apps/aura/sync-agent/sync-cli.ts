@@ -29,6 +29,7 @@ export function syncCommand(): Command {
         else if (e.kind === 'rejected') console.error(`${e.rel}: refused by the server (${e.reason}); change the file to try again`);
         else if (e.kind === 'downloaded' || e.kind === 'cloud-trashed') console.log(`${e.rel}: ${e.kind}`);
         else if (e.kind === 'metadata-sent') console.log(`${e.rel}: metadata sent (XMP sidecar)`);
+        else if (e.kind === 'metadata-refused') console.error(`${e.rel}: the server refused its metadata (${e.reason}); edit the sidecar or the photo's metadata in Aura`);
         else if (e.kind === 'sidecar-written') console.log(`${e.rel}: XMP sidecar written from the cloud's metadata`);
         else if (e.kind === 'local-trashed') console.log(`${e.rel}: moved to .aura_trash/ (${e.reason})`);
         else if (e.kind === 'needs-admin') console.error(`${e.rel}: ${e.reason}`);

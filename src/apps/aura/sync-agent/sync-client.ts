@@ -115,13 +115,17 @@ export class SyncClient {
     return { id, original_name, content_hash, updated_at, metadata };
   }
 
-  /** Replace a photo's metadata (the server keeps its `exif`); only admins' keys may. */
-  async updateMetadata(photoId: string, metadata: Record<string, unknown>): Promise<'updated' | 'gone' | 'forbidden'> {
+  /**
+   * Replace a photo's metadata (the server keeps its `exif`). Only admins' keys may
+   * ('forbidden'); metadata the server will not take (too many entries) is 'refused' with its reason.
+   */
+  async updateMetadata(photoId: string, metadata: Record<string, unknown>): Promise<{ kind: 'updated' | 'gone' | 'forbidden' } | { kind: 'refused'; reason: string }> {
     const res = await this.send(`/aura/api/photos/${photoId}`, { method: 'PATCH', body: JSON.stringify({ metadata }), headers: { 'content-type': 'application/json' } });
-    if (res.status === 404) return 'gone';
-    if (res.status === 403) return 'forbidden';
+    if (res.status === 404) return { kind: 'gone' };
+    if (res.status === 403) return { kind: 'forbidden' };
+    if (res.status === 400) return { kind: 'refused', reason: (await res.text()).slice(0, 300) };
     await this.expectOk(res, 'update a photo\'s metadata');
-    return 'updated';
+    return { kind: 'updated' };
   }
 
   /** The original's bytes. */

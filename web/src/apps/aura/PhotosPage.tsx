@@ -10,6 +10,12 @@ import { VirtualGallery } from './VirtualGallery';
 /** Photos asked for at a time as the gallery scrolls (the API's largest page). */
 const PAGE_SIZE = 100;
 
+/**
+ * Pages are by offset: a photo uploaded while the gallery scrolls shifts the later pages by
+ * one, so a page can repeat the last photo of the one before. Shown once.
+ */
+const uniqueById = <T extends { id: string }>(items: T[]) => [...new Map(items.map((p) => [p.id, p])).values()];
+
 const SOURCES = ['cloud', 'local_sync', 'event_temp'] as const;
 type Source = (typeof SOURCES)[number];
 
@@ -117,7 +123,7 @@ export function PhotosPage() {
             {photos.data.pages[0]!.total} photos
           </Text>
           <VirtualGallery
-            photos={photos.data.pages.flatMap((p) => p.items)}
+            photos={uniqueById(photos.data.pages.flatMap((p) => p.items))}
             hasMore={hasNextPage && !photos.isError}
             loadingMore={isFetchingNextPage}
             onNearEnd={loadMore}

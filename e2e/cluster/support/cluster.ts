@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { startFakeS3, type FakeS3 } from '../../../test/platform/storage/s3rver.js';
 import { startPgBouncer, randomPassword, type PgBouncer } from './pgbouncer.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
-import { startS3FaultProxy, type S3FaultProxy } from './s3-fault-proxy.js';
+import { startS3FaultProxy, type S3FaultProxy } from '../../../test/support/s3-fault-proxy.js';
 import { startApiNode, startWorker, type NodeProcess } from './node-process.js';
 
 /** The machine's PostgreSQL (CI's: 127.0.0.1:5432, user postgres, trust) and Redis. */
@@ -28,7 +28,7 @@ export interface ApiNode {
  * Tenantry scaled out on one machine, from nothing and back to nothing: a fresh PostgreSQL
  * database behind PgBouncer (transaction mode), s3rver for objects, the machine's Redis (one
  * database number), two API nodes (WORKERS=off) and one worker, all started as real processes.
- * Redis and S3 are reached through relays a test can break (tcp-proxy.ts, s3-fault-proxy.ts).
+ * Redis and S3 are reached through relays a test can break (tcp-proxy.ts, test/support/s3-fault-proxy.ts).
  */
 export class Cluster {
   readonly apis: ApiNode[] = [];

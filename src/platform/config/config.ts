@@ -84,6 +84,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 ** 2, 'S3 parts must be at least 5 MiB').default(8 * 1024 ** 2),
+  /** Seconds an S3 connection may take to open, or its socket stay silent, before the request is abandoned (and retried by the SDK). */
+  S3_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -187,6 +189,7 @@ export type Config = {
       accessKeyId: string | undefined;
       secretAccessKey: string | undefined;
       partSizeBytes: number;
+      timeoutSeconds: number;
     };
     signedUrlTtlSeconds: number;
     /** Largest upload the generic "file" kind accepts; apps' kinds declare their own limits. */
@@ -340,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         accessKeyId: e.S3_ACCESS_KEY_ID,
         secretAccessKey: e.S3_SECRET_ACCESS_KEY,
         partSizeBytes: e.S3_PART_SIZE_BYTES,
+        timeoutSeconds: e.S3_TIMEOUT_SECONDS,
       },
       signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,

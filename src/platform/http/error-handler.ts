@@ -70,7 +70,7 @@ export function installErrorHandler(app: FastifyInstance, options: { maxParamLen
     const unavailable = asServiceUnavailable(err);
     if (unavailable) {
       request.log.warn({ err }, unavailable.message);
-      return reply.status(503).headers(unavailable.headers!).send({ success: false, error: unavailable.message, code: unavailable.code, requestId });
+      return reply.status(unavailable.status).headers(unavailable.headers!).send({ success: false, error: unavailable.message, code: unavailable.code, requestId });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ success: false, error: 'Internal server error: the request id identifies this failure in the logs', code: 'INTERNAL', requestId });

@@ -39,6 +39,12 @@ export interface S3DriverOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Bodies larger than one part go up as a multipart upload; S3's minimum part is 5 MiB. */
   partSizeBytes?: number;
+  /**
+   * Longest wait for a connection to open, or for a silent socket to say something, before the
+   * request is abandoned (the SDK then retries it). Without it a stalled object store holds
+   * every request that touches it forever. A slow transfer that keeps moving is never cut.
+   */
+  timeoutMs?: number;
 }
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -65,6 +71,7 @@ export class S3Driver implements StorageDriver {
       // S3-compatible service (MinIO versions, R2, s3rver); send them only where required.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { connectionTimeout: options.timeoutMs ?? 30_000, socketTimeout: options.timeoutMs ?? 30_000 },
     });
   }
 

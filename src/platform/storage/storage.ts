@@ -42,6 +42,7 @@ async function createDriver(config: Config, signingSecret: string): Promise<Stor
       forcePathStyle: s.s3.forcePathStyle,
       credentials: s.s3.accessKeyId && s.s3.secretAccessKey ? { accessKeyId: s.s3.accessKeyId, secretAccessKey: s.s3.secretAccessKey } : undefined,
       partSizeBytes: s.s3.partSizeBytes,
+      timeoutMs: s.s3.timeoutSeconds * 1000,
     });
   }
   const ephemeral = !s.dir && config.dataDir.startsWith('memory://');

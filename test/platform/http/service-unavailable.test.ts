@@ -46,6 +46,18 @@ describe('a service behind the request that cannot be reached answers 503, not 5
     assert.equal(asServiceUnavailable(s3(403, 'client', 'AccessDenied')), undefined, 'a refused credential is a bug to log, not an outage');
   });
 
+  it('a full disk (ENOSPC, EDQUOT), however wrapped, is 507 STORAGE_FULL: the operator\'s to fix, safe to send again', () => {
+    for (const err of [
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+      new Error('storing the upload failed', { cause: Object.assign(new Error('EDQUOT: disk quota exceeded'), { code: 'EDQUOT' }) }),
+    ]) {
+      const answer = asServiceUnavailable(err);
+      assert.equal(answer?.status, 507, err.message);
+      assert.equal(answer?.code, 'STORAGE_FULL');
+      assert.equal(answer?.retryable, true);
+    }
+  });
+
   it('anything else stays a 500', () => {
     assert.equal(asServiceUnavailable(new Error('boom')), undefined);
     assert.equal(asServiceUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' })), undefined);

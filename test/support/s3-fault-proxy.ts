@@ -5,20 +5,29 @@ export interface S3FaultProxy {
   endpoint: string;
   /** While set, every request is answered with S3's 500 InternalError instead of reaching the server. */
   failing: boolean;
-  /** Requests answered with an error so far. */
+  /** While set, every request is read and then never answered: an object store that hangs. */
+  stalled: boolean;
+  /** Milliseconds each answer waits before it is relayed: a slow object store that still answers. */
+  delayMs: number;
+  /** Requests answered with an error, or left hanging, so far. */
   failed: number;
   close(): Promise<void>;
 }
 
 /**
  * An HTTP relay in front of s3rver that can answer S3's own error (500 InternalError, the
- * body S3 sends) for every request, to see how the platform behaves when its object store
- * fails: the request, the SDK's retries and all.
+ * body S3 sends) for every request, leave requests hanging, or answer them late, to see how
+ * the platform behaves when its object store fails: the request, the SDK's retries and all.
  */
 export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   const upstream = new URL(target);
-  const state = { failing: false, failed: 0 };
+  const state = { failing: false, stalled: false, delayMs: 0, failed: 0 };
   const server = http.createServer((req, res) => {
+    if (state.stalled) {
+      state.failed++;
+      req.resume();
+      return;
+    }
     if (state.failing) {
       state.failed++;
       req.resume();
@@ -26,11 +35,14 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
       res.writeHead(500, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
       return;
     }
+    const delay = state.delayMs;
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        setTimeout(() => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        }, delay);
       },
     );
     forward.on('error', () => res.destroy());
@@ -45,6 +57,18 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
     },
     set failing(v: boolean) {
       state.failing = v;
+    },
+    get stalled() {
+      return state.stalled;
+    },
+    set stalled(v: boolean) {
+      state.stalled = v;
+    },
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(v: number) {
+      state.delayMs = v;
     },
     get failed() {
       return state.failed;

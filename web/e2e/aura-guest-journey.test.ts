@@ -3,13 +3,18 @@
  * API) uploads face-api's sample photo into an event with guest access on; a guest, logged out,
  * opens the event's link, chooses a selfie file (a crop of one face of the photo), sees the
  * photo that matched, opens it and downloads the ZIP. A wrong link shows the worded 404.
- * Then the capture station: an invited employee logs in with the studio's slug and a PIN.
- * Every state visited is scanned for accessibility and photographed.
+ * Then the capture station: an invited employee logs in with the studio's slug and a PIN,
+ * enrols their face with the camera (chromium's fake camera plays a photo of them), and once
+ * the admin turns face login on, the station asks for the face after the PIN: a stranger's
+ * selfie is refused, theirs lets them in. Every state visited is scanned for accessibility and
+ * photographed.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
@@ -124,7 +129,23 @@ describe('Aura guest scan in the browser', () => {
     });
   }
 
-  test('an employee logs in at the capture station with the studio and a PIN (phone)', async () => {
+  test('an employee logs in at the station with a PIN, enrols their face with the camera, then logs in with PIN and face (phone)', async () => {
+    // The employee's face (the first in face-api's third sample) as the camera's video, and a
+    // stranger's (the first in the sixth) as a chosen file.
+    const cropOf = async (n: number) => {
+      const photo = sample(n);
+      const [face] = await new FaceApiEngine(DEFAULT_FACE_API_OPTIONS).detect(photo);
+      return crop(photo, face!.box);
+    };
+    const [employeeFace, strangerFace] = await Promise.all([cropOf(3), cropOf(6)]);
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'aura-camera-'));
+    after(() => rmSync(folder, { recursive: true, force: true }));
+    writeFileSync(path.join(folder, 'employee.jpg'), employeeFace);
+    const video = path.join(folder, 'employee.y4m');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', path.join(folder, 'employee.jpg'), '-vf', 'scale=320:-2', '-frames:v', '10', '-pix_fmt', 'yuv420p', video]);
+    const cameraBrowser = await launchBrowser({ fakeCamera: video });
+    after(() => cameraBrowser.close());
+
     const { org_slug: slug } = await api(null, 'POST', '/aura/api/auth/login', { email: ownerEmail, password: 'a long password' });
     const employeeEmail = `aura-station-${randomBytes(4).toString('hex')}@example.test`;
     await api(ownerToken, 'POST', '/api/v1/invites', { email: employeeEmail, role: 'member' });
@@ -137,7 +158,7 @@ describe('Aura guest scan in the browser', () => {
     await api(ownerToken, 'PUT', `/aura/api/team/${employee.user.id}/pin`, { pin: '2468' });
     await api(ownerToken, 'PUT', '/aura/api/settings', { station_login_enabled: true });
 
-    const context = await browser.newContext({ viewport: viewports.phone });
+    const context = await cameraBrowser.newContext({ viewport: viewports.phone });
     context.setDefaultTimeout(30_000);
     const page = await openPage(context);
     await page.goto(`${server.url}/aura/station`);
@@ -149,9 +170,45 @@ describe('Aura guest scan in the browser', () => {
     await page.getByLabel('PIN').fill('2468');
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForURL(/\/aura\/capture$/);
+    // First the terms of service, which accepting the invitation did not ask for.
+    await page.getByRole('checkbox', { name: 'I accept the terms of service' }).check();
+    await page.getByRole('button', { name: 'Accept and continue' }).click();
     await page.getByRole('heading', { name: 'Face login' }).waitFor();
     await checkPage(page, 'aura-station-capture', 'phone');
+
+    // Enrolment through the camera: the preview plays, the shutter sends one frame.
+    await page.getByRole('button', { name: 'Use the camera' }).click();
+    await page.getByRole('button', { name: 'Take the selfie' }).and(page.locator(':enabled')).waitFor();
+    await checkPage(page, 'aura-station-camera', 'phone');
+    await page.getByRole('button', { name: 'Take the selfie' }).click();
+    await page.getByText('Face enrolled.').waitFor();
+    await page.getByText(/Your face is enrolled/).waitFor();
     assert.deepEqual(page.consoleErrors.filter((e) => !e.includes('/aura/api/auth/station')), [], 'only the refused PIN logged');
     await context.close();
+
+    // Face login on: the PIN alone no longer opens the station; the face is asked for next.
+    await api(ownerToken, 'PUT', '/aura/api/settings', { station_face_login: true });
+    const station = await openPage(await cameraBrowser.newContext({ viewport: viewports.phone }));
+    station.context().setDefaultTimeout(30_000);
+    await station.goto(`${server.url}/aura/station`);
+    await station.getByRole('textbox', { name: /^Studio/ }).fill(slug);
+    await station.getByLabel('PIN').fill('2468');
+    await station.getByRole('button', { name: 'Start' }).click();
+    await station.getByText('This studio asks for your face with your PIN.', { exact: false }).waitFor();
+    await checkPage(station, 'aura-station-face-step', 'phone');
+
+    // A stranger's face with the right PIN: refused, in words.
+    await station.locator('input[type="file"]').setInputFiles({ name: 'someone.jpg', mimeType: 'image/jpeg', buffer: strangerFace });
+    await station.getByText(/Your face did not match the one you enrolled/).waitFor();
+    await checkPage(station, 'aura-station-face-mismatch', 'phone');
+    assert.equal(new URL(station.url()).pathname, '/aura/station', 'still at the login');
+
+    // Their own face from the camera: in.
+    await station.getByRole('button', { name: 'Use the camera' }).click();
+    await station.getByRole('button', { name: 'Take the selfie' }).and(station.locator(':enabled')).click();
+    await station.waitForURL(/\/aura\/capture$/);
+    await station.getByRole('heading', { name: 'Face login' }).waitFor();
+    assert.deepEqual(station.consoleErrors.filter((e) => !e.includes('/aura/api/auth/face-login') && !e.includes('/aura/api/auth/station')), [], 'only the refused face and the PIN step logged');
+    await station.context().close();
   });
 });

@@ -25,8 +25,15 @@ function chromiumPath(): string {
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+/**
+ * `fakeCamera`: a Y4M video that chromium plays as the only camera, with camera permission
+ * granted without asking, so a page's getUserMedia path runs for real (the selfie flows).
+ */
+export function launchBrowser(options: { fakeCamera?: string } = {}): Promise<Browser> {
+  const camera = options.fakeCamera
+    ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.fakeCamera}`]
+    : [];
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage', ...camera] });
 }
 
 /** A page that records console errors and uncaught exceptions; `assertNoConsoleErrors` checks them. */

@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   jobs: async () => (await import('./jobs.bench.js')).run(),
   'social-publish': async () => (await import('./social-publish.bench.js')).run(),
   brandkit: async () => (await import('./brandkit.bench.js')).run(),
+  soak: async () => (await import('./soak.bench.js')).run(),
 };
 
 const name = process.argv[2];

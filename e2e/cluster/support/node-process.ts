@@ -34,6 +34,11 @@ export class NodeProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /** The operating system's process id (the soak bench reads its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive() {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

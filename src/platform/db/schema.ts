@@ -148,6 +148,16 @@ export interface LoginAttemptsTable {
   updated_at: Timestamp;
 }
 
+/** Bytes left behind when their deletion failed (migration 012); the storage.orphans sweep retries them. */
+export interface StorageOrphansTable {
+  storage_key: string;
+  reason: string;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
 export interface EmailOutboxTable {
   id: Generated<string>;
   to_address: string;
@@ -253,6 +263,7 @@ export interface PlatformTables {
   login_attempts: LoginAttemptsTable;
   email_outbox: EmailOutboxTable;
   storage_objects: StorageObjectsTable;
+  storage_orphans: StorageOrphansTable;
   share_links: ShareLinksTable;
   job_runs: JobRunsTable;
   realtime_payloads: RealtimePayloadsTable;

@@ -8,6 +8,7 @@ import { purgeDeliveredEmail } from '../email/outbox.js';
 import { retryDueEmail } from '../email/retry-due.js';
 import { purgeLoginAttempts } from '../auth/login-throttle.js';
 import { snapshotOrgStorage } from '../usage/storage-snapshot.js';
+import { sweepOrphans } from '../storage/orphans.js';
 
 /**
  * The platform's own jobs. Maintenance sweeps run daily across all tenants, each org's share
@@ -93,6 +94,21 @@ export const storageSnapshotJob = defineJob({
   handler: async (ctx) => snapshotOrgStorage(ctx),
 });
 
+/**
+ * Bytes whose deletion failed when their row went (storage_orphans), deleted once the store
+ * answers again; each key on its own, with a backoff per key (orphans.ts). Hourly: a store
+ * that was down for minutes is cleaned within the hour.
+ */
+export const sweepOrphansJob = defineJob({
+  name: 'storage.orphans',
+  scope: 'system',
+  schema: z.object({}),
+  schedule: '37 * * * *',
+  expireInSeconds: 1800,
+  retryLimit: 0,
+  handler: async (ctx) => sweepOrphans(ctx),
+});
+
 /** Thumbnails and web-sized versions of an uploaded image (idempotent: existing variants are kept). */
 export const derivativesJob = defineJob({
   name: 'storage.derivatives',
@@ -118,4 +134,4 @@ export const deleteOrgFilesJob = defineJob({
   handler: async (ctx, job) => deleteOrgFiles(ctx, job.data.deletedOrgId, job.signal),
 });
 
-export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, retryFailedEmailJob, purgeLoginAttemptsJob, storageSnapshotJob, derivativesJob, deleteOrgFilesJob];
+export const platformJobs = [purgeTrashJob, lifecycleJob, purgeEmailOutboxJob, retryFailedEmailJob, purgeLoginAttemptsJob, storageSnapshotJob, sweepOrphansJob, derivativesJob, deleteOrgFilesJob];

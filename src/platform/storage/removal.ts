@@ -6,6 +6,7 @@ import { freeBytes } from './quota.js';
 import { withSystem } from '../db/tenant.js';
 import { forEachOrg } from '../jobs/for-each-org.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { deleteOrRecordOrphans } from './orphans.js';
 
 export interface Removal {
   ids: string[];
@@ -17,8 +18,8 @@ export interface Removal {
  * Delete committed objects (and their derivatives) for good from the catalog and give their
  * bytes back to the quota, inside the caller's tenant transaction. The stored bytes are
  * deleted afterwards with deleteStoredBytes(), once the transaction has committed: if that
- * fails the bytes are orphaned (wasted space, never served), but the catalog never points
- * at an object that is gone.
+ * fails the bytes are orphaned (never served; recorded for the orphan sweep, orphans.ts), but
+ * the catalog never points at an object that is gone.
  */
 export async function removeObjects<DB extends PlatformTables>(db: Executor<DB>, orgId: string, ids: string[]): Promise<Removal> {
   if (ids.length === 0) return { ids: [], storageKeys: [], bytes: 0 };
@@ -36,9 +37,7 @@ export async function removeObjects<DB extends PlatformTables>(db: Executor<DB>,
 }
 
 export async function deleteStoredBytes(ctx: PlatformContext, storageKeys: string[]): Promise<void> {
-  for (const key of storageKeys) {
-    await ctx.storage.driver.delete(key).catch((err) => ctx.log.error({ err, key }, 'could not delete stored bytes; they are orphaned'));
-  }
+  await deleteOrRecordOrphans(ctx, storageKeys, 'deleted object');
 }
 
 const SWEEP_BATCH = 500;

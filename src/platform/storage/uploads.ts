@@ -11,6 +11,7 @@ import { grantBytes, quotaExceeded, quotaState, settleReservation } from './quot
 import { TypeSniffer, UploadMeter } from './upload-guards.js';
 import { OBJECT_COLUMNS, toStoredObject, type StoredObject } from './catalog.js';
 import { LIFECYCLE_TAG } from './lifecycle-rules.js';
+import { deleteOrRecordOrphans } from './orphans.js';
 
 export interface StoreUploadInput {
   /** The bytes. Read once, never buffered whole. */
@@ -159,15 +160,11 @@ export async function storeObject(ctx: PlatformContext, scope: TenantScope, inpu
  * Undo an upload that failed in this request. Its row must go even when its bytes cannot be
  * deleted (the store is what failed, S3 answering errors): a pending row keeps holding the key,
  * and the client's retry of the same upload (a camera re-sending a capture) would be refused
- * as "already exists" until the stale-upload sweep a day later. Bytes left behind are
- * orphans, never served (as in removal.ts), and logged with their keys.
+ * as "already exists" until the stale-upload sweep a day later. Bytes the store would not
+ * delete are orphans, never served, recorded for the orphan sweep (orphans.ts).
  */
 async function abandonFailedUpload(ctx: PlatformContext, scope: TenantScope, id: string, keys: string[]): Promise<void> {
-  for (const key of keys) {
-    await ctx.storage.driver.delete(key).catch((err) => {
-      ctx.log.error({ err, objectId: id, key }, 'could not delete the bytes of a failed upload; they are orphaned');
-    });
-  }
+  await deleteOrRecordOrphans(ctx, keys, 'failed upload');
   await deletePendingRow(ctx, scope, id).catch((err) =>
     ctx.log.error({ err, objectId: id }, 'could not clean up a failed upload; releaseStaleUploads will retry'),
   );

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startS3FaultProxy, type S3FaultProxy } from '../../support/s3-fault-proxy.js';
 import { orgStorage } from './helpers.js';
+import { withSystem } from '../../../src/platform/db/tenant.js';
+import { sweepOrphans } from '../../../src/platform/storage/orphans.js';
 import { startFakeS3, type FakeS3 } from './s3rver.js';
 
 /**
@@ -59,6 +61,11 @@ describe('an object store that hangs or is slow (S3 through a relay)', () => {
     // Three attempts of one second each, plus the SDK's backoff; far from "forever".
     assert.ok(seconds < 15, `answered in ${seconds.toFixed(1)} s`);
     await assertNothingStored(t, u.orgId);
+    // Its staged bytes could not be deleted either (the store hung): recorded, and swept once it answers.
+    const staged = await orphans(`staging/${u.orgId}/`);
+    assert.equal(staged.length, 1, 'the failed upload\'s staging key is recorded');
+    assert.ok((await sweepOrphans(t.platform.ctx, inAnHour())).deleted >= 1);
+    assert.deepEqual(await orphans(`staging/${u.orgId}/`), []);
 
     const again = await upload(t, u.token, 'stalled/file.bin', randomBytes(2000));
     assert.equal(again.statusCode, 201, again.body);
@@ -78,6 +85,67 @@ describe('an object store that hangs or is slow (S3 through a relay)', () => {
       relay.delayMs = 0;
     }
   });
+
+  it('bytes the store would not delete are recorded, and the orphan sweep deletes them once it answers', async () => {
+    const u = await t.signup('s3-orphans');
+    const stored = await upload(t, u.token, 'orphan/old.bin', randomBytes(3000));
+    assert.equal(stored.statusCode, 201, stored.body);
+    const storageKey = `${u.orgId}/orphan/old.bin`;
+    relay.failing = true;
+    let removed;
+    try {
+      removed = await t.request('DELETE', `/api/v1/files/${stored.json().id}/permanent`, { token: u.token });
+    } finally {
+      relay.failing = false;
+    }
+    // The user's delete is done (the row and its quota are gone); the bytes are still in the store.
+    assert.equal(removed.statusCode, 204, removed.body);
+    assert.deepEqual((await orgStorage(t, u.orgId)).rows, []);
+    const driver = t.platform.ctx.storage.driver;
+    assert.ok(await driver.head(storageKey), 'the bytes outlived their row');
+    assert.deepEqual(await orphans(`${u.orgId}/`), [storageKey]);
+
+    // Not due yet: the first retry waits, so a store that is down is not hammered.
+    await sweepOrphans(t.platform.ctx);
+    assert.deepEqual(await orphans(`${u.orgId}/`), [storageKey]);
+    assert.ok(await driver.head(storageKey));
+    // (On PostgreSQL other test files share the table: counts are at least this test's own.)
+    assert.ok((await sweepOrphans(t.platform.ctx, inAnHour())).deleted >= 1);
+    assert.equal(await driver.head(storageKey), null, 'the sweep deleted the bytes');
+    assert.deepEqual(await orphans(`${u.orgId}/`), []);
+  });
+
+  it('the sweep never deletes bytes a later upload of the same key made live, and a store still failing is tried again later', async () => {
+    const u = await t.signup('s3-orphan-reused');
+    const first = await upload(t, u.token, 'orphan/same.bin', randomBytes(3000));
+    relay.failing = true;
+    try {
+      assert.equal((await t.request('DELETE', `/api/v1/files/${first.json().id}/permanent`, { token: u.token })).statusCode, 204);
+      const storageKey = `${u.orgId}/orphan/same.bin`;
+      assert.deepEqual(await orphans(`${u.orgId}/`), [storageKey]);
+      // Still failing: counted, kept, pushed back.
+      assert.ok((await sweepOrphans(t.platform.ctx, inAnHour())).failed >= 1);
+      assert.deepEqual(await orphans(`${u.orgId}/`), [storageKey]);
+      const [row] = await withSystem(t.db, (tx) => tx.selectFrom('storage_orphans').select(['attempts', 'next_attempt_at']).where('storage_key', '=', storageKey).execute());
+      assert.equal(row!.attempts, 1);
+      assert.ok(row!.next_attempt_at.getTime() > inAnHour().getTime(), 'the next try is later still');
+    } finally {
+      relay.failing = false;
+    }
+    // The same key uploaded again: its bytes are where the orphan's were.
+    const bytes = randomBytes(4000);
+    const again = await upload(t, u.token, 'orphan/same.bin', bytes);
+    assert.equal(again.statusCode, 201, again.body);
+    assert.ok((await sweepOrphans(t.platform.ctx, new Date(Date.now() + 2 * 24 * 3600_000))).live >= 1);
+    assert.deepEqual(await orphans(`${u.orgId}/`), []);
+    const back = await t.request('GET', `/api/v1/files/${again.json().id}/content`, { token: u.token });
+    assert.deepEqual(back.rawPayload, bytes, 'the live upload is intact');
+  });
+
+  /** Recorded orphans whose key starts with `prefix`. */
+  const orphans = async (prefix: string) =>
+    (await withSystem(t.db, (tx) => tx.selectFrom('storage_orphans').select('storage_key').where('storage_key', 'like', `${prefix}%`).execute())).map((r) => r.storage_key);
+  const inAnHour = () => new Date(Date.now() + 3600_000);
 });
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Cluster } from '../e2e/cluster/support/cluster.js';
-import { ApiClient, expectStatus, type Account, type Answer } from '../e2e/cluster/support/api-client.js';
+import { ApiClient, expectStatus, refresh, type Account, type Answer } from '../e2e/cluster/support/api-client.js';
 import type { NodeProcess } from '../e2e/cluster/support/node-process.js';
 import { sceneJpeg } from '../test/support/images.js';
 import { bottlePhoto, logoPng } from '../test/apps/genads/support/images.js';
@@ -149,6 +149,11 @@ export async function run() {
         await timed('brandkit list', 200, (n) => api.call(n, 'GET', '/brandkit/api/brands', { token: brandkit.token }));
       }),
       loop(5_000, () => timed('audit list', 200, (n) => api.call(n, 'GET', '/api/v1/audit?limit=20', { token: visant.token }))),
+      // Access tokens last 15 minutes: each user's session is refreshed every 10, as the web app does.
+      loop(10 * 60_000, async (i) => {
+        if (i === 0) return;
+        for (const account of [visant, aura, genads, social, brandkit]) await timed('session refresh', 200, (n) => refresh(api, n, account));
+      }),
     ]);
     clearInterval(sampler);
     clearInterval(progress);

@@ -13,6 +13,7 @@ export interface Account {
   userId: string;
   orgId: string;
   token: string;
+  refreshToken: string;
 }
 
 /**
@@ -50,8 +51,21 @@ export class ApiClient {
     const email = `${label}-${randomBytes(5).toString('hex')}@cluster.test`;
     const res = await this.call(node, 'POST', '/api/v1/auth/signup', { json: { email, password: 'correct horse battery', org_name: `${label} org` } });
     if (res.status !== 201) throw new Error(`signup on node ${node} failed: ${res.status} ${res.text}`);
-    return { userId: res.body.user.id, orgId: res.body.user.org_id, token: res.body.access_token };
+    return { userId: res.body.user.id, orgId: res.body.user.org_id, token: res.body.access_token, refreshToken: res.body.refresh_token };
   }
+}
+
+/**
+ * A client's session kept alive: the access token is swapped for a fresh one (with the
+ * refresh token, which rotates) before it expires, as the web app does.
+ */
+export async function refresh(api: ApiClient, node: number, account: Account): Promise<Answer> {
+  const res = await api.call(node, 'POST', '/api/v1/auth/refresh', { json: { refresh_token: account.refreshToken } });
+  if (res.status === 200) {
+    account.token = res.body.access_token;
+    account.refreshToken = res.body.refresh_token;
+  }
+  return res;
 }
 
 /** Fails with the answer in the message unless its status is `expected`. */

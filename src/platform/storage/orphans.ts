@@ -5,7 +5,7 @@ import { withSystem } from '../db/tenant.js';
 /** First retry after this long; each failure doubles it, up to a day. */
 const FIRST_RETRY_SECONDS = 5 * 60;
 const MAX_RETRY_SECONDS = 24 * 3600;
-/** Keys one sweep tries: a store that is down again fails fast on each, and the next sweep goes on. */
+/** Keys one sweep tries at most; the next hourly run goes on with the rest. */
 const SWEEP_BATCH = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,8 +40,10 @@ async function recordOrphan(ctx: PlatformContext, key: string, reason: string, e
 }
 
 /**
- * The storage.orphans sweep: each due orphan on its own (one that fails again backs off and the
- * others go on), its row removed once the store deleted the bytes or they turned out to be live.
+ * The storage.orphans sweep: each due orphan on its own, its row removed once the store deleted
+ * the bytes or they turned out to be live. The first that fails again backs off and ends this
+ * run: the store is still failing, and each further try could wait out S3_TIMEOUT_SECONDS
+ * while holding its org's row (deleteUnlessLive); the rest stay due for the next run.
  */
 export async function sweepOrphans(ctx: PlatformContext, now = new Date()): Promise<{ deleted: number; failed: number; live: number }> {
   const due = await withSystem(ctx.database.db, (tx) =>
@@ -64,6 +66,7 @@ export async function sweepOrphans(ctx: PlatformContext, now = new Date()): Prom
           .where('storage_key', '=', orphan.storage_key)
           .execute(),
       );
+      break;
     }
   }
   return result;

@@ -8,6 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
 import { startSocialServer, type SocialServer } from './support/social-server';
@@ -86,7 +87,7 @@ describe('Social in the browser', () => {
       await checkPage(admin, 'social-settings', viewport);
 
       // The editor writes the post: too long for X, so X gets its own shorter text.
-      const editorContext = await browser.newContext({ viewport: viewports[viewport] });
+      const editorContext = await browser.newContext({ viewport: viewports[viewport], acceptDownloads: true });
       editorContext.setDefaultTimeout(30_000);
       const author = await logIn(editorContext, server.url, editor.email, editor.password);
       await author.goto(`${server.url}/social/compose`);
@@ -137,6 +138,23 @@ describe('Social in the browser', () => {
       await author.goto(`${server.url}/social`);
       await author.getByRole('link', { name: new RegExp(`^Spring launch \\(${viewport}\\)`) }).waitFor();
       await checkPage(author, 'social-posts', viewport);
+
+      // The list as CSV, and drafts from a CSV: a bad row is named and nothing imported; a good file imports.
+      const [download] = await Promise.all([author.waitForEvent('download'), author.getByRole('button', { name: 'Export CSV' }).click()]);
+      assert.equal(download.suggestedFilename(), 'posts.csv');
+      assert.match(readFileSync((await download.path())!, 'utf8'), new RegExp(`Spring launch \\(${viewport}\\)`));
+      const importFile = (name: string, csv: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      const [badChooser] = await Promise.all([author.waitForEvent('filechooser'), author.getByRole('button', { name: 'Import CSV' }).click()]);
+      await badChooser.setFiles(importFile('bad.csv', `title,text\nGood row ${viewport},Fine words\nEmpty row ${viewport},\n`));
+      await author.getByText(/Row 3, text: a post needs text/).waitFor();
+      await checkPage(author, 'social-posts-import-refused', viewport);
+      author.consoleErrors.length = 0; // the refusal's 422, which the page shows
+      const [goodChooser] = await Promise.all([author.waitForEvent('filechooser'), author.getByRole('button', { name: 'Import CSV' }).click()]);
+      await goodChooser.setFiles(importFile('good.csv', `title,text\nImported ${viewport},Autumn words from a spreadsheet\n`));
+      await author.getByText('1 post(s) imported as drafts').waitFor();
+      await author.getByRole('link', { name: new RegExp(`^Imported ${viewport}`) }).waitFor();
+      await checkPage(author, 'social-posts-imported', viewport);
+
       await admin.goto(`${server.url}/social/activity`);
       await admin.getByText('post.approved').first().waitFor();
       await checkPage(admin, 'social-activity', viewport);

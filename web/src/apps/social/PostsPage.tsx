@@ -8,6 +8,7 @@ import { EmptyState, PageTitle, QueryView } from '../../platform/components';
 import { NETWORKS, NETWORK_LABELS, STATUS_LABELS } from './format';
 import { useCampaignOptions, useCanWrite, useLivePosts } from './hooks';
 import { PostsTable } from './PostsTable';
+import { PostsCsv, type PostListQuery } from './PostsCsv';
 import { startOfDay } from './ScrollTable';
 import type { Network, PostStatus } from './types';
 
@@ -22,6 +23,19 @@ interface Filters {
 }
 
 const NONE: Filters = { q: '', status: null, network: null, campaign: null, author: null, from: '', to: '' };
+
+/** The filters as the list's (and the CSV export's) query parameters. */
+function filterQuery(filters: Filters): PostListQuery {
+  return {
+    q: filters.q.trim() || undefined,
+    status: (filters.status as PostStatus | null) ?? undefined,
+    network: (filters.network as Network | null) ?? undefined,
+    campaign_id: filters.campaign ?? undefined,
+    author_id: filters.author ?? undefined,
+    created_from: filters.from ? startOfDay(filters.from) : undefined,
+    created_to: filters.to ? startOfDay(filters.to, 1) : undefined,
+  };
+}
 const PAGE_SIZE = 25;
 
 /** The workspace's posts, newest first: search, filters, and older pages by cursor. States change live. */
@@ -46,13 +60,7 @@ export function PostsPage() {
               query: {
                 limit: PAGE_SIZE,
                 cursor: pageParam,
-                q: filters.q.trim() || undefined,
-                status: (filters.status as PostStatus | null) ?? undefined,
-                network: (filters.network as Network | null) ?? undefined,
-                campaign_id: filters.campaign ?? undefined,
-                author_id: filters.author ?? undefined,
-                created_from: filters.from ? startOfDay(filters.from) : undefined,
-                created_to: filters.to ? startOfDay(filters.to, 1) : undefined,
+                ...filterQuery(filters),
               },
             },
           }),
@@ -84,6 +92,7 @@ export function PostsPage() {
           </Group>
         </Group>
       </form>
+      <PostsCsv query={filterQuery(filters)} canWrite={canWrite} />
       <QueryView
         query={posts}
         isEmpty={() => items.length === 0}

@@ -84,6 +84,12 @@ describe('social connected accounts', () => {
   it('connects Mastodon on its instance and Bluesky with an app password; several accounts per network', async () => {
     const bad = await t.request('POST', '/social/api/accounts/connect/mastodon', { token: owner.token, body: {} });
     assert.equal(bad.statusCode, 400);
+    // A name no server answers to is the user's typo (422, what to check), not an outage (5xx),
+    // even where the operator allows instances on private addresses (as these fakes need).
+    const typo = await t.request('POST', '/social/api/accounts/connect/mastodon', { token: owner.token, body: { instance_url: 'no-such-instance.invalid' } });
+    assert.equal(typo.statusCode, 422, typo.body);
+    assert.equal(typo.json().code, 'SOCIAL_INSTANCE_UNKNOWN');
+    assert.match(typo.json().error, /No server answers to the name "no-such-instance.invalid": check the instance's address/);
     const { authorize_url } = await startConnect(owner, 'mastodon', { instance_url: fakes.mastodonInstanceUrl });
     dataOf(await callback(owner, 'mastodon', await approve(authorize_url)));
     const bsky = dataOf(await t.request('POST', '/social/api/accounts/bluesky', { token: owner.token, body: { identifier: fakes.bluesky.account.handle, app_password: fakes.bluesky.account.appPassword } }));

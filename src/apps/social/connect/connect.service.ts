@@ -55,7 +55,7 @@ export class ConnectService {
       } catch {
         throw badRequest(`"${input.instance_url}" is not an instance address: send e.g. "mastodon.social"`, undefined, 'SOCIAL_INSTANCE_INVALID');
       }
-      if (!(provider instanceof MastodonProvider && provider.allowPrivateInstances)) await assertPublicInstance(instanceUrl);
+      await assertPublicInstance(instanceUrl, { allowPrivate: provider instanceof MastodonProvider && provider.allowPrivateInstances });
       client = await registerMastodonApp(instanceUrl, { clientName: 'Tenantry', redirectUri });
     }
     const pkce = createPkce();

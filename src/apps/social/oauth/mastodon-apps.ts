@@ -30,14 +30,15 @@ export function normalizeInstanceUrl(input: string): string {
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /**
- * Refuses an instance the server must not call: a name that does not resolve, or one on a
- * private or local address (a tenant could otherwise aim the server at the operator's own
- * network). Called before registering, the first request to a tenant-typed address.
+ * Refuses an instance the server must not call: a name that does not resolve (the tenant's
+ * typo, a 422 rather than an outage), or one on a private or local address (a tenant could
+ * otherwise aim the server at the operator's own network) unless the operator allowed those.
+ * Called before registering, the first request to a tenant-typed address.
  */
-export async function assertPublicInstance(origin: string): Promise<void> {
+export async function assertPublicInstance(origin: string, options: { allowPrivate?: boolean } = {}): Promise<void> {
   const host = new URL(origin).hostname;
   const check = await checkPublicHost(host);
-  if (check.ok) return;
+  if (check.ok || (check.reason !== 'unresolvable' && options.allowPrivate)) return;
   if (check.reason === 'unresolvable') throw unprocessable(`No server answers to the name "${host}": check the instance's address (for example "mastodon.social")`, 'SOCIAL_INSTANCE_UNKNOWN');
   throw unprocessable(
     `"${host}" is a private or local address (${check.address}); a Mastodon instance must be on the public internet. An operator can allow instances on their own network with SOCIAL_MASTODON_ALLOW_PRIVATE_INSTANCES=true`,

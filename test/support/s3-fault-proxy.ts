@@ -21,21 +21,22 @@ export interface S3FaultProxy {
  */
 export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   const upstream = new URL(target);
-  const state = { failing: false, stalled: false, delayMs: 0, failed: 0 };
+  // The relay reads its switches from the object it returns, so a test flips them directly.
+  const proxy: S3FaultProxy = { endpoint: '', failing: false, stalled: false, delayMs: 0, failed: 0, close: async () => {} };
   const server = http.createServer((req, res) => {
-    if (state.stalled) {
-      state.failed++;
+    if (proxy.stalled) {
+      proxy.failed++;
       req.resume();
       return;
     }
-    if (state.failing) {
-      state.failed++;
+    if (proxy.failing) {
+      proxy.failed++;
       req.resume();
       const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
       res.writeHead(500, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
       return;
     }
-    const delay = state.delayMs;
+    const delay = proxy.delayMs;
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -50,32 +51,10 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get failing() {
-      return state.failing;
-    },
-    set failing(v: boolean) {
-      state.failing = v;
-    },
-    get stalled() {
-      return state.stalled;
-    },
-    set stalled(v: boolean) {
-      state.stalled = v;
-    },
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(v: number) {
-      state.delayMs = v;
-    },
-    get failed() {
-      return state.failed;
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+  proxy.endpoint = `http://127.0.0.1:${port}`;
+  proxy.close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(() => resolve()));
   };
+  return proxy;
 }

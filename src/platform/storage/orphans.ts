@@ -75,10 +75,11 @@ export async function sweepOrphans(ctx: PlatformContext, now = new Date()): Prom
 /**
  * A staging key ("staging/{org}/{object id}") is never written again: delete it. A tenant key
  * ("{org}/{key}") can be: a later upload of the same key moves its bytes there before its row
- * names them. So the org's row is locked (every upload takes it, granting its quota, in the
- * transaction that creates its pending row) while the catalog is checked and the bytes are
- * deleted: an upload of that key either came before (its row is seen, the bytes are live or
- * about to be) or waits until the bytes are gone, and then writes its own.
+ * names them. So the org's row is locked as grantBytes locks it (every upload reserves its
+ * quota there, in the transaction that creates its pending row, before it writes a byte) while
+ * the catalog is checked and the bytes are deleted: an upload of that key either came before
+ * (its row is seen, the bytes are live or about to be) or waits until the bytes are gone, and
+ * then writes its own.
  */
 async function deleteUnlessLive(ctx: PlatformContext, storageKey: string): Promise<'deleted' | 'live'> {
   if (storageKey.startsWith('staging/')) {
@@ -94,7 +95,9 @@ async function deleteUnlessLive(ctx: PlatformContext, storageKey: string): Promi
     return 'live';
   }
   return withSystem(ctx.database.db, async (tx) => {
-    const org = await tx.selectFrom('orgs').select('id').where('id', '=', orgId).forUpdate().executeTakeFirst();
+    // NO KEY UPDATE, as grantBytes takes it: it waits for an upload's quota step and makes the
+    // next one wait, without blocking the org's other writes (their foreign keys take KEY SHARE).
+    const org = await tx.selectFrom('orgs').select('id').where('id', '=', orgId).forNoKeyUpdate().executeTakeFirst();
     if (org) {
       const row = await tx.selectFrom('storage_objects').select('id').where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
       if (row) return 'live';

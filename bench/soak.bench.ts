@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Cluster } from '../e2e/cluster/support/cluster.js';
@@ -29,6 +29,8 @@ import { machine } from './support.js';
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 1800);
 const GENERATION_EVERY_S = Number(process.env.BENCH_GENERATION_EVERY ?? 600);
 const SAMPLE_EVERY_MS = 10_000;
+/** Where to write each process's RSS series ({ name: [[seconds, MB], ...] }) for a closer look; none when unset. */
+const SERIES_FILE = process.env.BENCH_SERIES_FILE;
 
 interface Kind {
   requests: number;
@@ -172,6 +174,7 @@ export async function run() {
     const [detections] = await cluster.query<{ n: string }>(`select count(*) as n from job_runs where name = 'aura.detect-faces' and state = 'completed'`);
 
     const slopes = Object.fromEntries([...memory].map(([name, series]) => [name, memorySummary(series, DURATION_S)]));
+    if (SERIES_FILE) writeFileSync(SERIES_FILE, JSON.stringify(Object.fromEntries(memory)));
     const summary = Object.fromEntries([...kinds].map(([name, k]) => [name, { requests: k.requests, errors: k.errors, p50_ms: round(percentile(k.latencies, 0.5)), p95_ms: round(percentile(k.latencies, 0.95)) }]));
     const totalErrors = [...kinds.values()].reduce((s, k) => s + k.errors, 0);
     if (errors.length) process.stderr.write(`soak: errors (first ${errors.length}):\n${errors.join('\n')}\n`);
@@ -222,23 +225,32 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
-/** Least-squares slope of RSS over time after the warm-up, in MB per hour, with the first and last figures. */
+/**
+ * Least-squares slope of RSS over time after the warm-up, in MB per hour, with the first and
+ * last figures; and the same slope over the run's second half alone, which tells a process
+ * still climbing to a high-water mark (WASM memory never shrinks) from one that keeps growing.
+ */
 function memorySummary(series: Array<[number, number]>, durationS: number) {
   const warmUp = Math.min(300, durationS / 6);
   const steady = series.filter(([t]) => t >= warmUp);
-  const n = steady.length;
-  const meanT = steady.reduce((s, [t]) => s + t, 0) / n;
-  const meanM = steady.reduce((s, [, m]) => s + m, 0) / n;
-  const cov = steady.reduce((s, [t, m]) => s + (t - meanT) * (m - meanM), 0);
-  const varT = steady.reduce((s, [t]) => s + (t - meanT) ** 2, 0);
   return {
     start_mb: round(series[0]?.[1] ?? NaN),
     after_warm_up_mb: round(steady[0]?.[1] ?? NaN),
     end_mb: round(series.at(-1)?.[1] ?? NaN),
     max_mb: round(Math.max(...series.map(([, m]) => m))),
-    slope_mb_per_hour: n >= 3 && varT > 0 ? round((cov / varT) * 3600) : NaN,
+    slope_mb_per_hour: slopeMbPerHour(steady),
+    second_half_slope_mb_per_hour: slopeMbPerHour(series.filter(([t]) => t >= durationS / 2)),
     samples: series.length,
   };
+}
+
+function slopeMbPerHour(series: Array<[number, number]>): number {
+  const n = series.length;
+  const meanT = series.reduce((s, [t]) => s + t, 0) / n;
+  const meanM = series.reduce((s, [, m]) => s + m, 0) / n;
+  const cov = series.reduce((s, [t, m]) => s + (t - meanT) * (m - meanM), 0);
+  const varT = series.reduce((s, [t]) => s + (t - meanT) ** 2, 0);
+  return n >= 3 && varT > 0 ? round((cov / varT) * 3600) : NaN;
 }
 
 async function waitFor<T>(check: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {

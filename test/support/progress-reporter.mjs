@@ -9,6 +9,9 @@ import path from 'node:path';
  * goes to stderr beside the spec reporter (npm test), whose output and closing summary stay
  * as they are.
  */
+const STDERR_TAIL_LINES = 30;
+const STDERR_LINE_CHARS = 400;
+
 /** @param {AsyncIterable<import('node:test/reporters').TestEvent>} source */
 export default async function* progressReporter(source) {
   // The runner's command line, past node itself, is the list of files (npm test passes them all).
@@ -18,7 +21,16 @@ export default async function* progressReporter(source) {
   // Which Node runs the tests: this reporter runs in the runner, which starts every test file
   // with its own binary (CI runs one suite on another Node than the `node` it installs with).
   yield `Node ${process.version} (${process.execPath}), ${total} test file${total === 1 ? '' : 's'}\n`;
+  /** The last lines each file wrote to stderr, for the post-mortem of a file whose process died. */
+  const stderrTails = new Map();
   for await (const event of source) {
+    if (event.type === 'test:stderr') {
+      const file = event.data.entryFile ?? event.data.file;
+      const tail = stderrTails.get(file) ?? [];
+      tail.push(...String(event.data.message).split('\n').filter(Boolean).map((line) => line.slice(0, STDERR_LINE_CHARS)));
+      stderrTails.set(file, tail.slice(-STDERR_TAIL_LINES));
+      continue;
+    }
     if (event.type !== 'test:complete') continue;
     const { name, file, nesting, details } = event.data;
     // A file's own entry: the runner names it after the file's path, absolute up to Node 20 and
@@ -30,5 +42,14 @@ export default async function* progressReporter(source) {
     const seconds = (details.duration_ms / 1000).toFixed(1);
     const failures = failed ? `, ${failed} file${failed > 1 ? 's' : ''} failing so far` : '';
     yield `[${count}] ${details.passed ? '✔' : '✖'} ${path.relative(process.cwd(), file)} (${seconds} s${failures})\n`;
+    // A file that failed without a failing test: its process crashed, was killed or exited
+    // after its tests. Say how, with what it last wrote, or the next reader has nothing to go on.
+    const error = details.error;
+    if (!details.passed && error?.failureType !== 'subtestsFailed') {
+      const how = error?.signal ? `killed by ${error.signal}` : `exit code ${error?.exitCode ?? 'unknown'}`;
+      yield `    the process itself failed (${how}); its last stderr lines:\n`;
+      for (const line of stderrTails.get(file) ?? ['(none)']) yield `    | ${line}\n`;
+    }
+    stderrTails.delete(file);
   }
 }

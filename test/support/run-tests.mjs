@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createDatabaseUseClassifier } from './uses-database.mjs';
 
 /**
  * Tests, and the code they run, make temporary folders (mkdtemp for data directories,
@@ -17,7 +18,19 @@ import path from 'node:path';
  * file's results in file order, which leaves the terminal quiet while an early slow file
  * runs; the progress reporter adds a line on stderr as each file finishes.
  */
-const files = process.argv.slice(2);
+/**
+ * `--database-files-only`: only the files that use a database (uses-database.mjs). CI runs the
+ * whole suite on PGlite and then, on PostgreSQL, only these: a file that never opens a
+ * database (media rendering, network protocols, parsers) proves the same thing on either, and
+ * the renders among them are the suite's slowest files.
+ */
+const DATABASE_FILES_ONLY = '--database-files-only';
+const given = process.argv.slice(2).filter((arg) => arg !== DATABASE_FILES_ONLY);
+let files = given;
+if (process.argv.includes(DATABASE_FILES_ONLY)) {
+  files = given.filter(createDatabaseUseClassifier());
+  process.stderr.write(`${DATABASE_FILES_ONLY}: ${files.length} of ${given.length} test files use a database; the other ${given.length - files.length} are left out\n`);
+}
 const root = mkdtempSync(path.join(os.tmpdir(), 'tenantry-test-'));
 const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
 process.on('exit', removeRoot);

@@ -140,6 +140,8 @@ describe('HTTP boundary: bad input, error envelope, headers', () => {
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /default-src 'self'/);
       assert.match(csp, /frame-ancestors 'none'/);
+      // Videos from the app's own URLs; caption tracks as blob: URLs (GenAds' players).
+      assert.match(csp, /media-src 'self' blob:(;|$)/);
       // Plain HTTP without an https PUBLIC_URL: no HSTS (proxy-and-transport.test.ts covers HTTPS).
       assert.equal(res.headers['strict-transport-security'], undefined);
       assert.equal(res.headers['x-frame-options'], 'DENY');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, shift, viewDays, wallClock, weekStart } from '../../web/src/apps/social/calendar-range.js';
+import { addDays, droppedAt, shift, viewDays, wallClock, weekStart } from '../../web/src/apps/social/calendar-range.js';
 
 describe('Social calendar ranges', () => {
   it('starts weeks on Monday and crosses months and years', () => {
@@ -31,5 +31,19 @@ describe('Social calendar ranges', () => {
     assert.equal(wallClock('2026-03-14T20:00:00Z', 'Asia/Tokyo'), '2026-03-15T05:00');
     assert.equal(wallClock('2026-03-14T20:00:00Z', 'America/New_York'), '2026-03-14T16:00');
     assert.equal(wallClock('2026-03-14T00:30:00Z', 'UTC'), '2026-03-14T00:30');
+  });
+
+  it('moves a dropped post by whole days at its own wall-clock time, in its own zone', () => {
+    // Planned 09:00 in Tokyo on 16 March (00:00 UTC), shown on 16 March in a UTC workspace.
+    const tokyo = { scheduled_at: '2026-03-16T00:00:00Z', timezone: 'Asia/Tokyo' };
+    assert.equal(droppedAt(tokyo, 'UTC', '2026-03-18'), '2026-03-18T09:00');
+    assert.equal(droppedAt(tokyo, 'UTC', '2026-03-16'), null, 'dropped on its own day: no move');
+    // Shown on the 15th in a New York workspace (20:00 the evening before): one day later is the 17th in Tokyo.
+    assert.equal(droppedAt(tokyo, 'America/New_York', '2026-03-16'), '2026-03-17T09:00');
+    // Across Europe's daylight-saving change (29 March) the wall-clock time stays 09:00.
+    const paris = { scheduled_at: '2026-03-27T08:00:00Z', timezone: 'Europe/Paris' };
+    assert.equal(droppedAt(paris, 'Europe/Paris', '2026-03-30'), '2026-03-30T09:00');
+    // Backwards, and across a month and a year.
+    assert.equal(droppedAt({ scheduled_at: '2027-01-02T15:30:00Z', timezone: 'UTC' }, 'UTC', '2026-12-30'), '2026-12-30T15:30');
   });
 });

@@ -113,7 +113,20 @@ describe('Aura Pro in the browser', () => {
       await page.goto(`${server.url}/aura/admin/photos`);
       await page.getByRole('link', { name: 'Open sample2.jpg' }).click();
       await page.getByRole('img', { name: 'sample2.jpg' }).waitFor();
+      // Its three faces are boxed on the picture (once the detection job has run) and link to their people.
+      const faceBoxes = page.getByTestId('face-box');
+      await faceBoxes.nth(2).waitFor();
+      assert.equal(await faceBoxes.count(), 3);
+      const picture = (await page.getByRole('img', { name: 'sample2.jpg' }).boundingBox())!;
+      for (const box of await Promise.all((await faceBoxes.all()).map((b) => b.boundingBox()))) {
+        assert.ok(box!.x >= picture.x && box!.y >= picture.y && box!.x + box!.width <= picture.x + picture.width + 1 && box!.y + box!.height <= picture.y + picture.height + 1, 'each box lies on the picture');
+      }
+      assert.equal(await page.getByTestId('photo-people').getByRole('link').count(), 3);
       await checkPage(page, 'aura-photo', viewport);
+      await faceBoxes.first().click();
+      await page.waitForURL(/\/aura\/admin\/people\/[0-9a-f-]{36}$/);
+      await page.goBack();
+      await page.getByRole('img', { name: 'sample2.jpg' }).waitFor();
       await page.getByRole('button', { name: 'Delete' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Move to trash' }).click();
       await page.waitForURL(/\/aura\/admin\/photos$/);

@@ -196,6 +196,14 @@ describe('Brandkit in the browser', () => {
     await page.getByRole('button', { name: 'Choose logo variation 1', exact: true }).click();
     await page.getByText('Chosen', { exact: true }).waitFor();
     await checkPage(page, 'brandkit-logo', viewport);
+    // Or the logo the brand already has: uploaded, it becomes the chosen one (the mockups and the kit use it).
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload my logo…' }).click();
+    await (await chooser).setFiles({ name: 'our-logo.png', mimeType: 'image/png', buffer: await sharp({ create: { width: 600, height: 400, channels: 4, background: '#ff00ff' } }).png().toBuffer() });
+    // The chosen logo is listed first.
+    await page.getByRole('img', { name: 'Uploaded logo 1 (chosen)' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Vary logo variation 1', exact: true }).count(), 0, 'an uploaded logo has no generation to vary');
+    await page.getByRole('button', { name: 'Vary logo variation 2' }).waitFor();
     await page.getByRole('button', { name: 'Continue with this logo' }).click();
     await page.waitForURL(stepUrl('products'));
 
@@ -226,13 +234,25 @@ describe('Brandkit in the browser', () => {
     await page.getByRole('button', { name: 'Continue to review' }).click();
     await page.waitForURL(stepUrl('review'));
 
-    // The stepper revisits a step (and the wizard resumes there), then back to review.
-    await page.getByRole('button', { name: /^Palette: complete/ }).click();
+    // The stepper revisits a step (and the wizard resumes there), then back to review. A phone
+    // picks the step from a list (eight steps side by side would scroll sideways there).
+    const goToStep = async (name: string) => {
+      if (viewport === 'desktop') return page.getByRole('button', { name: new RegExp(`^${name}: `) }).click();
+      const steps = page.getByLabel('Step', { exact: true });
+      const label = await steps.locator('option', { hasText: new RegExp(`^\\d\\. ${name} \\(`) }).textContent();
+      await steps.selectOption({ label: label! });
+    };
+    if (viewport === 'phone') {
+      assert.equal(await page.getByRole('button', { name: /^Palette: / }).isVisible(), false, 'no sideways stepper on a phone');
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing scrolls sideways on a phone');
+      assert.equal(await page.getByLabel('Step', { exact: true }).inputValue(), 'review');
+    }
+    await goToStep('Palette');
     await page.waitForURL(stepUrl('palette'));
     await page.goto(`${server.url}/brandkit`);
     await page.getByRole('link', { name: 'Resume Solstice' }).click();
     await page.waitForURL(stepUrl('palette'));
-    await page.getByRole('button', { name: /^Review: / }).click();
+    await goToStep('Review');
     await page.waitForURL(stepUrl('review'));
     await page.getByText('Every required step is complete').waitFor();
 
@@ -259,6 +279,22 @@ describe('Brandkit in the browser', () => {
     await page.goto(`${server.url}/brandkit`);
     await page.getByTestId('brand-card').getByText('submitted').waitFor();
     await checkPage(page, 'brandkit-brands-submitted', viewport);
+
+    // A second brand, started and then deleted from the list (asked first); the submitted one stays.
+    await page.getByRole('textbox', { name: /^Brand name/ }).fill('Short-lived');
+    await page.getByRole('button', { name: 'New brand' }).click();
+    await page.waitForURL((url) => url.pathname !== '/brandkit');
+    await page.goto(`${server.url}/brandkit`);
+    await page.getByTestId('brand-card').filter({ hasText: 'Short-lived' }).waitFor();
+    await page.getByRole('button', { name: 'Delete Short-lived' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete Short-lived?' });
+    await confirm.getByText('deleted for good').waitFor();
+    await checkPage(page, 'brandkit-delete-brand', viewport);
+    await confirm.getByRole('button', { name: 'Delete the brand' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByTestId('brand-card').filter({ hasText: 'Short-lived' }).waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('brand-card').count(), 1, 'the submitted brand stays');
+    await page.getByTestId('brand-card').getByText('submitted').waitFor();
     assert.deepEqual(page.consoleErrors, []);
     await context.close();
   });

@@ -168,6 +168,15 @@ describe('GenAds in the browser', () => {
       const video = page.getByTestId('variation-video').first();
       await video.waitFor();
       await page.waitForFunction((el) => (el as HTMLVideoElement).readyState >= 1 && (el as HTMLVideoElement).duration > 14, await video.elementHandle());
+      // Its on-screen words are a captions track the browser parses into timed cues.
+      await video.locator('track[kind="captions"]').waitFor({ state: 'attached' });
+      const cues = await video.evaluate(async (el) => {
+        const track = (el as HTMLVideoElement).textTracks[0]!;
+        track.mode = 'hidden';
+        for (let i = 0; i < 100 && !track.cues?.length; i++) await new Promise((r) => setTimeout(r, 50));
+        return [...(track.cues ?? [])].map((c) => ({ start: c.startTime, end: c.endTime, text: (c as VTTCue).text }));
+      });
+      assert.ok(cues.length > 0 && cues.every((c) => c.text.trim() && c.start < c.end && c.end <= 15.01), JSON.stringify(cues));
       await checkPage(page, 'genads-select', viewport);
       await page.getByRole('button', { name: 'Keep variation 1' }).click();
 

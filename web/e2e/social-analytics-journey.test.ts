@@ -51,9 +51,11 @@ describe('Social analytics and A/B tests in the browser', () => {
       await page.goto(`${server.url}/social/compose`);
       await page.getByRole('textbox', { name: /^Post/ }).fill(`Autumn sale (${viewport}): everything half price this weekend.`);
       await page.getByRole('checkbox', { name: /^X · / }).check();
-      await field(page, 'Keywords \\(comma-separated\\)').fill('autumn');
+      await field(page, 'Keywords \\(comma-separated\\)').fill('autumn, weekend deals');
+      await page.getByRole('textbox', { name: /^Hashtags at most/ }).fill('1');
       await page.getByRole('button', { name: 'Adapt with AI' }).click();
       await page.getByTestId('ai-x').getByText('added #Autumn from the keywords').waitFor();
+      assert.equal(await page.getByTestId('ai-x').getByText('#WeekendDeals').count(), 0, 'one hashtag at most, as asked');
       await checkPage(page, 'social-compose-ai', viewport);
       await page.getByRole('button', { name: 'Use for X' }).click();
       await page.getByRole('button', { name: 'Applied to X' }).waitFor();
@@ -105,6 +107,24 @@ describe('Social analytics and A/B tests in the browser', () => {
       await page.getByTestId('post-totals-engagement-rate').getByText('13.00 %').waitFor();
       await checkPage(page, 'social-post-figures', viewport);
 
+      // The X account's own figures, from the accounts page: both posts, their totals per day.
+      await page.goto(`${server.url}/social/accounts`);
+      await page.getByRole('link', { name: /^Figures of .* on X/ }).click();
+      await page.waitForURL(/\/social\/accounts\/[0-9a-f-]{36}\/analytics$/);
+      await page.getByTestId('account-summary').getByText(/: 2 post\(s\) published$/).waitFor();
+      await page.getByTestId('account-totals-impressions').getByText('2,000').waitFor();
+      await page.getByTestId('account-totals-engagements').getByText('162').waitFor();
+      await page.getByRole('img', { name: /^The account per publishing day: Impressions 2,000/ }).waitFor();
+      await checkPage(page, 'social-account-figures', viewport);
+      // The navigation marks this page's section, Accounts, and only it (not Posts at /social, a prefix of every page).
+      const current = await page.locator('[aria-label="Main"] a[aria-current="page"]').allTextContents();
+      assert.deepEqual(current, ['Social: Accounts']);
+      const before = await page.getByTestId('account-summary').textContent();
+      await page.locator('label', { hasText: /^7 days$/ }).click();
+      assert.ok(await page.getByRole('radio', { name: '7 days' }).isChecked());
+      await page.waitForFunction((old) => document.querySelector('[data-testid="account-summary"]')?.textContent !== old, before);
+      await page.getByTestId('account-summary').getByText(/: 2 post\(s\) published$/).waitFor();
+
       // An A/B test of the two posts: evaluated, A wins with its p-value.
       await page.goto(`${server.url}/social/ab-tests`);
       await page.getByText('No A/B tests yet').waitFor();
@@ -112,6 +132,9 @@ describe('Social analytics and A/B tests in the browser', () => {
       await field(page, 'Name').fill(`Hashtags ${viewport}`);
       await page.getByRole('checkbox', { name: /Autumn sale/ }).check();
       await page.getByRole('checkbox', { name: `Plain ${viewport}` }).check();
+      // Both versions before the same audience: the X account's targets only.
+      await page.getByRole('combobox', { name: 'Compare on', exact: true }).click();
+      await page.getByRole('option', { name: / on X$/ }).click();
       await checkPage(page, 'social-ab-new', viewport);
       await page.getByRole('button', { name: 'Start test' }).click();
       await page.waitForURL(/\/social\/ab-tests\/[0-9a-f-]{36}$/);
@@ -122,6 +145,7 @@ describe('Social analytics and A/B tests in the browser', () => {
       await verdict.getByText('Winner: A').waitFor();
       await verdict.getByText(/two-proportion z-test · p-value .* · alpha 0.05/).waitFor();
       await page.getByTestId('variant-A').getByText('Winner').waitFor();
+      await page.getByTestId('variant-B').getByText(/^on .* on X$/).waitFor();
       await checkPage(page, 'social-ab-test', viewport);
 
       assert.deepEqual(page.consoleErrors, []);

@@ -8,8 +8,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { checkPage, launchBrowser, openPage, viewports, type ViewportName } from './support/browser';
 import { startSocialServer, type SocialServer } from './support/social-server';
 
@@ -205,6 +209,24 @@ describe('Social in the browser', () => {
       const moved = (await server.api.request('GET', `/social/api/posts/${teaserId}`, { token: editor.token })).json() as { data: { status: string; scheduled_at: string } };
       assert.equal(moved.data.status, 'scheduled');
       assert.equal(moved.data.scheduled_at, `${day(2)}T10:00:00.000Z`);
+      if (viewport === 'desktop') {
+        // Dragged to another day of the same view: same time of day, its new day; the dialog is not needed.
+        const target = (await author.getByTestId(`day-${day(3)}`).count()) > 0 ? day(3) : day(1);
+        await author.getByTestId(`calendar-post-${teaserId}`).dragTo(author.getByTestId(`day-${target}`));
+        await author.getByTestId(`day-${target}`).getByRole('link', { name: /10:00 Teaser/ }).waitFor();
+        const dragged = (await server.api.request('GET', `/social/api/posts/${teaserId}`, { token: editor.token })).json() as { data: { status: string; scheduled_at: string } };
+        assert.deepEqual([dragged.data.status, dragged.data.scheduled_at], ['scheduled', `${target}T10:00:00.000Z`]);
+        // Dropped on a day gone by: refused in words, and the post stays where it was.
+        const firstDay = (await author.locator('[data-testid^="day-"]').first().getAttribute('data-testid'))!.slice(4);
+        if (firstDay < today) {
+          await author.getByTestId(`calendar-post-${teaserId}`).dragTo(author.getByTestId(`day-${firstDay}`));
+          await author.getByRole('alert').getByText(/is in the past: choose a time from now on/).waitFor();
+          author.consoleErrors.length = 0;
+          await author.getByTestId(`day-${target}`).getByRole('link', { name: /10:00 Teaser/ }).waitFor();
+        }
+        // The published post is not draggable: it has nowhere to go.
+        assert.equal(await author.getByTestId(`day-${today}`).locator('[draggable="true"]').filter({ hasText: 'Spring launch' }).count(), 0);
+      }
 
       // A campaign: the form checks itself, then the campaign is listed and opens with no posts yet.
       await author.goto(`${server.url}/social/campaigns`);
@@ -221,6 +243,42 @@ describe('Social in the browser', () => {
       await author.goto(`${server.url}/social/media`);
       await author.getByText('The library is empty').waitFor();
       await checkPage(author, 'social-media', viewport);
+      // An image uploaded with its alt text: its thumbnail appears in the list once the server has made it.
+      const chooser = author.waitForEvent('filechooser');
+      await author.getByRole('button', { name: /^File/ }).click();
+      const image = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#d9822b' } }).jpeg().toBuffer();
+      await (await chooser).setFiles({ name: `harvest-${viewport}.jpg`, mimeType: 'image/jpeg', buffer: image });
+      await field(author, 'Alt text').fill(`An orange field (${viewport})`);
+      await author.getByRole('button', { name: 'Upload', exact: true }).click();
+      await author.getByTestId('media-row').getByRole('img', { name: `An orange field (${viewport})` }).waitFor();
+      await checkPage(author, 'social-media-thumbnail', viewport);
+      // A video: once the server has read it, its row shows a frame of it, marked as a video, and its length.
+      const videoChooser = author.waitForEvent('filechooser');
+      await author.getByRole('button', { name: /^File/ }).click();
+      await (await videoChooser).setFiles({ name: `reel-${viewport}.mp4`, mimeType: 'video/mp4', buffer: testVideo() });
+      await field(author, 'Alt text').fill(`A moving pattern (${viewport})`);
+      await author.getByRole('button', { name: 'Upload', exact: true }).click();
+      const videoRow = author.getByTestId('media-row').filter({ hasText: `reel-${viewport}.mp4` });
+      await videoRow.getByRole('img', { name: `A moving pattern (${viewport})` }).waitFor();
+      await videoRow.getByText('video/mp4 · 160×90 · 0:02').waitFor();
+      await videoRow.getByText('Video', { exact: true }).waitFor();
+
+      // The team in Social's roles: the owner is an admin, the editor an editor; a viewer invited by email.
+      await admin.goto(`${server.url}/social/team`);
+      const rowOf = (email: string) => admin.getByRole('row').filter({ hasText: email });
+      const roleOf = (email: string) => rowOf(email).getByRole('combobox', { name: `Role of ${email}` });
+      await roleOf(editor.email).waitFor();
+      assert.deepEqual([await roleOf(owner.email).inputValue(), await roleOf(editor.email).inputValue()], ['admin (owner)', 'editor']);
+      const invitee = `reviewer-${viewport}-${Date.now()}@example.test`;
+      await field(admin, 'Email').fill(invitee);
+      await admin.getByRole('combobox', { name: 'Role', exact: true }).click();
+      await admin.getByRole('option', { name: 'viewer', exact: true }).click();
+      await admin.getByRole('button', { name: 'Invite' }).click();
+      await admin.getByRole('status').getByText(`Invitation sent to ${invitee}.`).waitFor();
+      await rowOf(invitee).getByRole('cell', { name: 'viewer', exact: true }).waitFor();
+      await checkPage(admin, 'social-team', viewport);
+      const invites = (await server.api.request('GET', '/api/v1/invites', { token: owner.token })).json() as { items: Array<{ email: string; role: string }> };
+      assert.equal(invites.items.find((i) => i.email === invitee)?.role, 'viewer', 'Social\'s viewer is the platform\'s viewer');
 
       for (const page of [admin, author]) assert.deepEqual(page.consoleErrors, []);
       await adminContext.close();
@@ -228,3 +286,15 @@ describe('Social in the browser', () => {
     });
   }
 });
+
+/** A two-second 160x90 MP4 made by FFmpeg. */
+function testVideo(): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'journey-video-'));
+  try {
+    const file = path.join(dir, 'reel.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=10:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -110,6 +110,7 @@ export const campaignVideosResponse = z.looseObject({
     ready: z.boolean(),
     selected: z.boolean().optional(),
     final: fileLink.nullable(),
+    captions_url: z.string().optional().describe('the final video\'s on-screen words as WebVTT captions (GET with the same credentials)'),
     draft: z.record(z.string(), fileLink),
   })),
   failed_run: z.object({

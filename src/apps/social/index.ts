@@ -16,6 +16,7 @@ import { publishTargetJob } from './publishing/publish.job.js';
 import { tokenRefreshJob } from './publishing/token-refresh.sweep.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { metricsJob } from './analytics/metrics.job.js';
+import { videoPosterJob } from './media/video-poster.job.js';
 import { abTestsRoutes } from './ab-tests/ab-tests.routes.js';
 import { aiRoutes } from './ai/ai.routes.js';
 import { installProviders } from './providers/app-providers.js';
@@ -38,7 +39,7 @@ export function createSocialApp(options: SocialAppOptions = {}): TenantryApp {
     prefix: '/social',
     migrations: { module: 'social', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
     settings: socialSettings,
-    jobs: [publishTargetJob, tokenRefreshJob, metricsJob],
+    jobs: [publishTargetJob, tokenRefreshJob, metricsJob, videoPosterJob],
     setup(ctx) {
       const c = socialSettings.load(ctx.config);
       installProviders(ctx, options.providers ?? providersFromSettings(ctx, c));

@@ -15,7 +15,8 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 export const TARGET_STATES = ['queued', 'publishing', 'published', 'failed'] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
-export type AccountStatus = 'active' | 'reconnect_needed' | 'disconnected';
+export const ACCOUNT_STATUSES = ['active', 'reconnect_needed', 'disconnected'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export type CampaignStatus = 'active' | 'archived';
 export type ApprovalDecision = 'pending' | 'approved' | 'rejected' | 'withdrawn';
 export type MediaType = 'image' | 'video';

@@ -90,6 +90,9 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   ORG_FILES_DELETION_GRACE_HOURS: z.coerce.number().int().min(0).max(720).default(72),
+  // FFmpeg and ffprobe (src/platform/media/ffmpeg.ts): video posters; GenAds has its own pair.
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   // Background jobs (src/platform/jobs). WORKERS=off runs the API only; start `tenantry worker` processes instead.
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -198,6 +201,8 @@ export type Config = {
     /** Hours between deleting an org and deleting its stored files (a window to restore from a backup). */
     orgFilesDeletionGraceHours: number;
   };
+  /** The FFmpeg binaries the platform's media tools run (video poster frames). */
+  media: { ffmpegPath: string; ffprobePath: string };
   jobs: {
     /** 'inline' runs job workers in this process; 'off' leaves them to `tenantry worker`. */
     workers: 'inline' | 'off';
@@ -350,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trashRetentionDays: e.TRASH_RETENTION_DAYS,
       orgFilesDeletionGraceHours: e.ORG_FILES_DELETION_GRACE_HOURS,
     },
+    media: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     jobs: {
       workers: e.WORKERS,
       concurrency: e.JOB_CONCURRENCY,

@@ -141,7 +141,10 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         // Public pages show images through presigned URLs, which on S3 live on the bucket's host.
-        imgSrc: ["'self'", 'data:', 'blob:', ...storageImageOrigins(ctx)],
+        imgSrc: ["'self'", 'data:', 'blob:', ...storagePublicOrigins(ctx)],
+        // Videos play from the same presigned URLs; caption tracks are fetched with the session
+        // and given to <track> as blob: URLs.
+        mediaSrc: ["'self'", 'blob:', ...storagePublicOrigins(ctx)],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         // Added per request by transport-security.ts, only over HTTPS.
@@ -233,8 +236,8 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   return app;
 }
 
-/** Origins that serve presigned object URLs, for the CSP of pages that show stored images. */
-function storageImageOrigins(ctx: PlatformContext): string[] {
+/** Origins that serve presigned object URLs, for the CSP of pages that show stored images and videos. */
+function storagePublicOrigins(ctx: PlatformContext): string[] {
   const s3 = ctx.config.storage;
   if (s3.driver !== 's3') return [];
   if (s3.s3.endpoint) return [new URL(s3.s3.endpoint).origin, ...(s3.s3.forcePathStyle ? [] : [`*.${new URL(s3.s3.endpoint).host}`])];

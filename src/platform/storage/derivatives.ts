@@ -1,4 +1,4 @@
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import sharp from 'sharp';
 import type { PlatformContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
@@ -19,8 +19,14 @@ export type DerivativeVariant = keyof typeof DERIVATIVE_SIZES;
  * original to the trash and away. EXIF orientation is applied to the pixels, and no
  * metadata (EXIF, GPS, ICC comments) is carried over. Idempotent: variants that already
  * exist are returned as they are, so a retried job does no work twice.
+ *
+ * An original that is not an image (a video) gets them from `picture`, the image that stands
+ * for it (its poster frame), opened afresh for each variant.
  */
-export async function makeDerivatives(ctx: PlatformContext, input: { orgId: string; objectId: string }): Promise<Record<DerivativeVariant, StoredObject>> {
+export async function makeDerivatives(
+  ctx: PlatformContext,
+  input: { orgId: string; objectId: string; picture?: () => Promise<Readable> },
+): Promise<Record<DerivativeVariant, StoredObject>> {
   const scope = { orgId: input.orgId };
   const db = ctx.database.db;
   const { original, existing } = await withTenant(db, scope, async (tx) => {
@@ -38,7 +44,7 @@ export async function makeDerivatives(ctx: PlatformContext, input: { orgId: stri
   });
   if (!original) throw notFound('File');
   if (original.derived_from) throw unprocessable('This file is itself a derivative: make derivatives from the original', 'NOT_AN_ORIGINAL');
-  if (!(IMAGE_TYPES as readonly string[]).includes(original.content_type)) {
+  if (!input.picture && !(IMAGE_TYPES as readonly string[]).includes(original.content_type)) {
     throw unprocessable(`Derivatives are made from images; this file is ${original.content_type}`, 'NOT_AN_IMAGE');
   }
 
@@ -50,11 +56,11 @@ export async function makeDerivatives(ctx: PlatformContext, input: { orgId: stri
       continue;
     }
     const size = DERIVATIVE_SIZES[variant];
-    const source = await ctx.storage.driver.get(original.storage_key);
+    const source = input.picture ? await input.picture() : (await ctx.storage.driver.get(original.storage_key)).stream;
     // rotate() with no angle applies the EXIF orientation; WebP output carries no metadata
     // unless asked to (withMetadata/keepMetadata), which is the point.
     const resize = sharp({ failOn: 'error', limitInputPixels: PIXEL_LIMITS.storedPhoto }).rotate().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 82 });
-    const output = pipeline(source.stream, resize, () => {});
+    const output = pipeline(source, resize, () => {});
     try {
       result[variant] = await storeObject(ctx, scope, {
         stream: output,

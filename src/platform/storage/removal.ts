@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import type { PlatformTables } from '../db/schema.js';
 import { platformView, type Executor } from '../db/executor.js';
-import { freeBytes } from './quota.js';
+import { freeBytes, settleReservation } from './quota.js';
 import { withSystem } from '../db/tenant.js';
 import { forEachOrg } from '../jobs/for-each-org.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -24,16 +24,24 @@ export interface Removal {
 export async function removeObjects<DB extends PlatformTables>(db: Executor<DB>, orgId: string, ids: string[]): Promise<Removal> {
   if (ids.length === 0) return { ids: [], storageKeys: [], bytes: 0 };
   const tx = platformView(db);
+  // Lock the originals first: a derivative being inserted now (its foreign key holds a share
+  // lock on its original) commits before the delete below, which then sees it; one inserted
+  // later finds its original gone and its job gives up.
+  await tx.selectFrom('storage_objects').select('id').where('org_id', '=', orgId).where('id', 'in', ids).forUpdate().execute();
+  // Derivatives still being written (pending: a derivatives job mid-upload) go too, or their
+  // foreign key would refuse the delete; that upload then finds its row gone and removes its
+  // own bytes (storeObject), so only their reservations come back here.
   const rows = await tx
     .deleteFrom('storage_objects')
     .where('org_id', '=', orgId)
-    .where('status', '=', 'active')
-    .where((eb) => eb.or([eb('id', 'in', ids), eb('derived_from', 'in', ids)]))
-    .returning(['id', 'storage_key', 'size_bytes'])
+    .where((eb) => eb.or([eb.and([eb('id', 'in', ids), eb('status', '=', 'active')]), eb('derived_from', 'in', ids)]))
+    .returning(['id', 'storage_key', 'size_bytes', 'reserved_bytes', 'status'])
     .execute();
-  const bytes = rows.reduce((sum, r) => sum + r.size_bytes, 0);
+  const stored = rows.filter((r) => r.status === 'active');
+  const bytes = stored.reduce((sum, r) => sum + r.size_bytes, 0);
   await freeBytes(tx, orgId, bytes);
-  return { ids: rows.map((r) => r.id), storageKeys: rows.map((r) => r.storage_key), bytes };
+  await settleReservation(tx, orgId, rows.filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.reserved_bytes, 0), 0);
+  return { ids: stored.map((r) => r.id), storageKeys: stored.map((r) => r.storage_key), bytes };
 }
 
 export async function deleteStoredBytes(ctx: PlatformContext, storageKeys: string[]): Promise<void> {

@@ -46,7 +46,9 @@ export async function purgeExpiredTrash(
       return rows.map((r) => r.id);
     },
   });
-  // Reservations are released whatever happened to the purge.
-  const staleUploads = await releaseStaleUploads(ctx, { now });
+  // Reservations are released whatever happened to the purge. On the wall clock, never `now`:
+  // an upload is stale when its process has been silent a day, and a purge run ahead of time
+  // (retention is tested that way) must not take every live upload in the database for dead.
+  const staleUploads = await releaseStaleUploads(ctx);
   return { ...purged, staleUploads };
 }

@@ -9,7 +9,8 @@ import { auraApp } from '../../../src/apps/aura/index.js';
 import { auraDb } from '../../../src/apps/aura/db.js';
 import { enqueueFaceDetection } from '../../../src/apps/aura/faces/detect-faces.job.js';
 import { FaceApiEngine, DEFAULT_FACE_API_OPTIONS } from '../../../src/apps/aura/faces/face-api-engine.js';
-import { faceCrop, insertPhotoWithVariant, samplePhoto } from './face-fixtures.js';
+import { faceCrop, facelessPhoto, insertPhotoWithVariant, samplePhoto } from './face-fixtures.js';
+import { jpegPart, uploadPhotos } from './aura-fixtures.js';
 
 interface Person {
   id: string;
@@ -101,6 +102,51 @@ describe('aura people: faces clustered into people, named, merged and split', ()
     assert.equal(cover.headers['content-type'], 'image/webp');
     const meta = await sharp(cover.rawPayload).metadata();
     assert.equal(meta.width, 200);
+  });
+
+  it('answers the faces of a photo placed on the picture, with their people, whatever the photo\'s size', async () => {
+    // Sample 1 uploaded at twice its size: detection runs on its 2000 px variant, so the boxes
+    // are in that variant's pixels; the fractions must still fall on the same faces.
+    // In a studio of its own, so the other tests' people and counts stay as they are.
+    const studio = await t.signup('aura-people-sizes');
+    const s1 = await samplePhoto(1);
+    const s1Size = await sharp(s1).metadata();
+    const group = await insertPhotoWithVariant(t.platform.ctx, studio.orgId, s1, { name: 'group.jpg' });
+    await detect(studio.orgId, group.id);
+    const event = await t.request('POST', '/aura/api/events', { token: studio.token, body: { name: 'Large prints' } });
+    assert.equal(event.statusCode, 201, event.body);
+    const upload = await uploadPhotos(t, studio.token, { event_id: event.json().id }, [jpegPart('large-group.jpg', await sharp(s1).resize(s1Size.width! * 2).jpeg({ quality: 90 }).toBuffer())]);
+    assert.equal(upload.statusCode, 200, upload.body);
+    const large = upload.json().files[0].photo as { id: string; width: number };
+    assert.equal(large.width, s1Size.width! * 2);
+    const job = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', studio.orgId).where('name', '=', 'aura.detect-faces').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    assert.equal((await waitForJobEnd(t, studio.orgId, job.id)).state, 'completed');
+
+    const res = await get(studio.token, `/aura/api/photos/${large.id}/faces`);
+    assert.equal(res.statusCode, 200, res.body);
+    const faces = res.json().items as Array<{ fraction: { x: number; y: number; width: number; height: number }; person: { id: string } | null; url: string }>;
+    const original = (await new FaceApiEngine(DEFAULT_FACE_API_OPTIONS).detect(s1)).sort((f, g) => f.box.x - g.box.x);
+    assert.equal(faces.length, original.length);
+    faces.forEach((face, i) => {
+      const expected = original[i]!.box;
+      // Left to right, each within 2% of the picture of where the face is in the original.
+      for (const [got, want] of [[face.fraction.x, expected.x / s1Size.width!], [face.fraction.y, expected.y / s1Size.height!], [face.fraction.width, expected.width / s1Size.width!]]) {
+        assert.ok(Math.abs(got! - want!) < 0.02, `face ${i}: ${JSON.stringify(face.fraction)} vs ${JSON.stringify(expected)}`);
+      }
+    });
+    // Each face is the same person as in the photo at its own size.
+    const atOwnSize = (await get(studio.token, `/aura/api/photos/${group.id}/faces`)).json().items as typeof faces;
+    assert.deepEqual(faces.map((f) => f.person?.id), atOwnSize.map((f) => f.person?.id));
+    assert.ok(faces.every((f) => f.person), 'every face has its person');
+    assert.equal((await t.server.inject({ method: 'GET', url: faces[0]!.url, headers: { authorization: `Bearer ${studio.token}` } })).statusCode, 200);
+
+    // Another org's photo is not found, nor a trashed one; a photo without faces has none.
+    assertError(await get(owner.token, `/aura/api/photos/${large.id}/faces`), 404, 'NOT_FOUND');
+    const faceless = await insertPhotoWithVariant(t.platform.ctx, studio.orgId, await facelessPhoto(), { name: 'faceless.jpg' });
+    await detect(studio.orgId, faceless.id);
+    assert.deepEqual((await get(studio.token, `/aura/api/photos/${faceless.id}/faces`)).json(), { items: [] });
+    assert.equal((await t.request('DELETE', `/aura/api/photos/${large.id}`, { token: studio.token })).statusCode, 200);
+    assertError(await get(studio.token, `/aura/api/photos/${large.id}/faces`), 404, 'NOT_FOUND');
   });
 
   it('another org\'s people, faces and photos answer 404; its own person of the same face is separate', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { assertError } from '../../support/envelope.js';
+import { waitForJobEnd } from '../../support/jobs.js';
 import { auraApp } from '../../../src/apps/aura/index.js';
 import { auraDb } from '../../../src/apps/aura/db.js';
 import { alertLevel, sweepStorageAlerts } from '../../../src/apps/aura/usage/storage-alerts.js';
@@ -98,6 +99,10 @@ describe('aura storage alerts at 80 % and 100 % of the limit, and usage logs kep
 
   it('usage logs: employees neither get them from the API nor read them with SQL; their actions are still metered', async () => {
     assertError(await t.request('GET', '/api/v1/usage/', { token: employee.token }), 403, 'INSUFFICIENT_ROLE');
+    // Face detection, queued by the uploads above, records a usage row when it ends: let every
+    // one end first, or a row arriving between the two counts below makes them differ.
+    const detections = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', owner.orgId).where('name', '=', 'aura.detect-faces').execute();
+    for (const job of detections) await waitForJobEnd(t, owner.orgId, job.id);
     const count = (scope: { orgId: string; userId?: string }) =>
       auraDb.withTenant(t.platform.ctx, scope, async (tx) => (await sql<{ n: number }>`select count(*)::int as n from usage_events`.execute(tx)).rows[0]!.n);
     assert.equal(await count({ orgId: owner.orgId, userId: employee.userId }), 0, 'the restrictive policy hides every row');

@@ -132,6 +132,57 @@ describe('brandkit generation', () => {
     assert.equal(submitted.statusCode, 200, submitted.body);
   });
 
+  it('builds the mockups, the guide and the kit around a logo the user uploaded', async () => {
+    const owner = await t.signup('bk-upload');
+    const as = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => t.request(method, `/brandkit/api${url}`, { token: owner.token, body });
+    const done = async (res: { statusCode: number; body: string; json(): { job_id: string } }) => {
+      assert.equal(res.statusCode, 202, res.body);
+      assert.equal((await waitForJobEnd(t, owner.orgId, res.json().job_id)).state, 'completed');
+    };
+    const brand = (await as('POST', '/brands', { name: 'Own Mark' })).json();
+    await as('PUT', `/brands/${brand.id}/steps/palette`, { color_palette: (await as('POST', '/identity/palette', { base_color: '#0d47a1' })).json().colors });
+    await as('PUT', `/brands/${brand.id}/steps/fonts`, { pairing: 'classic-editorial' });
+    await as('PUT', `/brands/${brand.id}/steps/mockups`, { label_design: 'classic label with a border' });
+    await as('POST', `/brands/${brand.id}/products`, { product_id: products.bottle });
+    /** How many pixels of the newest mockup are the uploaded logo's magenta, which nothing else in the brand uses. */
+    const magentaInNewestMockup = async () => {
+      const newest = (await as('GET', `/brands/${brand.id}/mockups`)).json().items.sort((a: { created_at: string }, b: { created_at: string }) => b.created_at.localeCompare(a.created_at))[0];
+      const url = new URL(newest.mockup_url, 'http://x');
+      const { data, info } = await sharp((await t.request('GET', url.pathname + url.search)).rawPayload).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      let n = 0;
+      for (let i = 0; i < data.length; i += info.channels) if (data[i]! > 180 && data[i + 1]! < 90 && data[i + 2]! > 180) n++;
+      return n;
+    };
+
+    // Control: with a generated logo chosen, the label has no magenta.
+    await done(await as('POST', `/brands/${brand.id}/logos/generate`, { count: 1 }));
+    const generated = (await as('GET', `/brands/${brand.id}/assets?type=logo`)).json().items[0];
+    await as('POST', `/brands/${brand.id}/assets/${generated.id}/primary`);
+    await done(await as('POST', `/brands/${brand.id}/mockups/generate`, { count: 1 }));
+    assert.equal(await magentaInNewestMockup(), 0);
+
+    // The user's own logo (600×400, magenta), uploaded: chosen at once, and on the next label.
+    const upload = await t.request('POST', `/brandkit/api/brands/${brand.id}/assets/logo`, {
+      token: owner.token, headers: { 'content-type': 'image/png' },
+      raw: await sharp({ create: { width: 600, height: 400, channels: 4, background: '#ff00ff' } }).png().toBuffer(),
+    });
+    assert.equal(upload.statusCode, 201, upload.body);
+    assert.equal(upload.json().is_primary, true);
+    await done(await as('POST', `/brands/${brand.id}/mockups/generate`, { count: 1 }));
+    assert.ok((await magentaInNewestMockup()) > 2_000, 'the uploaded logo is printed on the label');
+
+    // The guide shows it; the kit has it as PNG up to its own size, and no SVG pretending to be a vector.
+    await done(await as('POST', `/brands/${brand.id}/guide`));
+    const kit = await as('GET', `/brands/${brand.id}/kit`);
+    assert.equal(kit.statusCode, 200, kit.body.slice(0, 300));
+    const entries = kit.rawPayload.toString('latin1');
+    assert.ok(entries.includes('logos/png/own-mark-primary-512.png'));
+    assert.ok(!entries.includes('own-mark-primary-1024.png'), 'not enlarged past the uploaded 600 px');
+    assert.ok(!entries.includes('own-mark-primary.svg'));
+    assert.ok(entries.includes('.svg'), 'the generated logo is still in the kit as a vector');
+    assert.ok(entries.includes('favicons/favicon.ico'));
+  });
+
   it('says how many products one mockup generation takes when the brand selected more', async () => {
     const root = await superadmin(t);
     const brand = (await api('POST', '/brands', { name: 'Many Things' })).json();

@@ -199,6 +199,24 @@ describe('genads generation, end to end', () => {
     }
     assert.notEqual(hashes[0], hashes[1], 'the two variations are different videos');
 
+    // Each final's on-screen words as WebVTT captions: the plan's texts, in order, within the 15 s.
+    const full = (await ana.get(`/genads/api/campaigns/${campaign.campaign_id}`)).json();
+    for (const v of videos.variations) {
+      const captions = await ana.get(v.captions_url);
+      assert.equal(captions.statusCode, 200, captions.body);
+      assert.match(String(captions.headers['content-type']), /^text\/vtt/);
+      const cues = [...captions.body.matchAll(/(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})\n([^]*?)\n\n/g)].map((m) => ({
+        start: Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000,
+        end: Number(m[6]) * 60 + Number(m[7]) + Number(m[8]) / 1000,
+        text: m[9],
+      }));
+      const scenes = full.campaign_json.variations.find((r: { index: number }) => r.index === v.variation_index).scenes as Array<{ role: string; overlay: { text: string } | null }>;
+      const words = scenes.map((sc) => sc.overlay?.text.trim() || (sc.role === 'call_to_action' ? perfume.perfume_name : '')).filter(Boolean);
+      assert.deepEqual(cues.map((c) => c.text), words.map((w) => w.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')));
+      assert.ok(cues.length > 0 && cues.every((c, i) => c.start < c.end && c.end <= 15 && (i === 0 || c.start >= cues[i - 1]!.end)), JSON.stringify(cues));
+    }
+    assertError(await ana.get(`/genads/api/campaigns/${campaign.campaign_id}/variations/5/captions.vtt`), 404, 'CAPTIONS_NOT_READY');
+
     // Choosing the variation to keep.
     const selected = await ana.send('POST', `/genads/api/generation/campaigns/${campaign.campaign_id}/select-variation`, { variation_index: 1 });
     assert.equal(selected.statusCode, 200, selected.body);

@@ -1,9 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import type { TestPlatform, TestUser } from '../../support/platform.js';
 import { multipartForm } from '../../support/multipart.js';
 import { dataOf, startSocial } from './social-fixture.js';
+import { waitForJobEnd } from '../../support/jobs.js';
+
+/** An MP4 (H.264) made by FFmpeg from a lavfi graph; `remux` options go on a stream copy of it (FFmpeg 5.1 sets a rotation only there). */
+async function clip(graph: string, remux: string[] = []): Promise<Buffer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'social-video-'));
+  try {
+    const file = path.join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', graph, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    if (!remux.length) return readFileSync(file);
+    execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-c', 'copy', ...remux, path.join(dir, 'remuxed.mp4')]);
+    return readFileSync(path.join(dir, 'remuxed.mp4'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('social media library and campaigns', () => {
   let t: TestPlatform;
@@ -47,6 +66,76 @@ describe('social media library and campaigns', () => {
     assert.deepEqual(byName.items.map((m: { id: string }) => m.id), [media.id]);
     const retagged = dataOf(await t.request('PATCH', `/social/api/media/${media.id}`, { token: editor.token, body: { tags: ['Hero'] } }));
     assert.deepEqual(retagged.tags, ['hero']);
+  });
+
+  it('makes a thumbnail of each image by a job after the upload, and serves it', async () => {
+    const photo = await sharp({ create: { width: 1600, height: 900, channels: 3, background: '#cc6633' } }).jpeg().toBuffer();
+    const media = dataOf(await upload(editor.token, { name: 'Wide photo' }, { filename: 'wide.jpg', type: 'image/jpeg', data: photo }), 201);
+    assert.equal(media.thumbnail_ready, false, 'the job runs once the upload has committed');
+    const job = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', admin.orgId).where('name', '=', 'storage.derivatives').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    assert.equal((await waitForJobEnd(t, admin.orgId, job.id)).state, 'completed');
+
+    const listed = dataOf(await t.request('GET', '/social/api/media?q=Wide', { token: viewer.token })).items[0];
+    assert.equal(listed.thumbnail_ready, true);
+    const thumb = await t.request('GET', `/social/api/media/${media.id}/thumbnail`, { token: viewer.token });
+    assert.equal(thumb.statusCode, 200);
+    assert.equal(thumb.headers['content-type'], 'image/webp');
+    const meta = await sharp(thumb.rawPayload).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 400, 225]);
+    // Before its job has run the answer says what to expect.
+    const video = dataOf(await upload(editor.token, {}, { filename: 'clip.mp4', type: 'video/mp4', data: await clip('color=c=red:size=64x64:rate=10:duration=1') }), 201);
+    assert.equal(video.thumbnail_ready, false);
+    const notYet = await t.request('GET', `/social/api/media/${video.id}/thumbnail`, { token: viewer.token });
+    assert.equal(notYet.statusCode, 404);
+    assert.equal(notYet.json().code, 'THUMBNAIL_NOT_READY');
+    assert.match(notYet.json().error, /a video one of its frames/);
+    // Another workspace's id is not found, thumbnail or not.
+    const stranger = await t.signup('social-media-stranger');
+    assert.equal((await t.request('GET', `/social/api/media/${media.id}/thumbnail`, { token: stranger.token })).statusCode, 404);
+  });
+
+  it("measures each video and makes its thumbnail from one of its frames, upright as players show it", async () => {
+    // A portrait phone video: stored 96x64 with a rotation of 90°, shown 64x96; green for 0.5 s, then blue.
+    const portrait = await clip('color=c=green:size=96x64:rate=10:duration=0.5[a];color=c=blue:size=96x64:rate=10:duration=2[b];[a][b]concat', ['-metadata:s:v:0', 'rotate=90']);
+    const media = dataOf(await upload(editor.token, { name: 'Portrait clip' }, { filename: 'portrait.mp4', type: 'video/mp4', data: portrait }), 201);
+    assert.deepEqual([media.media_type, media.width, media.height, media.duration_seconds], ['video', null, null, null], 'measured by the job, after the upload');
+    const job = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', admin.orgId).where('name', '=', 'social.video-poster').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const run = await waitForJobEnd(t, admin.orgId, job.id);
+    assert.equal(run.state, 'completed', run.error ?? '');
+
+    const measured = dataOf(await t.request('GET', `/social/api/media/${media.id}`, { token: viewer.token }));
+    assert.deepEqual([measured.width, measured.height, measured.thumbnail_ready], [64, 96, true]);
+    assert.ok(Math.abs(measured.duration_seconds - 2.5) < 0.15, `duration ${measured.duration_seconds}`);
+    const thumb = await t.request('GET', `/social/api/media/${media.id}/thumbnail`, { token: viewer.token });
+    assert.equal(thumb.statusCode, 200);
+    assert.equal(thumb.headers['content-type'], 'image/webp');
+    const { data, info } = await sharp(thumb.rawPayload).raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual([info.width, info.height], [64, 96], 'upright and not enlarged');
+    // The frame at one second: blue, past the green opening (a canned or first frame would fail).
+    const [r, g, b] = data.subarray(0, 3);
+    assert.ok(b > 200 && r < 60 && g < 60, `poster colour ${[r, g, b]}`);
+
+    // Its measured length is checked against each network's rules: 2.5 s is too short for an Instagram Reel, fine for X.
+    const checks = dataOf(await t.request('POST', '/social/api/posts/check', { token: editor.token, body: { text: 'clip', networks: ['x', 'instagram'], media: { '*': [media.id] } } }));
+    const rules = Object.fromEntries(checks.map((c: { network: string; violations: Array<{ rule: string }> }) => [c.network, c.violations.map((v) => v.rule)]));
+    assert.deepEqual(rules, { x: [], instagram: ['video_too_short'] });
+
+    // Deleting the video takes its poster with it.
+    const poster = await t.db.selectFrom('storage_objects').select('id').where('org_id', '=', admin.orgId).where('variant', '=', 'thumb').where('key', 'like', '%portrait.mp4~thumb.webp').executeTakeFirstOrThrow();
+    assert.equal((await t.request('DELETE', `/social/api/media/${media.id}`, { token: admin.token })).statusCode, 200);
+    assert.equal(await t.db.selectFrom('storage_objects').select('id').where('id', '=', poster.id).executeTakeFirst(), undefined);
+  });
+
+  it('fails the job of a video FFmpeg cannot read with what to do, and keeps the file', async () => {
+    // An MP4's signature (it passes the type check) with nothing playable behind it.
+    const broken = Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom', 'latin1'), Buffer.alloc(4096, 0x5a)]);
+    const media = dataOf(await upload(editor.token, { name: 'Broken clip' }, { filename: 'broken.mp4', type: 'video/mp4', data: broken }), 201);
+    const job = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', admin.orgId).where('name', '=', 'social.video-poster').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const run = await waitForJobEnd(t, admin.orgId, job.id);
+    assert.equal(run.state, 'failed');
+    assert.match(run.error ?? '', /The video "Broken clip" could not be read .*: export it again as MP4 \(H\.264\) and upload that/);
+    const kept = dataOf(await t.request('GET', `/social/api/media/${media.id}`, { token: viewer.token }));
+    assert.deepEqual([kept.duration_seconds, kept.thumbnail_ready], [null, false]);
   });
 
   it('refuses wrong types, oversized images, viewers and forms without a file', async () => {

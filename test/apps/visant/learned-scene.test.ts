@@ -5,6 +5,7 @@ import { startTestPlatform, type TestPlatform, type TestUser } from '../../suppo
 import { visantApp } from '../../../src/apps/visant/index.js';
 import { sceneJpeg } from '../../support/images.js';
 import { visantDb } from '../../../src/apps/visant/db.js';
+import { waitForJobEnd } from '../../support/jobs.js';
 
 const INTRUDER = { x: 0.3, y: 0.15, w: 0.3, h: 0.6 };
 
@@ -46,6 +47,13 @@ describe('visant: a new camera judges by itself within its first captures', () =
     }
   }
 
+  /** The device's alert email: sent by the evaluation job after it saved the verdict, so wait for that job to end. */
+  async function alertMail() {
+    const run = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', owner.orgId).where('name', '=', 'visant.evaluate').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    assert.equal((await waitForJobEnd(t, owner.orgId, run.id)).state, 'completed');
+    return t.db.selectFrom('email_outbox').select(['text_body', 'html_body']).where('to_address', '=', recipient).executeTakeFirstOrThrow();
+  }
+
   it('says it has not enough history for its first captures, then learns the scene and ignores the odd abnormal frame', async () => {
     for (const [i, id] of ['f1', 'f2'].entries()) {
       const r = await frame(id, await sceneJpeg({ noise: { seed: i + 1 } }));
@@ -74,7 +82,7 @@ describe('visant: a new camera judges by itself within its first captures', () =
     const marked = await visantDb.db(t.platform.ctx).selectFrom('visant_captures').select('id').where('org_id', '=', owner.orgId).where('marked_normal', '=', true).execute();
     assert.equal(marked.length, 0, 'nobody marked a normal');
 
-    const mail = await t.db.selectFrom('email_outbox').select(['text_body', 'html_body']).where('to_address', '=', recipient).executeTakeFirstOrThrow();
+    const mail = await alertMail();
     assert.match(mail.text_body, /^See the capture: https:\/\/cams\.example\.test\/visant\/captures\/f7-intruder$/m);
     const thumb = /^Thumbnail \(link valid for 7 days\): (\S+)$/m.exec(mail.text_body)?.[1];
     assert.ok(thumb, mail.text_body);

@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { makeDerivatives } from '../../../src/platform/storage/derivatives.js';
+import { storeObject } from '../../../src/platform/storage/uploads.js';
 import { orgStorage } from './helpers.js';
 
 describe('image derivatives', () => {
@@ -65,6 +67,28 @@ describe('image derivatives', () => {
     assert.equal((await t.request('DELETE', `/api/v1/files/${original.json().id}/permanent`, { token: u.token })).statusCode, 204);
     const after = await orgStorage(t, u.orgId);
     assert.deepEqual({ used: after.used, rows: after.rows.length, stored: after.stored }, { used: 0, rows: 0, stored: [] });
+  });
+
+  it('deletes an original while a derivative of it is still being written: both go, the late upload removes its own bytes', async () => {
+    const v = await t.signup('derivative-race');
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#884422' } }).jpeg().toBuffer();
+    const original = (await t.request('POST', '/api/v1/files?kind=image&key=race/photo.jpg', { token: v.token, raw: jpeg, headers: { 'content-type': 'image/jpeg' } })).json();
+    // A derivatives job mid-upload: its pending row (referencing the original) exists, its bytes have not all come.
+    const body = new PassThrough();
+    const webp = await sharp(jpeg).resize(400).webp().toBuffer();
+    body.write(webp);
+    const late = storeObject(t.platform.ctx, { orgId: v.orgId }, { stream: body, kind: 'image', key: 'race/photo.jpg~thumb.webp', derivedFrom: { id: original.id, variant: 'thumb' } });
+    const settled = late.then(() => 'stored', (err: Error) => err.message);
+    for (let i = 0; !(await orgStorage(t, v.orgId)).rows.some((r) => r.status === 'pending'); i++) {
+      assert.ok(i < 400, 'the derivative\'s pending row appears');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+
+    assert.equal((await t.request('DELETE', `/api/v1/files/${original.id}/permanent`, { token: v.token })).statusCode, 204);
+    body.end();
+    assert.match(await settled, /lost its pending catalog row/);
+    const state = await orgStorage(t, v.orgId);
+    assert.deepEqual({ used: state.used, reserved: state.reserved, rows: state.rows, stored: state.stored }, { used: 0, reserved: 0, rows: [], stored: [] });
   });
 
   it('does not enlarge small images, and refuses non-images, damaged images and other tenants', async () => {

@@ -11,7 +11,8 @@ import { LocalDiskDriver } from '../../../src/platform/storage/local-driver.js';
 import { orgStorage } from './helpers.js';
 import { startFakeS3, type FakeS3 } from './s3rver.js';
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
+/** A bound that turns a hang into a failure; generous, since a loaded CI machine can take seconds to run a handler. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -40,10 +41,14 @@ for (const driverName of ['local', 's3'] as const) {
       const socket = net.connect(port, '127.0.0.1');
       socket.on('error', () => {});
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-      socket.write(head);
-      socket.write(partialBody);
-      await until('the pending upload row', async () => (await orgStorage(t, orgId)).rows.some((r) => r.status === 'pending'));
-      socket.destroy();
+      try {
+        socket.write(head);
+        socket.write(partialBody);
+        await until('the pending upload row', async () => (await orgStorage(t, orgId)).rows.some((r) => r.status === 'pending'));
+      } finally {
+        // Always cut it: a socket left open mid-body would keep the server (and t.close()) waiting forever.
+        socket.destroy();
+      }
     }
 
     async function assertNothingLeft(orgId: string) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -6,6 +7,7 @@ import { startTestPlatform, type TestPlatform, type TestUser } from '../../suppo
 import { assertError } from '../../support/envelope.js';
 import { withSystem } from '../../../src/platform/db/tenant.js';
 import { purgeExpiredTrash } from '../../../src/platform/storage/trash.js';
+import { storeUpload } from '../../../src/platform/storage/uploads.js';
 import { applyLifecycle } from '../../../src/platform/storage/lifecycle.js';
 import { forEachOrg } from '../../../src/platform/jobs/for-each-org.js';
 import { orgStorage } from './helpers.js';
@@ -80,6 +82,38 @@ describe('scheduled sweeps: one org never blocks the others', () => {
     assert.equal(again.failedOrgs, 0);
     const state = await orgStorage(t, broken.orgId);
     assert.deepEqual({ rows: state.rows.length, used: state.used }, { rows: 0, used: 0 });
+  });
+
+  it('releases an upload silent for a day (its process died), and never a live one, whatever clock the purge runs on', async () => {
+    const u = await t.signup('stale-upload');
+    // An upload in flight: its body stays open until the end of the test.
+    const body = new PassThrough();
+    const upload = storeUpload(t.platform.ctx, u, { stream: body, key: 'stale/held.bin', contentType: 'application/octet-stream' });
+    const failed = upload.then(() => null, (err: Error) => err);
+    body.write(randomBytes(64 * 1024));
+    const pending = async () => (await orgStorage(t, u.orgId)).rows.filter((r) => r.status === 'pending');
+    for (const deadline = Date.now() + 30_000; (await pending()).length === 0; await new Promise((r) => setTimeout(r, 20))) {
+      assert.ok(Date.now() < deadline, 'the upload never created its pending row');
+    }
+
+    // A purge run a month ahead (how retention is tested, and other test files share this
+    // database) leaves the live upload alone: staleness is wall-clock silence.
+    await purgeExpiredTrash(t.platform.ctx, new Date(Date.now() + 29 * DAY));
+    assert.equal((await pending()).length, 1, 'a live upload survives a purge run ahead of time');
+    assert.ok((await orgStorage(t, u.orgId)).reserved > 0);
+
+    // Silent for 25 hours: its process is taken for dead; row, staged bytes and reservation go.
+    await withSystem(t.db, (tx) => tx.updateTable('storage_objects').set({ updated_at: new Date(Date.now() - 25 * 3_600_000) }).where('org_id', '=', u.orgId).execute());
+    const result = await purgeExpiredTrash(t.platform.ctx);
+    assert.ok(result.staleUploads >= 1);
+    let state = await orgStorage(t, u.orgId);
+    assert.deepEqual({ rows: state.rows, reserved: state.reserved, used: state.used, stored: state.stored }, { rows: [], reserved: 0, used: 0, stored: [] });
+
+    // Were the process alive after all, its upload fails at commit and leaves nothing either.
+    body.end(randomBytes(1000));
+    assert.match((await failed)?.message ?? 'it succeeded', /lost its pending catalog row/);
+    state = await orgStorage(t, u.orgId);
+    assert.deepEqual({ rows: state.rows, reserved: state.reserved, used: state.used, stored: state.stored }, { rows: [], reserved: 0, used: 0, stored: [] });
   });
 
   it('runs the lifecycle sweep org by org too', async () => {

@@ -5137,6 +5137,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/genads/api/campaigns/{campaignId}/variations/{variationIndex}/captions.vtt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A rendered variation's on-screen words as a WebVTT captions track, one cue per scene that shows text (for a <track kind="captions">). 404 CAPTIONS_NOT_READY until the variation is rendered. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaignId: string;
+                    variationIndex: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description WebVTT captions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vtt": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/genads/api/campaigns/{campaignId}/videos": {
         parameters: {
             query?: never;
@@ -5180,6 +5219,8 @@ export interface paths {
                                     url: string | null;
                                     expired: boolean;
                                 } | null;
+                                /** @description the final video's on-screen words as WebVTT captions (GET with the same credentials) */
+                                captions_url?: string;
                                 draft: {
                                     [key: string]: {
                                         path: string;
@@ -7594,6 +7635,72 @@ export interface paths {
                             page: number;
                             limit: number;
                             pages: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aura/api/photos/{id}/faces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The faces found in a photo (by its face detection job), left to right, placed on the picture and named by their person. Empty until the job has run, and for a photo without faces. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description in pixels of the photo's 2000 px variant, where detection ran */
+                                box: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                };
+                                /** @description the same box as fractions (0-1) of the upright picture, to draw it over any size of it; null when the photo's size is unknown */
+                                fraction: {
+                                    x: number;
+                                    y: number;
+                                    width: number;
+                                    height: number;
+                                } | null;
+                                /** @description null until the face is grouped into a person */
+                                person: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    hidden: boolean;
+                                } | null;
+                                /** @description the face cropped from the photo, WebP */
+                                url: string;
+                            }[];
                         };
                     };
                 };
@@ -10316,8 +10423,10 @@ export interface paths {
                                     /** @enum {string} */
                                     media_type: "image" | "video";
                                     size_bytes: number;
+                                    /** @description Pixels, as shown (a video upright by its rotation); a video is measured by a job after its upload, null until then */
                                     width: number | null;
                                     height: number | null;
+                                    /** @description Length of a video in seconds, measured by a job after its upload; null for images */
                                     duration_seconds: number | null;
                                     tags: string[];
                                     alt_text: string | null;
@@ -10326,6 +10435,8 @@ export interface paths {
                                     created_at: string;
                                     /** Format: date-time */
                                     updated_at: string;
+                                    /** @description GET /media/{id}/thumbnail answers (a 400 px WebP of an image, or of a frame of a video, made by a job within moments of the upload) */
+                                    thumbnail_ready: boolean;
                                 }[];
                                 total: number;
                                 page: number;
@@ -10365,8 +10476,10 @@ export interface paths {
                                 /** @enum {string} */
                                 media_type: "image" | "video";
                                 size_bytes: number;
+                                /** @description Pixels, as shown (a video upright by its rotation); a video is measured by a job after its upload, null until then */
                                 width: number | null;
                                 height: number | null;
+                                /** @description Length of a video in seconds, measured by a job after its upload; null for images */
                                 duration_seconds: number | null;
                                 tags: string[];
                                 alt_text: string | null;
@@ -10375,6 +10488,8 @@ export interface paths {
                                 created_at: string;
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description GET /media/{id}/thumbnail answers (a 400 px WebP of an image, or of a frame of a video, made by a job within moments of the upload) */
+                                thumbnail_ready: boolean;
                             };
                             message?: string;
                         };
@@ -10422,8 +10537,10 @@ export interface paths {
                                 /** @enum {string} */
                                 media_type: "image" | "video";
                                 size_bytes: number;
+                                /** @description Pixels, as shown (a video upright by its rotation); a video is measured by a job after its upload, null until then */
                                 width: number | null;
                                 height: number | null;
+                                /** @description Length of a video in seconds, measured by a job after its upload; null for images */
                                 duration_seconds: number | null;
                                 tags: string[];
                                 alt_text: string | null;
@@ -10432,6 +10549,8 @@ export interface paths {
                                 created_at: string;
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description GET /media/{id}/thumbnail answers (a 400 px WebP of an image, or of a frame of a video, made by a job within moments of the upload) */
+                                thumbnail_ready: boolean;
                                 /** @description Posts whose current version shows this file */
                                 used_in: {
                                     post_id: string;
@@ -10517,8 +10636,10 @@ export interface paths {
                                 /** @enum {string} */
                                 media_type: "image" | "video";
                                 size_bytes: number;
+                                /** @description Pixels, as shown (a video upright by its rotation); a video is measured by a job after its upload, null until then */
                                 width: number | null;
                                 height: number | null;
+                                /** @description Length of a video in seconds, measured by a job after its upload; null for images */
                                 duration_seconds: number | null;
                                 tags: string[];
                                 alt_text: string | null;
@@ -10527,6 +10648,8 @@ export interface paths {
                                 created_at: string;
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description GET /media/{id}/thumbnail answers (a 400 px WebP of an image, or of a frame of a video, made by a job within moments of the upload) */
+                                thumbnail_ready: boolean;
                             };
                             message?: string;
                         };
@@ -10575,6 +10698,44 @@ export interface paths {
                     };
                     content: {
                         "video/mp4": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/api/media/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The image's thumbnail (WebP, 400 px on its longest side). 404 THUMBNAIL_NOT_READY until its job has made it, and for video. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The thumbnail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
                     };
                 };
             };
@@ -11663,7 +11824,8 @@ export interface paths {
                                 /** @enum {string} */
                                 network: "x" | "linkedin" | "facebook" | "instagram" | "bluesky" | "mastodon";
                                 display_name: string;
-                                status: string;
+                                /** @enum {string} */
+                                status: "active" | "reconnect_needed" | "disconnected";
                                 from: string;
                                 to: string;
                                 posts_published: number;

@@ -5,6 +5,7 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, call } from './api';
 import { session } from './session';
 import { useSession } from './useSession';
+import { activeNavTarget } from './nav-active';
 import { webApps } from '../apps';
 import { AcceptTerms } from './pages/AcceptTerms';
 
@@ -77,6 +78,7 @@ export function Shell() {
       : []),
     ...(isSuperadmin ? [{ to: '/superadmin', label: 'Superadmin' }] : []),
   ];
+  const activeTo = activeNavTarget(location.pathname, nav.map((item) => item.to));
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
@@ -108,7 +110,8 @@ export function Shell() {
                 component={Link}
                 to={item.to}
                 label={item.label}
-                active={location.pathname === item.to || (item.to !== '/home' && location.pathname.startsWith(item.to + '/'))}
+                active={item.to === activeTo}
+                aria-current={item.to === activeTo ? 'page' : undefined}
                 onClick={close}
                 // The light variant's blue on pale blue is too faint to read (axe color-contrast).
                 variant="filled"

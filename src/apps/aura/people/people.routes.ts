@@ -6,7 +6,7 @@ import { pageQuery, pageSchema } from '../../../platform/db/page.js';
 import { requireAuraAdmin, requireAuraReader } from '../access.js';
 import { photoPage } from '../photos/photo.schema.js';
 import { PeopleService } from './people.service.js';
-import { faceView, mergeBody, peopleQuery, personParams, personView, splitBody, updatePersonBody } from './people.schema.js';
+import { faceView, photoFaceView, mergeBody, peopleQuery, personParams, personView, splitBody, updatePersonBody } from './people.schema.js';
 
 /** /aura/api/people…: faces grouped into people. Everyone in the org reads; admins edit. */
 export async function peopleRoutes(root: FastifyInstance) {
@@ -17,6 +17,10 @@ export async function peopleRoutes(root: FastifyInstance) {
   app.get('/people', {
     schema: { tags, description: 'The org\'s people, most faces first, each with a cover face and the number of photos (not in the trash) they appear in. Hidden people only with include_hidden=true.', querystring: peopleQuery, response: { 200: pageSchema(personView) } },
   }, async (request) => people.list(requireAuraReader(request), request.query));
+
+  app.get('/photos/:id/faces', {
+    schema: { tags, description: 'The faces found in a photo (by its face detection job), left to right, placed on the picture and named by their person. Empty until the job has run, and for a photo without faces.', params: idParams, response: { 200: z.object({ items: z.array(photoFaceView) }) } },
+  }, async (request) => people.facesOfPhoto(requireAuraReader(request), request.params.id));
 
   app.get('/people/:id', { schema: { tags, params: personParams, response: { 200: personView } } }, async (request) => people.get(requireAuraReader(request), request.params.id));
 

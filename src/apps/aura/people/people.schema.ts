@@ -23,6 +23,15 @@ export const personView = z.object({
 
 export const faceView = z.object({ id: z.uuid(), photo_id: z.uuid(), box, quality: z.number(), url: z.string().describe('the face cropped from the photo, WebP') });
 
+/** A face found in one photo, placed on the picture and named by its person. */
+export const photoFaceView = z.object({
+  id: z.uuid(),
+  box: box.describe('in pixels of the photo\'s 2000 px variant, where detection ran'),
+  fraction: box.nullable().describe('the same box as fractions (0-1) of the upright picture, to draw it over any size of it; null when the photo\'s size is unknown'),
+  person: z.object({ id: z.uuid(), name: z.string().nullable(), hidden: z.boolean() }).nullable().describe('null until the face is grouped into a person'),
+  url: z.string().describe('the face cropped from the photo, WebP'),
+});
+
 export const updatePersonBody = z.strictObject({
   name: z.string().trim().min(1).max(200).nullable().optional().describe('null forgets the name (the person may then be rebuilt by a recluster)'),
   hidden: z.boolean().optional(),

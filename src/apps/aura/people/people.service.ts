@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '../../../platform/errors.js';
 import { fetchPage, mapPage, type Page } from '../../../platform/db/page.js';
 import { tenantStorageKey } from '../../../platform/storage/keys.js';
 import { auraDb } from '../db.js';
+import { FULL_MAX_PX } from '../storage-layout.js';
 import type { AuraTables } from '../schema.js';
 import { photoView } from '../photos/photo-row.js';
 import { lockOrgPeople, meanDirection, refreshPeople } from './clustering.js';
@@ -89,6 +90,40 @@ export class PeopleService {
         .execute();
     });
     return { items: rows.map((f) => ({ id: f.id, photo_id: f.photo_id, box: boxOf(f), quality: f.quality, url: faceUrl(f.id) })) };
+  }
+
+  /**
+   * The faces found in one photo, left to right, each with its box as fractions of the upright
+   * picture (boxes are in pixels of the 2000 px variant, whose size follows from the photo's)
+   * and its person. 404 for a trashed photo or another org's.
+   */
+  async facesOfPhoto(p: Principal, photoId: string) {
+    const { photo, faces } = await auraDb.withTenant(this.ctx, p, async (tx) => {
+      const photo = await tx.selectFrom('aura_photos').select(['width', 'height']).where('org_id', '=', p.orgId).where('id', '=', photoId).where('trashed_at', 'is', null).executeTakeFirst();
+      if (!photo) throw notFound('Photo');
+      const faces = await tx
+        .selectFrom('aura_faces as f')
+        .leftJoin('aura_people as pe', (j) => j.onRef('pe.org_id', '=', 'f.org_id').onRef('pe.id', '=', 'f.person_id'))
+        .select(['f.id', 'f.box_x', 'f.box_y', 'f.box_width', 'f.box_height', 'pe.id as person_id', 'pe.name as person_name', 'pe.hidden as person_hidden'])
+        .where('f.org_id', '=', p.orgId)
+        .where('f.photo_id', '=', photoId)
+        .orderBy('f.box_x')
+        .orderBy('f.id')
+        .execute();
+      return { photo, faces };
+    });
+    const variant = variantSize(photo.width, photo.height);
+    return {
+      items: faces.map((f) => ({
+        id: f.id,
+        box: boxOf(f),
+        fraction: variant
+          ? { x: f.box_x / variant.width, y: f.box_y / variant.height, width: f.box_width / variant.width, height: f.box_height / variant.height }
+          : null,
+        person: f.person_id ? { id: f.person_id, name: f.person_name ?? null, hidden: f.person_hidden ?? false } : null,
+        url: faceUrl(f.id),
+      })),
+    };
   }
 
   /** One face cut from the photo's 2000 px variant (where detection found it), with some margin, as WebP. */
@@ -245,4 +280,11 @@ export class PeopleService {
     }
     return out;
   }
+}
+
+/** The 2000 px variant's size: the upright photo fitted inside FULL_MAX_PX, never enlarged, rounded as sharp does. */
+function variantSize(width: number | null, height: number | null): { width: number; height: number } | null {
+  if (!width || !height) return null;
+  const scale = Math.min(1, FULL_MAX_PX / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }

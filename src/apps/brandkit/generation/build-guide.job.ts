@@ -8,6 +8,7 @@ import { brandGuidePdf } from '../engines/guide/brand-guide.js';
 import { BrandInputError } from '../engines/brand-input.js';
 import { recordAsset } from '../assets/assets.service.js';
 import { brandBasics, readStored, storeThenRecord } from './brand-artwork.js';
+import { readLogoArtwork } from './logo-artwork.js';
 
 const notReady = (message: string) => new AppError(409, 'BRAND_NOT_READY', message, undefined, undefined, { retryable: false });
 
@@ -31,12 +32,12 @@ export const buildGuideJob = defineJob({
     });
     if (!loaded.brand) return { skipped: 'the brand was deleted' };
     const basics = brandBasics(loaded.brand);
-    const svgLogos = loaded.assets.filter((a) => a.asset_type === 'logo' && a.metadata.mime_type === 'image/svg+xml');
-    const primary = svgLogos.find((a) => a.is_primary);
-    if (!primary) throw notReady('The brand guide shows the primary logo: generate logos and choose one first (uploaded raster logos cannot be laid out in the guide)');
+    const primary = loaded.assets.find((a) => a.asset_type === 'logo' && a.is_primary);
+    if (!primary) throw notReady('The brand guide shows the chosen logo: generate logos (or upload yours) and choose one first');
     await job.reportProgress(10, 'reading logo and mockups');
-    const logoSvg = (await readStored(ctx, job.orgId, primary.file_key)).toString('utf8');
-    const otherLogos = await Promise.all(svgLogos.filter((a) => a.id !== primary.id).slice(0, 4).map(async (a) => (await readStored(ctx, job.orgId, a.file_key)).toString('utf8')));
+    const logo = await readLogoArtwork(ctx, job.orgId, primary);
+    const otherSvgLogos = loaded.assets.filter((a) => a.asset_type === 'logo' && a.id !== primary.id && a.metadata.mime_type === 'image/svg+xml');
+    const otherLogos = await Promise.all(otherSvgLogos.slice(0, 4).map(async (a) => (await readStored(ctx, job.orgId, a.file_key)).toString('utf8')));
     const mockups = await Promise.all(loaded.assets.filter((a) => a.asset_type === 'mockup').slice(0, 8).map(async (a) => ({
       image: await readStored(ctx, job.orgId, a.file_key),
       caption: typeof a.metadata.product_name === 'string' ? a.metadata.product_name : 'Mockup',
@@ -46,7 +47,7 @@ export const buildGuideJob = defineJob({
     try {
       pdf = await brandGuidePdf({
         brand: { ...basics, description: b.description, vision: b.vision, archetype: b.brand_archetype, values: b.brand_values, targetAudience: b.target_audience },
-        logoSvg, otherLogos, mockups,
+        logoSvg: logo.svg, logoRaster: Boolean(logo.raster), otherLogos, mockups,
       }, (f) => void job.reportProgress(10 + Math.round(f * 80), 'laying out the guide').catch(() => {}));
     } catch (err) {
       if (err instanceof BrandInputError) throw notReady(err.message);

@@ -12,7 +12,8 @@ import { createImageEngines } from './image-engines.js';
 import { BrandInputError } from '../engines/brand-input.js';
 import type { GeneratedImage } from '../engines/image-engine.js';
 import { useGenerations } from '../metering/generation-quota.js';
-import { brandBasics, readCatalogFile, readStored, storeThenRecord } from './brand-artwork.js';
+import { brandBasics, readCatalogFile, storeThenRecord } from './brand-artwork.js';
+import { readLogoArtwork } from './logo-artwork.js';
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
@@ -48,7 +49,7 @@ export const generateMockupsJob = defineJob({
     });
     if (!loaded.brand) return { skipped: 'the brand was deleted' };
     const basics = brandBasics(loaded.brand);
-    const logoSvg = loaded.logo && loaded.logo.metadata.mime_type === 'image/svg+xml' ? (await readStored(ctx, job.orgId, loaded.logo.file_key)).toString('utf8') : undefined;
+    const logoSvg = loaded.logo ? (await readLogoArtwork(ctx, job.orgId, loaded.logo)).svg : undefined;
     const config = brandkitSettings.load(ctx.config);
     const engine = createImageEngines(config).mockup;
     const done: string[] = [];

@@ -6,6 +6,7 @@ import { assertEditable, findOwnBrand, type UserPrincipal } from '../brands/bran
 import { generationAllowance, generationLimitReached } from '../metering/generation-quota.js';
 import type { LogoLayout } from '../engines/logo/logo-spec.js';
 import { brandBasics, readStored } from './brand-artwork.js';
+import { readLogoArtwork } from './logo-artwork.js';
 import { brandKitZip, slug } from '../engines/kit/brand-kit.js';
 import { generateLogosJob } from './generate-logos.job.js';
 import { generateMockupsJob, MAX_MOCKUP_PRODUCTS } from './generate-mockups.job.js';
@@ -87,8 +88,9 @@ export class GenerationService {
   }
 
   /**
-   * The brand kit ZIP, streamed as it is drawn: the primary logo (SVG) and the other generated
-   * logos, favicons, social images, the palette as CSS and JSON, and the guide when built.
+   * The brand kit ZIP, streamed as it is drawn: the primary logo (generated or uploaded), the
+   * other generated logos, favicons, social images, the palette as CSS and JSON, and the guide
+   * when built.
    */
   async kit(p: UserPrincipal, brandId: string) {
     const { brand, assets } = await brandkitDb.withTenant(this.ctx, p, async (tx) => {
@@ -97,14 +99,15 @@ export class GenerationService {
       return { brand: b, assets: a };
     });
     const basics = brandBasics(brand);
-    const svg = assets.filter((a) => a.asset_type === 'logo' && a.metadata.mime_type === 'image/svg+xml');
-    const primary = svg.find((a) => a.is_primary);
-    if (!primary) throw conflict('The kit is built around the primary logo: generate logos and choose one first (uploaded raster logos cannot be redrawn at every size)', 'BRAND_NOT_READY');
+    const primary = assets.find((a) => a.asset_type === 'logo' && a.is_primary);
+    if (!primary) throw conflict('The kit is built around the chosen logo: generate logos (or upload yours) and choose one first', 'BRAND_NOT_READY');
     const others: Record<string, string> = {};
-    for (const a of svg.filter((x) => x.id !== primary.id).slice(0, 5)) others[a.file_name.replace(/\.svg$/, '')] = (await readStored(this.ctx, p.orgId, a.file_key)).toString('utf8');
+    for (const a of assets.filter((x) => x.asset_type === 'logo' && x.id !== primary.id && x.metadata.mime_type === 'image/svg+xml').slice(0, 5)) {
+      others[a.file_name.replace(/\.svg$/, '')] = (await readStored(this.ctx, p.orgId, a.file_key)).toString('utf8');
+    }
     const guide = assets.find((a) => a.asset_type === 'brand_guide' && a.is_primary);
-    const logoSvg = (await readStored(this.ctx, p.orgId, primary.file_key)).toString('utf8');
-    const { stream, done } = brandKitZip({ brand: basics, logoSvg, otherLogos: others, guidePdf: guide ? await readStored(this.ctx, p.orgId, guide.file_key) : undefined });
+    const logo = await readLogoArtwork(this.ctx, p.orgId, primary);
+    const { stream, done } = brandKitZip({ brand: basics, logoSvg: logo.svg, logoRaster: logo.raster, otherLogos: others, guidePdf: guide ? await readStored(this.ctx, p.orgId, guide.file_key) : undefined });
     done.catch((err) => this.ctx.log.error({ err, brandId }, 'brand kit ZIP failed while streaming'));
     return { stream, fileName: `${slug(basics.name) || 'brand'}-kit.zip` };
   }

@@ -5,6 +5,9 @@ import type { CampaignRow } from './campaigns.service.js';
 import type { FailedRun } from './campaign-json.js';
 import { listKeysUnder } from '../../../platform/storage/replace.js';
 import { takeFileOf, takeFilesPrefix } from '../storage-layout.js';
+import { notFound } from '../../../platform/errors.js';
+import { genadsDb } from '../db.js';
+import { captionsVtt } from './captions.js';
 
 interface FileLink {
   path: string;
@@ -39,7 +42,14 @@ export class CampaignVideos {
       }
       const draft: Record<string, FileLink> = {};
       for (const [name, key] of Object.entries(v.draft)) draft[name] = await this.fileLink(p, key);
-      variations.push({ variation_index: i, ready: true, selected: c.selected_variation_index === i, final: await this.fileLink(p, v.final), draft });
+      variations.push({
+        variation_index: i,
+        ready: true,
+        selected: c.selected_variation_index === i,
+        final: await this.fileLink(p, v.final),
+        captions_url: `/genads/api/campaigns/${c.campaign_id}/variations/${i}/captions.vtt`,
+        draft,
+      });
     }
     return {
       campaign_id: c.campaign_id,
@@ -50,6 +60,18 @@ export class CampaignVideos {
       variations,
       failed_run: c.campaign_json.failedRun ? await this.failedRun(p, c, c.campaign_json.failedRun) : undefined,
     };
+  }
+
+  /** A rendered variation's on-screen words as WebVTT (captions.ts); 404 until it is rendered. */
+  async captions(p: Principal, c: CampaignRow, index: number): Promise<string> {
+    const record = c.campaign_json.variations?.find((v) => v.index === index);
+    if (!record || !c.campaign_json.variationPaths?.[`variation_${index}`]) {
+      throw notFound('Captions', 'CAPTIONS_NOT_READY', 'This variation has not been rendered yet: its captions come with its video');
+    }
+    const perfume = await genadsDb.withTenant(this.ctx, p, (tx) =>
+      tx.selectFrom('genads_perfumes').select('perfume_name').where('org_id', '=', p.orgId).where('perfume_id', '=', c.perfume_id).executeTakeFirst(),
+    );
+    return captionsVtt(record.scenes, perfume?.perfume_name ?? '');
   }
 
   /** The drafts (and any finished final video) a failed run left, per variation, with why it failed. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { noContent, requestMeta, uuid } from '../../../platform/http/schemas.js';
+import { noContent, nonJsonResponse, requestMeta, uuid } from '../../../platform/http/schemas.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
 import { CampaignsService, campaignView } from './campaigns.service.js';
@@ -59,6 +59,19 @@ export async function campaignsRoutes(root: FastifyInstance) {
   app.delete('/campaigns/:campaignId', { schema: { tags, params: campaignParams, description: '204; 409 CAMPAIGN_PROCESSING while it is being generated.', response: { 204: noContent('Deleted, with its videos') } } }, async (request, reply) => {
     await campaigns.delete(requireGenAds(request, GENADS_ROLES.remove), brandOf(request), request.params.campaignId, requestMeta(request));
     return reply.status(204).send();
+  });
+
+  app.get('/campaigns/:campaignId/variations/:variationIndex/captions.vtt', {
+    schema: {
+      tags,
+      params: campaignParams.extend({ variationIndex: z.coerce.number().int().min(0).max(9) }),
+      response: { 200: nonJsonResponse('WebVTT captions', ['text/vtt']) },
+      description: 'A rendered variation\'s on-screen words as a WebVTT captions track, one cue per scene that shows text (for a <track kind="captions">). 404 CAPTIONS_NOT_READY until the variation is rendered.',
+    },
+  }, async (request, reply) => {
+    const p = requireGenAds(request, GENADS_ROLES.read);
+    const vtt = await videos.captions(p, await campaigns.get(p, brandOf(request), request.params.campaignId), request.params.variationIndex);
+    return reply.type('text/vtt; charset=utf-8').send(vtt);
   });
 
   app.get('/campaigns/:campaignId/videos', {

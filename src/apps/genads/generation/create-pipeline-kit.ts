@@ -6,7 +6,7 @@ import { RulesGuidelinesAnalyzer } from '../guidelines/rules-analyzer.js';
 import { LlmPlanner } from '../planning/llm-planner.js';
 import { RulePlanner } from '../planning/rule-planner.js';
 import { createProductExtractor } from '../product/create-extractor.js';
-import { ffmpegTools, type FfmpegTools } from '../media/ffmpeg.js';
+import { ffmpegTools, type FfmpegTools } from '../media/ffmpeg-tools.js';
 import { LocalBackgroundGenerator } from '../media/local-background.js';
 import { LocalMusicGenerator } from '../media/local-music.js';
 import { renderVariation } from '../media/render-variation.js';

@@ -1,5 +1,5 @@
 import type { BackgroundGenerator, GuidelinesAnalyzer, MusicGenerator, ProductExtractor, ScenePlanner } from '../pipeline/types.js';
-import type { MediaInfo } from '../media/ffmpeg.js';
+import type { MediaInfo } from '../../../platform/media/ffmpeg.js';
 import type { RenderVariationRequest } from '../media/render-variation.js';
 import type { GuidelinesType } from '../storage-layout.js';
 

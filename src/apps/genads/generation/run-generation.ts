@@ -16,7 +16,7 @@ import {
 import { brandStyleFor } from './brand-style.js';
 import type { CampaignProgress } from './campaign-progress.js';
 import type { PipelineKit } from './pipeline-kit.js';
-import type { MediaInfo } from '../media/ffmpeg.js';
+import type { MediaInfo } from '../../../platform/media/ffmpeg.js';
 import { costOfFailure } from '../pipeline/paid-failure.js';
 import { imageForAngle } from '../product/choose-angle.js';
 import { RunTally, type RunTallyState } from './run-tally.js';

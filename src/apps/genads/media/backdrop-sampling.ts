@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VIDEO_HEIGHT, VIDEO_WIDTH } from '../pipeline/types.js';
 import { num } from './expressions.js';
-import { runFfmpeg, type FfmpegTools } from './ffmpeg.js';
+import { runFfmpeg } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 
 /**
  * How bright each scene's backdrop is where text will sit, read from the backdrop video

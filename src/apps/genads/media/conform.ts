@@ -1,7 +1,8 @@
 import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type OnFraction } from '../pipeline/types.js';
 import { draftVideoArgs, MP3_ARGS } from './encoding.js';
 import { num } from './expressions.js';
-import { FfmpegError, probeMedia, runFfmpeg, type FfmpegTools } from './ffmpeg.js';
+import { FfmpegError, probeMedia, runFfmpeg } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 
 /**
  * Hosted models return clips and tracks of their own size, rate and length; these make

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { filterValue } from './ffmpeg.js';
+import { filterValue } from '../../../platform/media/ffmpeg.js';
 
 /**
  * The typefaces of the ads ship with the project as npm packages (Google Fonts under the

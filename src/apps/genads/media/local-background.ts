@@ -4,7 +4,8 @@ import path from 'node:path';
 import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type BackgroundGenerator, type BackgroundMotion, type BackgroundRequest, type ParticleKind } from '../pipeline/types.js';
 import { renderBaseLayer, renderParticleLayer, renderSweepLayer, type RawLayer } from './backdrop-layers.js';
 import { draftVideoArgs, RGB_TO_BT709 } from './encoding.js';
-import { runFfmpeg, type FfmpegTools } from './ffmpeg.js';
+import { runFfmpeg } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 
 /**
  * Offline scene backgrounds: a palette gradient the camera slowly moves over, a layer of

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { MusicGenerator, MusicPlan, MusicRequest, PerfumeGender } from '../pipeline/types.js';
 import { progressionOf, type Chord } from './chords.js';
 import { MP3_ARGS } from './encoding.js';
-import { runFfmpeg, type FfmpegTools } from './ffmpeg.js';
+import { runFfmpeg } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 import { between, fork, seededRandom, type Random } from './random.js';
 import { encodeWavFloat } from './wav.js';
 

@@ -1,5 +1,6 @@
 import { num } from './expressions.js';
-import { runFfmpeg, type FfmpegTools } from './ffmpeg.js';
+import { runFfmpeg } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 
 /**
  * Loudness normalisation of the soundtrack to the level social platforms play at

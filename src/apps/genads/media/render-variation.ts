@@ -6,7 +6,8 @@ import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type OnFraction, type ScenePlan }
 import { sampleBackdrops } from './backdrop-sampling.js';
 import { FINAL_AUDIO_ARGS, finalVideoArgs, RGB_TO_BT709 } from './encoding.js';
 import { num } from './expressions.js';
-import { probeMedia, runFfmpeg, type FfmpegTools, type MediaInfo } from './ffmpeg.js';
+import { probeMedia, runFfmpeg, type MediaInfo } from '../../../platform/media/ffmpeg.js';
+import { type FfmpegTools } from './ffmpeg-tools.js';
 import { loudnormFilter, measureLoudness } from './loudness.js';
 import { sceneElements } from './scene-elements.js';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { idParams } from '../../../platform/http/schemas.js';
 import { ok, wrap } from '../http/envelope.js';
 import { requireWorkspace } from '../http/social-principal.js';
-import { NETWORKS } from '../schema.js';
+import { ACCOUNT_STATUSES, NETWORKS } from '../schema.js';
 import { AccountsService } from './accounts.service.js';
 
 const accountView = z.object({
@@ -16,7 +16,7 @@ const accountView = z.object({
   instance_url: z.string().nullable(),
   expires_at: z.date().nullable(),
   scopes: z.array(z.string()),
-  status: z.enum(['active', 'reconnect_needed', 'disconnected']),
+  status: z.enum(ACCOUNT_STATUSES),
   last_error: z.string().nullable(),
   last_checked_at: z.date().nullable(),
   connected_by: z.string().nullable(),

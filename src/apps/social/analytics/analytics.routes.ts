@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { idParams } from '../../../platform/http/schemas.js';
 import { ok, wrap } from '../http/envelope.js';
 import { requireWorkspace } from '../http/social-principal.js';
-import { NETWORKS } from '../schema.js';
+import { ACCOUNT_STATUSES, NETWORKS } from '../schema.js';
 import { AnalyticsService, MAX_PERIOD_DAYS, METRICS } from './analytics.service.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-30');
@@ -49,7 +49,7 @@ const accountAnalytics = z.object({
   account_id: z.string(),
   network: z.enum(NETWORKS),
   display_name: z.string(),
-  status: z.string(),
+  status: z.enum(ACCOUNT_STATUSES),
   from: z.string(),
   to: z.string(),
   posts_published: z.number(),

@@ -52,6 +52,10 @@ export async function mediaRoutes(root: FastifyInstance, opts: { config: SocialC
     schema: { tags, description: 'The file\'s bytes (ranges supported, for video).', params: idParams, response: { 200: nonJsonResponse('The file', ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'video/mp4']), 206: nonJsonResponse('A range of the file', ['video/mp4']) } },
   }, async (request, reply) => sendDownload(request, reply, await media.download(requireWorkspace(request), request.params.id)));
 
+  app.get('/media/:id/thumbnail', {
+    schema: { tags, description: 'The image\'s thumbnail (WebP, 400 px on its longest side). 404 THUMBNAIL_NOT_READY until its job has made it, and for video.', params: idParams, response: { 200: nonJsonResponse('The thumbnail', ['image/webp']) } },
+  }, async (request, reply) => sendDownload(request, reply, await media.thumbnail(requireWorkspace(request), request.params.id)));
+
   app.patch('/media/:id', { schema: { tags, params: idParams, body: mediaChanges, response: { 200: ok(mediaView) } } }, async (request) =>
     wrap(await media.update(requireWorkspace(request, 'editor'), request.params.id, request.body, requestMeta(request))),
   );

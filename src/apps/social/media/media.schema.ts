@@ -8,14 +8,15 @@ export const mediaView = z.object({
   mime_type: z.string(),
   media_type: z.enum(['image', 'video']),
   size_bytes: z.number().int(),
-  width: z.number().int().nullable(),
+  width: z.number().int().nullable().describe('Pixels, as shown (a video upright by its rotation); a video is measured by a job after its upload, null until then'),
   height: z.number().int().nullable(),
-  duration_seconds: z.number().nullable(),
+  duration_seconds: z.number().nullable().describe('Length of a video in seconds, measured by a job after its upload; null for images'),
   tags: z.array(z.string()),
   alt_text: z.string().nullable(),
   uploaded_by: z.string().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
+  thumbnail_ready: z.boolean().describe('GET /media/{id}/thumbnail answers (a 400 px WebP of an image, or of a frame of a video, made by a job within moments of the upload)'),
 });
 
 export const mediaDetail = mediaView.extend({

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import sharp from 'sharp';
 import type { PlatformContext } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/auth/principal.js';
@@ -13,10 +13,19 @@ import { conflict, notFound } from '../../../platform/errors.js';
 import type { MediaType, SocialTables } from '../schema.js';
 import { socialDb } from '../db.js';
 import { logActivity } from '../activity/activity-log.js';
+import { derivativesJob } from '../../../platform/jobs/platform-jobs.js';
+import { videoPosterJob } from './video-poster.job.js';
 import { escapeLike } from '../campaigns/campaigns.service.js';
 import { mediaKey, UPLOAD_KINDS } from '../storage-layout.js';
 
 const MEDIA_COLUMNS = ['m.id', 'm.name', 'm.mime_type', 'm.media_type', 'm.size_bytes', 'm.width', 'm.height', 'm.duration_seconds', 'm.tags', 'm.alt_text', 'm.uploaded_by', 'm.created_at', 'm.updated_at'] as const;
+
+/** Whether the file's thumbnail (the platform's `thumb` derivative: storage.derivatives or social.video-poster job) exists yet. */
+const thumbnailReady = (eb: ExpressionBuilder<SocialTables & { m: SocialTables['social_media_assets'] }, 'm'>) =>
+  eb
+    .exists(eb.selectFrom('storage_objects as t').select('t.id').whereRef('t.org_id', '=', 'm.org_id').whereRef('t.derived_from', '=', 'm.storage_object_id').where('t.variant', '=', 'thumb').where('t.status', '=', 'active'))
+    .$castTo<boolean>()
+    .as('thumbnail_ready');
 
 export interface MediaFields {
   name?: string;
@@ -66,6 +75,10 @@ export class MediaService {
           })
           .execute();
         await logActivity(tx, p, meta, { action: 'media.uploaded', entityType: 'media', entityId: id, details: { name: fields.name ?? file.fileName, size_bytes: stored.sizeBytes } });
+        // The library's thumbnail (and a web-sized copy), made by a job once this commits: the
+        // platform's for an image; for a video, Social's, which also measures it.
+        if (mediaType === 'image') await this.ctx.jobs.enqueue(derivativesJob, { orgId: p.orgId, objectId: stored.id }, { tx });
+        else await this.ctx.jobs.enqueue(videoPosterJob, { orgId: p.orgId, mediaId: id }, { tx });
         return this.find(tx, p.orgId, id);
       });
     } catch (err) {
@@ -82,7 +95,7 @@ export class MediaService {
       if (q.q) filtered = filtered.where(sql<boolean>`(m.name ilike ${`%${escapeLike(q.q)}%`} or m.alt_text ilike ${`%${escapeLike(q.q)}%`})`);
       if (q.tag?.length) filtered = filtered.where(sql<boolean>`m.tags @> ${sql.val(normaliseTags(q.tag))}::text[]`);
       if (q.media_type) filtered = filtered.where('m.media_type', '=', q.media_type);
-      return fetchPage(filtered, q, (f) => f.select(MEDIA_COLUMNS).orderBy('m.created_at', 'desc').orderBy('m.id', 'desc'));
+      return fetchPage(filtered, q, (f) => f.select(MEDIA_COLUMNS).select(thumbnailReady).orderBy('m.created_at', 'desc').orderBy('m.id', 'desc'));
     });
   }
 
@@ -136,8 +149,27 @@ export class MediaService {
     return { size: row.size_bytes, contentType: row.mime_type, downloadName: row.name, etag: `"${row.sha256}"`, open: (range?: ByteRange) => this.ctx.storage.driver.get(row.storage_key, { range }) };
   }
 
+  /** What GET /media/{id}/thumbnail streams: 404 until the thumbnail job has made it (for a video, from one of its frames). */
+  async thumbnail(p: Principal, id: string) {
+    const row = await socialDb.withTenant(this.ctx, p, (tx) =>
+      tx
+        .selectFrom('social_media_assets as m')
+        .leftJoin('storage_objects as t', (j) =>
+          j.onRef('t.org_id', '=', 'm.org_id').onRef('t.derived_from', '=', 'm.storage_object_id').on('t.variant', '=', 'thumb').on('t.status', '=', 'active'))
+        .select(['m.name', 't.storage_key', 't.size_bytes', 't.content_type', 't.sha256'])
+        .where('m.org_id', '=', p.orgId)
+        .where('m.id', '=', id)
+        .where('m.deleted_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    if (!row) throw notFound('Media');
+    const { storage_key: key, size_bytes: size, content_type: contentType, sha256 } = row;
+    if (!key || size === null || !contentType) throw notFound('Thumbnail', 'THUMBNAIL_NOT_READY', 'This file has no thumbnail yet: images and videos get one within moments of their upload (a video one of its frames); open the file itself meanwhile');
+    return { size, contentType, downloadName: `${row.name}-thumbnail.webp`, etag: `"${sha256}"`, open: (range?: ByteRange) => this.ctx.storage.driver.get(key, { range }) };
+  }
+
   private async find(tx: Transaction<SocialTables>, orgId: string, id: string) {
-    const row = await tx.selectFrom('social_media_assets as m').select(MEDIA_COLUMNS).where('m.org_id', '=', orgId).where('m.id', '=', id).where('m.deleted_at', 'is', null).executeTakeFirst();
+    const row = await tx.selectFrom('social_media_assets as m').select(MEDIA_COLUMNS).select(thumbnailReady).where('m.org_id', '=', orgId).where('m.id', '=', id).where('m.deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('Media');
     return row;
   }

@@ -30,7 +30,7 @@ export interface NetworkCheck {
 export async function checkDraft(ctx: PlatformContext, p: Principal, input: RuleCheckInput): Promise<NetworkCheck[]> {
   const ids = [...new Set(Object.values(input.media ?? {}).flat())] as string[];
   const rows = ids.length === 0 ? [] : await socialDb.withTenant(ctx, p, (tx) =>
-    tx.selectFrom('social_media_assets').select(['id', 'mime_type', 'size_bytes', 'alt_text']).where('org_id', '=', p.orgId).where('id', 'in', ids).where('deleted_at', 'is', null).execute(),
+    tx.selectFrom('social_media_assets').select(['id', 'mime_type', 'size_bytes', 'alt_text', 'duration_seconds']).where('org_id', '=', p.orgId).where('id', 'in', ids).where('deleted_at', 'is', null).execute(),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   // Another workspace's id or a deleted file: the same 404 the post routes give.
@@ -40,7 +40,7 @@ export async function checkDraft(ctx: PlatformContext, p: Principal, input: Rule
     const text = input.variants?.[network]?.text ?? input.text;
     const media = (input.media?.[network] ?? input.media?.['*'] ?? []).map((id) => {
       const m = byId.get(id)!;
-      return { contentType: m.mime_type, size: Number(m.size_bytes), alt: m.alt_text ?? undefined };
+      return { contentType: m.mime_type, size: Number(m.size_bytes), alt: m.alt_text ?? undefined, durationSeconds: m.duration_seconds };
     });
     const rules = NETWORK_RULES[network];
     return {

@@ -11,6 +11,8 @@ import { label } from './http.js';
 export interface MediaKindRule {
   types: string[];
   maxBytes: number;
+  /** A video's length in seconds (checked once the library's job has measured it). */
+  seconds?: { min: number; max: number; /** Within a carousel, where the network differs. */ inCarouselMax?: number };
 }
 
 export interface NetworkRules {
@@ -39,7 +41,8 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
     mediaRequired: false,
     maxMedia: 4,
     image: { types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 5 * MB },
-    video: { types: ['video/mp4', 'video/quicktime'], maxBytes: 512 * MB },
+    // "Duration should be between 0.5 seconds and 140 seconds" (X media best practices).
+    video: { types: ['video/mp4', 'video/quicktime'], maxBytes: 512 * MB, seconds: { min: 0.5, max: 140 } },
     videoAlone: true,
     maxAltLength: 1000,
   },
@@ -72,7 +75,8 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
     mediaRequired: true,
     maxMedia: 10,
     image: { types: ['image/jpeg'], maxBytes: 8 * MB },
-    video: { types: ['video/mp4', 'video/quicktime'], maxBytes: 300 * MB },
+    // A single video goes as a Reel (3 s to 15 min), a carousel's video item at most 60 s (content publishing reference).
+    video: { types: ['video/mp4', 'video/quicktime'], maxBytes: 300 * MB, seconds: { min: 3, max: 15 * 60, inCarouselMax: 60 } },
     videoAlone: false,
   },
   linkedin: {
@@ -97,13 +101,14 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
 };
 
 export interface RuleViolation {
-  /** A stable name a client can switch on: text_too_long, media_required, too_many_media, media_type, media_too_large, video_not_alone, alt_too_long, empty_post. */
+  /** A stable name a client can switch on: text_too_long, media_required, too_many_media, media_type, media_too_large, video_too_short, video_too_long, video_not_alone, alt_too_long, empty_post. */
   rule: string;
   message: string;
   mediaIndex?: number;
 }
 
-type PostShape = Pick<PostInput, 'text'> & { media: Array<{ contentType: string; size: number; alt?: string }> };
+/** `durationSeconds`: a video's, null until the library's job has measured it (then not checked). */
+type PostShape = Pick<PostInput, 'text'> & { media: Array<{ contentType: string; size: number; alt?: string; durationSeconds?: number | null }> };
 
 export function checkRules(network: Network, post: PostShape): RuleViolation[] {
   const rules = NETWORK_RULES[network];
@@ -133,6 +138,18 @@ export function checkRules(network: Network, post: PostShape): RuleViolation[] {
         mediaIndex: i,
         message: `${name} takes ${what} up to ${formatBytes(kind.maxBytes)}; media ${i + 1} is ${formatBytes(m.size)}: compress or resize it`,
       });
+    } else if (kind.seconds && m.durationSeconds != null) {
+      const max = post.media.length > 1 ? (kind.seconds.inCarouselMax ?? kind.seconds.max) : kind.seconds.max;
+      const where = post.media.length > 1 && kind.seconds.inCarouselMax ? ' in a post with several media' : '';
+      if (m.durationSeconds < kind.seconds.min) {
+        out.push({ rule: 'video_too_short', mediaIndex: i, message: `${name} takes videos of at least ${formatSeconds(kind.seconds.min)}; media ${i + 1} lasts ${formatSeconds(m.durationSeconds)}` });
+      } else if (m.durationSeconds > max) {
+        out.push({
+          rule: 'video_too_long',
+          mediaIndex: i,
+          message: `${name} takes videos up to ${formatSeconds(max)}${where}; media ${i + 1} lasts ${formatSeconds(m.durationSeconds)}: trim it`,
+        });
+      }
     }
     if (rules.maxAltLength !== undefined && (m.alt?.length ?? 0) > rules.maxAltLength) {
       out.push({ rule: 'alt_too_long', mediaIndex: i, message: `${name} allows alt text up to ${rules.maxAltLength} characters; media ${i + 1} has ${m.alt!.length}` });
@@ -153,4 +170,12 @@ export function assertPublishable(network: Network, post: PostShape): void {
 
 function formatBytes(n: number): string {
   return n >= MB ? `${+(n / MB).toFixed(1)} MB` : `${Math.round(n / 1000)} kB`;
+}
+
+/** "0.5 s", "140 s", "15 min", "2 min 20 s". */
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${+seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} min${rest ? ` ${rest} s` : ''}`;
 }

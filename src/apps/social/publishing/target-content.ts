@@ -22,12 +22,12 @@ export async function targetContent(ctx: PlatformContext, tx: Transaction<Social
   const mediaMap = content.media as PostMediaMap;
   const ids = mediaMap[network] ?? mediaMap['*'] ?? [];
   const assets = ids.length
-    ? await tx.selectFrom('social_media_assets').select(['id', 'storage_key', 'mime_type', 'size_bytes', 'alt_text']).where('org_id', '=', orgId).where('id', 'in', ids).execute()
+    ? await tx.selectFrom('social_media_assets').select(['id', 'storage_key', 'mime_type', 'size_bytes', 'alt_text', 'duration_seconds']).where('org_id', '=', orgId).where('id', 'in', ids).execute()
     : [];
   const byId = new Map(assets.map((a) => [a.id, a]));
   const shapes = ids.flatMap((id) => {
     const a = byId.get(id);
-    return a ? [{ storageKey: tenantStorageKey(orgId, a.storage_key), contentType: a.mime_type, size: Number(a.size_bytes), alt: a.alt_text ?? undefined }] : [];
+    return a ? [{ storageKey: tenantStorageKey(orgId, a.storage_key), contentType: a.mime_type, size: Number(a.size_bytes), alt: a.alt_text ?? undefined, durationSeconds: a.duration_seconds }] : [];
   });
   return {
     text: variants[network]?.text ?? content.text,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { conformMusic, conformVideoClip } from '../../../../src/apps/genads/media/conform.js';
-import { FfmpegError, probeMedia, runFfmpeg } from '../../../../src/apps/genads/media/ffmpeg.js';
+import { FfmpegError, probeMedia, runFfmpeg } from '../../../../src/platform/media/ffmpeg.js';
 import { frameAt, meanColour, meanVolume, tempDir, tools } from './helpers.js';
 
 describe('conforming hosted media', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { FfmpegError, FfmpegNotFoundError, ffmpegTools, filterValue, probeMedia, runFfmpeg } from '../../../../src/apps/genads/media/ffmpeg.js';
+import { FfmpegError, FfmpegNotFoundError, filterValue, probeMedia, runFfmpeg } from '../../../../src/platform/media/ffmpeg.js';
+import { ffmpegTools } from '../../../../src/apps/genads/media/ffmpeg-tools.js';
 import { tempDir, tools } from './helpers.js';
 
 /** Command lines of the running processes whose arguments mention `needle`. */
@@ -31,7 +32,12 @@ describe('ffmpeg runner and probe', () => {
   });
 
   it('builds its tools from the GenAds configuration', () => {
-    assert.deepEqual(ffmpegTools({ ffmpegPath: '/x/ffmpeg', ffprobePath: '/x/ffprobe', x264Preset: 'fast' }), { ffmpegPath: '/x/ffmpeg', ffprobePath: '/x/ffprobe', x264Preset: 'fast' });
+    assert.deepEqual(ffmpegTools({ ffmpegPath: '/x/ffmpeg', ffprobePath: '/x/ffprobe', x264Preset: 'fast' }), {
+      ffmpegPath: '/x/ffmpeg',
+      ffprobePath: '/x/ffprobe',
+      pathSettings: { ffmpeg: 'GENADS_FFMPEG_PATH', ffprobe: 'GENADS_FFPROBE_PATH' },
+      x264Preset: 'fast',
+    });
   });
 
   it('runs FFmpeg with progress and probes what it wrote', async () => {
@@ -58,13 +64,16 @@ describe('ffmpeg runner and probe', () => {
   });
 
   it('says how to fix a missing FFmpeg or ffprobe binary', async () => {
-    await assert.rejects(runFfmpeg({ ffmpegPath: '/nonexistent/ffmpeg' }, ['-version']), (error: unknown) => {
+    // GenAds' tools name GenAds' settings; the platform's own (Social's posters) name FFMPEG_PATH.
+    const genads = ffmpegTools({ ffmpegPath: '/nonexistent/ffmpeg', ffprobePath: '/nonexistent/ffprobe', x264Preset: 'veryfast' });
+    await assert.rejects(runFfmpeg(genads, ['-version']), (error: unknown) => {
       assert.ok(error instanceof FfmpegNotFoundError);
       assert.ok(error instanceof FfmpegError);
       assert.equal(error.message, 'FFmpeg not found at /nonexistent/ffmpeg: install it (apt-get install ffmpeg) or set GENADS_FFMPEG_PATH');
       return true;
     });
-    await assert.rejects(probeMedia({ ffprobePath: '/nonexistent/ffprobe' }, '/dev/null'), /FFprobe not found at \/nonexistent\/ffprobe: install it \(apt-get install ffmpeg\) or set GENADS_FFPROBE_PATH/);
+    await assert.rejects(probeMedia(genads, '/dev/null'), /FFprobe not found at \/nonexistent\/ffprobe: install it \(apt-get install ffmpeg\) or set GENADS_FFPROBE_PATH/);
+    await assert.rejects(runFfmpeg({ ffmpegPath: '/nonexistent/ffmpeg' }, ['-version']), /FFmpeg not found at \/nonexistent\/ffmpeg: install it \(apt-get install ffmpeg\) or set FFMPEG_PATH$/);
   });
 
   it('fails a corrupt input with an FfmpegError carrying FFmpeg’s last words', async () => {

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { drawtextSource, escapeMarkup, fontFile } from '../../../../src/apps/genads/media/fonts.js';
-import { runFfmpeg } from '../../../../src/apps/genads/media/ffmpeg.js';
+import { runFfmpeg } from '../../../../src/platform/media/ffmpeg.js';
 import { renderTextLayer } from '../../../../src/apps/genads/media/text-layer.js';
 import { tempDir, tools } from './helpers.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import type { FfmpegTools } from '../../../../src/apps/genads/media/ffmpeg.js';
+import type { FfmpegTools } from '../../../../src/apps/genads/media/ffmpeg-tools.js';
 import type { ScenePlan, SceneBackground, ProductPlacement, SceneOverlay, SceneRole } from '../../../../src/apps/genads/pipeline/types.js';
 
 /** Real FFmpeg for every media test: these tests are about what FFmpeg really produces. */

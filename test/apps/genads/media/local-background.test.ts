@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { probeMedia } from '../../../../src/apps/genads/media/ffmpeg.js';
+import { probeMedia } from '../../../../src/platform/media/ffmpeg.js';
 import { LocalBackgroundGenerator } from '../../../../src/apps/genads/media/local-background.js';
 import type { BackgroundMotion, ParticleKind, SceneBackground } from '../../../../src/apps/genads/pipeline/types.js';
 import { frameAt, meanColour, meanDifference, PALETTES, scene, tempDir, tools, type Frame } from './helpers.js';

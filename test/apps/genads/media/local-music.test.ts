@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseChord, progressionOf } from '../../../../src/apps/genads/media/chords.js';
-import { probeMedia } from '../../../../src/apps/genads/media/ffmpeg.js';
+import { probeMedia } from '../../../../src/platform/media/ffmpeg.js';
 import { LocalMusicGenerator, synthesize } from '../../../../src/apps/genads/media/local-music.js';
 import type { MusicPlan } from '../../../../src/apps/genads/pipeline/types.js';
 import { meanVolume, run, tempDir, tools } from './helpers.js';
@@ -94,9 +94,7 @@ describe('local music', () => {
   it('writes an MP3 of the requested duration that is not silent', async () => {
     const outputPath = path.join(dir, 'music.mp3');
     const fractions: number[] = [];
-    const t0 = Date.now();
     const result = await new LocalMusicGenerator(tools).generate({ plan, gender: 'unisex', duration: 12.5, outputPath, onProgress: (f) => fractions.push(f) });
-    const elapsed = Date.now() - t0;
     assert.equal(result.cost, 0);
     assert.equal(fractions.at(-1), 1);
     const info = await probeMedia(tools, outputPath);
@@ -109,6 +107,5 @@ describe('local music', () => {
     const { stderr } = await run(tools.ffmpegPath, ['-hide_banner', '-i', outputPath, '-af', 'astats=measure_overall=Peak_level+RMS_level:measure_perchannel=none', '-f', 'null', '-']);
     const peak = Number(/Peak level dB: (-?[\d.]+)/.exec(stderr)?.[1]);
     assert.ok(peak > -6 && peak <= 0, `peak ${peak} dBFS`);
-    assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
   });
 });

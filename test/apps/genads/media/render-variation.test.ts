@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaInfo } from '../../../../src/apps/genads/media/ffmpeg.js';
+import type { MediaInfo } from '../../../../src/platform/media/ffmpeg.js';
 import { LocalBackgroundGenerator } from '../../../../src/apps/genads/media/local-background.js';
 import { LocalMusicGenerator } from '../../../../src/apps/genads/media/local-music.js';
 import { renderVariation, type RenderVariationRequest } from '../../../../src/apps/genads/media/render-variation.js';

@@ -5,7 +5,7 @@ import { graphemeCount, mastodonLength, xWeightedLength } from '../../../../src/
 import type { Network } from '../../../../src/apps/social/providers/provider.js';
 
 const img = (contentType = 'image/jpeg', size = 1000) => ({ contentType, size });
-const rulesBroken = (network: Network, text: string, media: Array<{ contentType: string; size: number; alt?: string }> = []) => checkRules(network, { text, media }).map((v) => v.rule);
+const rulesBroken = (network: Network, text: string, media: Array<{ contentType: string; size: number; alt?: string; durationSeconds?: number | null }> = []) => checkRules(network, { text, media }).map((v) => v.rule);
 
 describe('text length as each network counts it', () => {
   it('X weighs CJK and emoji double and every URL as 23', () => {
@@ -64,6 +64,24 @@ describe('per-network rules', () => {
     assert.deepEqual(rulesBroken('x', 'hi', [img('video/mp4'), img()]), ['video_not_alone']);
     assert.deepEqual(rulesBroken('instagram', 'hi', [img('video/mp4'), img()]), []); // carousels mix
     assert.deepEqual(rulesBroken('x', 'hi', [{ ...img(), alt: 'a'.repeat(1001) }]), ['alt_too_long']);
+  });
+
+  it("a video's length per network, once measured; within a carousel where the network says so", () => {
+    const video = (durationSeconds: number | null) => ({ ...img('video/mp4'), durationSeconds });
+    assert.deepEqual(rulesBroken('x', 'hi', [video(140)]), []);
+    assert.deepEqual(rulesBroken('x', 'hi', [video(140.5)]), ['video_too_long']);
+    assert.match(checkRules('x', { text: 'hi', media: [video(150)] })[0].message, /^X takes videos up to 2 min 20 s; media 1 lasts 2 min 30 s: trim it$/);
+    assert.deepEqual(rulesBroken('x', 'hi', [video(0.4)]), ['video_too_short']);
+    assert.match(checkRules('x', { text: 'hi', media: [video(0.4)] })[0].message, /^X takes videos of at least 0.5 s; media 1 lasts 0.4 s$/);
+    assert.deepEqual(rulesBroken('x', 'hi', [video(null)]), [], 'not yet measured: not judged');
+    // Instagram: a Reel up to 15 minutes, a carousel's video up to 60 s.
+    assert.deepEqual(rulesBroken('instagram', 'hi', [video(600)]), []);
+    assert.deepEqual(rulesBroken('instagram', 'hi', [video(901)]), ['video_too_long']);
+    assert.deepEqual(rulesBroken('instagram', 'hi', [video(2)]), ['video_too_short']);
+    assert.deepEqual(rulesBroken('instagram', 'hi', [img(), video(61)]), ['video_too_long']);
+    assert.match(checkRules('instagram', { text: 'hi', media: [img(), video(61)] })[0].message, /up to 1 min in a post with several media; media 2 lasts 1 min 1 s/);
+    // Mastodon states no length limit.
+    assert.deepEqual(rulesBroken('mastodon', 'hi', [video(3600)]), []);
   });
 
   it('assertPublishable throws a 422 listing every broken rule, not retryable', () => {

@@ -1,10 +1,11 @@
-import { Button, Card, Group, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
 import { formatDate, PageTitle, QueryView } from '../../platform/components';
 import { ConfirmButton } from '../../platform/ConfirmButton';
-import { AuthImage, downloadWithToken } from './AuthImage';
+import { downloadWithToken } from './AuthImage';
+import { PhotoWithFaces } from './PhotoFaces';
 
 export function PhotoPage() {
   const { photoId = '' } = useParams();
@@ -27,7 +28,9 @@ export function PhotoPage() {
                   confirmLabel="Move to trash"
                   onConfirm={async () => {
                     await call(api.DELETE('/aura/api/photos/{id}', { params: { path: { id: p.id } } }));
-                    await queryClient.invalidateQueries({ queryKey: ['aura'] });
+                    // Everything of Aura's is refreshed but this page's own queries (the photo, its
+                    // faces), which would answer 404 now; they refresh when the page opens again.
+                    await queryClient.invalidateQueries({ queryKey: ['aura'], predicate: (q) => !(q.queryKey[1] === 'photo' && q.queryKey[2] === p.id) });
                     await navigate('/aura/admin/photos');
                   }}
                 >
@@ -38,9 +41,7 @@ export function PhotoPage() {
           >
             {p.original_name}
           </PageTitle>
-          <Card withBorder p={0}>
-            <AuthImage url={p.urls.full} alt={p.original_name} h="70vh" fit="contain" />
-          </Card>
+          <PhotoWithFaces photo={p} />
           <Stack gap={2} mt="sm">
             <Text size="sm">Taken: {p.photo_date ? formatDate(p.photo_date) : 'unknown (no EXIF date)'}</Text>
             <Text size="sm">Uploaded: {formatDate(p.created_at)} · {p.width}×{p.height} · {(p.size_bytes / 1e6).toFixed(1)} MB · {p.source_type}</Text>

@@ -4,14 +4,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { api, call } from '../../platform/api';
 import { EmptyState, ErrorMessage, PageTitle, QueryView, formatDate } from '../../platform/components';
+import { ConfirmButton } from '../../platform/ConfirmButton';
 import { useMe } from '../../platform/Shell';
 import { ProfileCard } from './ProfileCard';
 import { STEP_LABELS, STEPS } from './types';
 import type { BrandSummary } from './types';
 
+type BrandList = { items: BrandSummary[] };
+
 const STATUS_COLOR: Record<BrandSummary['status'], string> = { draft: 'gray', in_progress: 'blue', submitted: 'teal', published: 'grape' };
 
-/** The user's brands: status, where each wizard stands, a link that resumes it (step_url), and "New brand". */
+/** The user's brands: status, where each wizard stands, a link that resumes it (step_url), delete (asked first), and "New brand". */
 export function BrandsPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -25,6 +28,12 @@ export function BrandsPage() {
       void navigate(brand.step_url);
     },
   });
+  const remove = async (brandId: string) => {
+    await call(api.DELETE('/brandkit/api/brands/{brandId}', { params: { path: { brandId } } }));
+    // Gone from the list at once (its card would ask for files that no longer exist), then read again.
+    queryClient.setQueryData<BrandList>(['brandkit', 'brands'], (list) => list && { ...list, items: list.items.filter((x) => x.id !== brandId) });
+    void queryClient.invalidateQueries({ queryKey: ['brandkit', 'brands'] });
+  };
 
   return (
     <Stack gap="lg">
@@ -75,9 +84,22 @@ export function BrandsPage() {
                   <Text size="xs" c="dimmed">
                     Changed {formatDate(b.updated_at)}
                   </Text>
-                  <Button component={Link} to={b.step_url} variant="light">
-                    {b.status === 'submitted' || b.status === 'published' ? 'Open' : 'Resume'} {b.name ?? 'brand'}
-                  </Button>
+                  <Group justify="space-between" gap="xs">
+                    <Button component={Link} to={b.step_url} variant="light" style={{ flex: '1 1 auto' }}>
+                      {b.status === 'submitted' || b.status === 'published' ? 'Open' : 'Resume'} {b.name ?? 'brand'}
+                    </Button>
+                    <ConfirmButton
+                      variant="subtle"
+                      color="red"
+                      aria-label={`Delete ${b.name ?? 'the untitled brand'}`}
+                      title={`Delete ${b.name ?? 'this untitled brand'}?`}
+                      message="The brand is deleted for good, with its logos, mockups, guide and kit files. A contact already sent to your CRM stays there."
+                      confirmLabel="Delete the brand"
+                      onConfirm={() => remove(b.id)}
+                    >
+                      Delete
+                    </ConfirmButton>
+                  </Group>
                 </Stack>
               </Card>
             ))}

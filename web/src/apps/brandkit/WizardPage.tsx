@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Group, NativeSelect, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../platform/api';
@@ -55,6 +55,7 @@ function Wizard({ brand, step }: { brand: Brand; step: WizardStep }) {
     },
   });
   const final = brand.status === 'submitted' || brand.status === 'published';
+  const open = (to: WizardStep) => (final ? void navigate(`/brandkit/brands/${brand.id}/wizard/${to}`) : goTo.mutate(to));
   const state = brand.steps.find((s) => s.step === step);
   const Page = STEP_PAGES[step];
   return (
@@ -72,10 +73,11 @@ function Wizard({ brand, step }: { brand: Brand; step: WizardStep }) {
           {brand.status.replace('_', ' ')}
         </Badge>
       </Group>
-      <nav aria-label="Wizard steps" className="bk-stepper">
+      {/* A phone has no room for eight steps side by side: it picks the step from a list. */}
+      <Box component="nav" aria-label="Wizard steps" className="bk-stepper" visibleFrom="sm">
         <Stepper
           active={STEPS.indexOf(step)}
-          onStepClick={(i) => (final ? void navigate(`/brandkit/brands/${brand.id}/wizard/${STEPS[i]}`) : goTo.mutate(STEPS[i]))}
+          onStepClick={(i) => open(STEPS[i])}
           size="sm"
           allowNextStepsSelect
           miw={760}
@@ -85,13 +87,22 @@ function Wizard({ brand, step }: { brand: Brand; step: WizardStep }) {
             <Stepper.Step
               key={s.step}
               label={STEP_LABELS[s.step]}
-              description={s.complete ? (s.required ? 'done' : 'optional') : 'to do'}
+              description={stepStatus(s)}
               completedIcon={s.complete ? undefined : <span aria-hidden>!</span>}
               aria-label={`${STEP_LABELS[s.step]}: ${s.complete ? 'complete' : 'missing ' + s.missing.join(', ')}`}
             />
           ))}
         </Stepper>
-      </nav>
+      </Box>
+      <Box component="nav" aria-label="Wizard steps" hiddenFrom="sm">
+        <NativeSelect
+          label="Step"
+          description={`${STEPS.indexOf(step) + 1} of ${brand.steps.length}`}
+          value={step}
+          onChange={(e) => open(e.currentTarget.value as WizardStep)}
+          data={brand.steps.map((s, i) => ({ value: s.step, label: `${i + 1}. ${STEP_LABELS[s.step]} (${stepStatus(s)})` }))}
+        />
+      </Box>
       {goTo.isError && <ErrorMessage error={goTo.error} />}
       {final && (
         <Alert color="teal" title="Submitted">
@@ -106,4 +117,8 @@ function Wizard({ brand, step }: { brand: Brand; step: WizardStep }) {
       <Page brand={brand} />
     </Stack>
   );
+}
+
+function stepStatus(s: Brand['steps'][number]): string {
+  return s.complete ? (s.required ? 'done' : 'optional') : 'to do';
 }

@@ -61,7 +61,7 @@ export function ResultsPage() {
                           Variation {kept.variation_index + 1}{kept.selected ? ' (kept)' : ''}
                         </Text>
                         {v.take !== undefined && <Text size="sm" c="dimmed" data-testid="shown-take">Take {v.take}</Text>}
-                        <VariationVideo url={kept.final?.url} expired={kept.final?.expired} label={`Variation ${kept.variation_index + 1} of ${c.campaign_name}`} />
+                        <VariationVideo url={kept.final?.url} expired={kept.final?.expired} captionsUrl={kept.captions_url} label={`Variation ${kept.variation_index + 1} of ${c.campaign_name}`} />
                         <VariationFiles variation={kept} />
                         <Text size="xs" c="dimmed">Download links are valid for one hour; reopen this page for new ones.</Text>
                       </Stack>

@@ -51,7 +51,7 @@ export function SelectPage() {
                         <Text fw={600} ff="heading" size="lg">
                           Variation {x.variation_index + 1} {x.selected && <Badge ml="xs" variant="light">kept</Badge>}
                         </Text>
-                        <VariationVideo url={x.final?.url} expired={x.final?.expired} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />
+                        <VariationVideo url={x.final?.url} expired={x.final?.expired} captionsUrl={x.captions_url} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />
                         <Button
                           onClick={() => select.mutate(x.variation_index)}
                           // A take shown stays selectable while a new take runs (docs/genads.md "Takes").

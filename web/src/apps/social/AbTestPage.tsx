@@ -6,7 +6,8 @@ import { ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/c
 import { ConfirmButton } from '../../platform/ConfirmButton';
 import { rate } from './analytics-parts';
 import { AB_STATUS_COLORS, AB_STATUS_LABELS, abMetricLabel } from './AbTestsPage';
-import { useCanWrite } from './hooks';
+import { networkLabel } from './format';
+import { useAccounts, useCanWrite } from './hooks';
 import { ScrollTable } from './ScrollTable';
 import type { AbTest } from './types';
 
@@ -20,6 +21,11 @@ export function AbTestPage() {
   const queryClient = useQueryClient();
   const path = { params: { path: { id: testId } } };
   const key = ['social', 'ab-tests', 'one', testId];
+  const accounts = useAccounts();
+  const accountName = (id: string) => {
+    const a = accounts.data?.find((x) => x.id === id);
+    return a ? `${a.display_name} on ${networkLabel(a.network)}` : 'one account';
+  };
   const test = useQuery({ queryKey: key, queryFn: async () => (await call(api.GET('/social/api/ab-tests/{id}', path))).data });
   const act = useMutation({
     mutationFn: async (what: 'evaluate' | 'cancel') =>
@@ -61,7 +67,7 @@ export function AbTestPage() {
                       {t.winner?.id === v.id && <Badge color="green" variant="light">Winner</Badge>}
                     </Group>
                   </Table.Td>
-                  <Table.Td><Anchor component={Link} to={`/social/posts/${v.post_id}`}>Open post</Anchor>{v.targets_published === 0 && <Text size="xs" c="dimmed">Not published yet</Text>}</Table.Td>
+                  <Table.Td><Anchor component={Link} to={`/social/posts/${v.post_id}`}>Open post</Anchor>{v.account_id && <Text size="xs">on {accountName(v.account_id)}</Text>}{v.targets_published === 0 && <Text size="xs" c="dimmed">Not published yet</Text>}</Table.Td>
                   <Table.Td>{v.impressions.toLocaleString()}</Table.Td>
                   <Table.Td>{v.successes.toLocaleString()}</Table.Td>
                   <Table.Td>{rate(v.rate)}</Table.Td>

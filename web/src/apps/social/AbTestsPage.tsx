@@ -5,7 +5,8 @@ import { Link, useNavigate } from 'react-router';
 import { api, call, fieldError } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
 import { METRIC_LABELS } from './analytics-parts';
-import { useCanWrite } from './hooks';
+import { networkLabel } from './format';
+import { useAccounts, useCanWrite } from './hooks';
 import { ScrollTable } from './ScrollTable';
 import type { AbTest } from './types';
 
@@ -56,6 +57,8 @@ export function AbTestsPage() {
   );
 }
 
+const EVERY_ACCOUNT = 'every';
+
 function CreateTest({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -64,6 +67,9 @@ function CreateTest({ onClose }: { onClose: () => void }) {
   const [metric, setMetric] = useState<AbMetric>('engagement');
   const [alpha, setAlpha] = useState<number>(0.05);
   const [postIds, setPostIds] = useState<string[]>([]);
+  // One account isolates the wording: the same audience sees both versions (EVERY_ACCOUNT: each post's own targets).
+  const [accountId, setAccountId] = useState<string>(EVERY_ACCOUNT);
+  const accounts = useAccounts();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const published = useQuery({
     queryKey: ['social', 'posts', 'published-options'],
@@ -83,7 +89,7 @@ function CreateTest({ onClose }: { onClose: () => void }) {
           hypothesis: hypothesis.trim() || null,
           metric,
           alpha,
-          variants: postIds.map((post_id, i) => ({ label: String.fromCharCode(65 + i), post_id })),
+          variants: postIds.map((post_id, i) => ({ label: String.fromCharCode(65 + i), post_id, account_id: accountId === EVERY_ACCOUNT ? null : accountId })),
         },
       }))).data as AbTest,
     onSuccess: async (test) => {
@@ -111,6 +117,17 @@ function CreateTest({ onClose }: { onClose: () => void }) {
             <Select label="Metric" value={metric} onChange={(v) => v && setMetric(v as AbMetric)} data={AB_METRICS.map((m) => ({ value: m, label: abMetricLabel(m) }))} allowDeselect={false} />
             <NumberInput label="Significance level (alpha)" value={alpha} onChange={(v) => setAlpha(typeof v === 'number' ? v : Number(v) || 0.05)} min={0.001} max={0.2} step={0.01} decimalScale={3} error={fieldError(create.error, 'alpha')} />
           </Group>
+          <Select
+            label="Compare on"
+            description="One account compares the posts before the same audience; otherwise each post's figures come from every account it went to."
+            value={accountId}
+            onChange={(v) => v && setAccountId(v)}
+            allowDeselect={false}
+            data={[
+              { value: EVERY_ACCOUNT, label: 'Every account each post went to' },
+              ...(accounts.data ?? []).map((a) => ({ value: a.id, label: `${a.display_name} on ${networkLabel(a.network)}` })),
+            ]}
+          />
           <QueryView query={published} isEmpty={(p) => p.length === 0} empty={<Text size="sm" c="dimmed">No published posts yet: a test compares posts already published.</Text>}>
             {(posts) => (
               <Checkbox.Group label="Variants (published posts, in the order chosen: A, B, …)" value={postIds} onChange={setPostIds} error={errors.variants ?? fieldError(create.error, 'variants')}>

@@ -1,15 +1,16 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Group, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call, fieldError } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
 import { ConfirmButton } from '../../platform/ConfirmButton';
+import { AccountHealth } from './AccountHealth';
 import { ScrollTable } from './ScrollTable';
 import { NETWORK_LABELS, networkLabel } from './format';
 import { useAccounts, useIsAdmin, useLiveAccounts } from './hooks';
-import type { Account, Network } from './types';
+import type { Network } from './types';
 
 const OAUTH_NETWORKS: Network[] = ['x', 'linkedin', 'facebook', 'instagram'];
 
@@ -17,12 +18,6 @@ const OAUTH_NETWORKS: Network[] = ['x', 'linkedin', 'facebook', 'instagram'];
 async function startConnect(network: Network, body: { instance_url?: string } = {}) {
   const { data } = await call(api.POST('/social/api/accounts/connect/{network}', { params: { path: { network } }, body }));
   window.location.assign(data.authorize_url);
-}
-
-function Health({ account }: { account: Account }) {
-  if (account.status === 'active') return <Badge color="teal" variant="light">Connected</Badge>;
-  if (account.status === 'reconnect_needed') return <Badge color="orange" variant="filled">Reconnect needed</Badge>;
-  return <Badge color="gray" variant="light">Disconnected</Badge>;
 }
 
 export function AccountsPage() {
@@ -67,11 +62,13 @@ export function AccountsPage() {
                   <Table.Tr key={a.id} data-testid={`account-${a.network}`}>
                     <Table.Td>{networkLabel(a.network)}</Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={500}>{a.display_name}</Text>
+                      <Text size="sm" fw={500}>
+                        <Link to={`/social/accounts/${a.id}/analytics`} aria-label={`Figures of ${a.display_name} on ${networkLabel(a.network)}`}>{a.display_name}</Link>
+                      </Text>
                       {(a.handle || a.instance_url) && <Text size="xs" c="dimmed">{[a.handle, a.instance_url].filter(Boolean).join(' · ')}</Text>}
                       {a.last_error && <Text size="xs" c="red.9">{a.last_error}</Text>}
                     </Table.Td>
-                    <Table.Td><Health account={a} /></Table.Td>
+                    <Table.Td><AccountHealth status={a.status} /></Table.Td>
                     <Table.Td>{formatDate(a.created_at)}</Table.Td>
                     <Table.Td>
                       {isAdmin && (

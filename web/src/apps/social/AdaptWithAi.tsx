@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, List, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, List, NumberInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { api, call, fieldError } from '../../platform/api';
 import { ErrorMessage } from '../../platform/components';
@@ -8,6 +8,11 @@ import type { AiResult, Network } from './types';
 
 const TONES = ['neutral', 'friendly', 'professional', 'playful', 'urgent'] as const;
 type Tone = (typeof TONES)[number];
+const PROVIDERS = [
+  { value: 'auto', label: "The server's AI model (offline rules if it has none)" },
+  { value: 'offline', label: 'Offline rules only (nothing leaves the server)' },
+] as const;
+type Provider = (typeof PROVIDERS)[number]['value'];
 
 /**
  * The composer's "Adapt with AI": the draft rewritten for each chosen network (the server's
@@ -16,11 +21,13 @@ type Tone = (typeof TONES)[number];
 export function AdaptWithAi({ draft, networks, onApply }: { draft: string; networks: Network[]; onApply: (network: Network, text: string) => void }) {
   const [tone, setTone] = useState<Tone>('neutral');
   const [keywords, setKeywords] = useState('');
+  const [maxHashtags, setMaxHashtags] = useState(3);
+  const [provider, setProvider] = useState<Provider>('auto');
   const [applied, setApplied] = useState<Partial<Record<Network, boolean>>>({});
   const adapt = useMutation({
     mutationFn: async () => {
       const answer = await call(api.POST('/social/api/ai/generate', {
-        body: { draft, networks, tone, keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean).slice(0, 10) },
+        body: { draft, networks, tone, provider, max_hashtags: maxHashtags, keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean).slice(0, 10) },
       }));
       return { result: answer.data as AiResult, message: answer.message };
     },
@@ -34,6 +41,10 @@ export function AdaptWithAi({ draft, networks, onApply }: { draft: string; netwo
         <Group grow align="flex-start">
           <Select label="Tone" value={tone} onChange={(v) => v && setTone(v as Tone)} data={TONES.map((t) => ({ value: t, label: t[0].toUpperCase() + t.slice(1) }))} allowDeselect={false} />
           <TextInput label="Keywords (comma-separated)" value={keywords} onChange={(e) => setKeywords(e.currentTarget.value)} error={fieldError(adapt.error, 'keywords')} />
+        </Group>
+        <Group grow align="flex-start">
+          <NumberInput label="Hashtags at most" description="From the keywords" value={maxHashtags} onChange={(v) => setMaxHashtags(typeof v === 'number' ? v : 3)} min={0} max={10} clampBehavior="strict" allowDecimal={false} error={fieldError(adapt.error, 'max_hashtags')} />
+          <Select label="Writer" value={provider} onChange={(v) => v && setProvider(v as Provider)} data={PROVIDERS} allowDeselect={false} />
         </Group>
         <Group>
           <Button type="button" onClick={() => adapt.mutate()} loading={adapt.isPending} disabled={!ready}>Adapt with AI</Button>

@@ -3,11 +3,11 @@ import { Anchor, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, call } from '../../platform/api';
-import { PageTitle, QueryView } from '../../platform/components';
+import { ErrorMessage, PageTitle, QueryView } from '../../platform/components';
 import { STATUS_COLORS } from './format';
 import { useCanWrite, useLivePosts, useSettings } from './hooks';
 import { ScheduleDialog } from './ScheduleFields';
-import { shift, toDay, viewDays, wallClock } from './calendar-range';
+import { droppedAt, shift, toDay, viewDays, wallClock } from './calendar-range';
 import type { CalendarEntry } from './types';
 
 const RESCHEDULABLE = ['draft', 'approved', 'scheduled', 'cancelled'];
@@ -16,8 +16,10 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const PER_DAY = { month: 4, week: 50 } as const;
 
 /**
- * Posts by day in the workspace's time zone (month or week); a planned post can be moved with
- * the reschedule dialog. A busy day lists its first posts and "+N more", which opens its week.
+ * Posts by day in the workspace's time zone (month or week); a planned post is moved by
+ * dragging it to another day (same time of day, in its own zone) or, from the keyboard and on a
+ * phone, with its Move button's dialog. A busy day lists its first posts and "+N more", which
+ * opens its week.
  */
 export function CalendarPage() {
   useLivePosts();
@@ -27,6 +29,9 @@ export function CalendarPage() {
   const [view, setView] = useState<'month' | 'week'>('month');
   const [anchor, setAnchor] = useState(() => toDay(Date.now()));
   const [moving, setMoving] = useState<CalendarEntry | null>(null);
+  const [dragging, setDragging] = useState<CalendarEntry | null>(null);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const [dropError, setDropError] = useState<unknown>(null);
   const days = viewDays(view, anchor);
   const zone = settings.data?.timezone;
   const calendar = useQuery({
@@ -51,9 +56,21 @@ export function CalendarPage() {
         <Title order={2} size="h4">{title}</Title>
         {zone && <Text size="sm" c="dimmed">Times in {zone}</Text>}
       </Group>
+      <ErrorMessage error={dropError} />
       <QueryView query={calendar}>
         {(data) => {
           const byDay = new Map(data.days.map((d) => [d.date, d]));
+          const drop = async (post: CalendarEntry, day: string) => {
+            const at = droppedAt(post, data.timezone, day);
+            if (!at) return;
+            setDropError(null);
+            try {
+              await call(api.POST('/social/api/posts/{id}/schedule', { params: { path: { id: post.id } }, body: { scheduled_at: at, timezone: post.timezone } }));
+            } catch (err) {
+              setDropError(err);
+            }
+            await queryClient.invalidateQueries({ queryKey: ['social', 'posts'] });
+          };
           return (
             <>
               {data.days.length === 0 && (
@@ -71,22 +88,50 @@ export function CalendarPage() {
                   const outside = view === 'month' && day.slice(0, 7) !== anchor.slice(0, 7);
                   return (
                     // On a phone the grid is one column: only the days with posts are shown.
-                    <Paper key={day} withBorder p={6} mih={90} bg={outside ? 'gray.0' : undefined} data-testid={`day-${day}`} visibleFrom={posts.length === 0 ? 'sm' : undefined}>
+                    <Paper
+                      key={day}
+                      withBorder
+                      p={6}
+                      mih={90}
+                      bg={dropTarget === day ? 'blue.0' : outside ? 'gray.0' : undefined}
+                      style={dropTarget === day ? { outline: '2px dashed var(--mantine-color-blue-6)' } : undefined}
+                      data-testid={`day-${day}`}
+                      visibleFrom={posts.length === 0 ? 'sm' : undefined}
+                      // A day takes a post dragged from this calendar (nothing else: files, links).
+                      onDragOver={(e) => {
+                        if (!dragging) return;
+                        e.preventDefault();
+                        e.dataTransfer.dropEffect = 'move';
+                        setDropTarget(day);
+                      }}
+                      onDragLeave={(e) => {
+                        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropTarget((t) => (t === day ? null : t));
+                      }}
+                      onDrop={(e) => {
+                        e.preventDefault();
+                        const post = dragging;
+                        setDragging(null);
+                        setDropTarget(null);
+                        if (post) void drop(post, day);
+                      }}
+                    >
                       <Text size="xs" fw={600} c={outside ? 'dimmed' : undefined}>
                         {new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', timeZone: 'UTC' })}
                       </Text>
                       <Stack gap={2} mt={4}>
                         {posts.map((p) => (
-                          <Group key={p.id} gap={4} wrap="nowrap" style={{ borderLeft: `3px solid var(--mantine-color-${STATUS_COLORS[p.status] ?? 'gray'}-6)`, paddingLeft: 4 }}>
-                            <Anchor component={Link} to={`/social/posts/${p.id}`} size="xs" lineClamp={2} style={{ flex: 1 }}>
-                              {wallClock(p.scheduled_at, data.timezone).slice(11)} {p.title ?? p.excerpt.slice(0, 40)}
-                            </Anchor>
-                            {canWrite && RESCHEDULABLE.includes(p.status) && (
-                              <Button size="compact-xs" variant="subtle" onClick={() => setMoving(p)} aria-label={`Move ${p.title ?? 'post'}`}>
-                                Move
-                              </Button>
-                            )}
-                          </Group>
+                          <PlannedPost
+                            key={p.id}
+                            post={p}
+                            zone={data.timezone}
+                            movable={canWrite && RESCHEDULABLE.includes(p.status)}
+                            dragged={dragging?.id === p.id}
+                            onDrag={(post) => {
+                              setDragging(post);
+                              if (!post) setDropTarget(null);
+                            }}
+                            onMove={setMoving}
+                          />
                         ))}
                         {more > 0 && (view === 'month' ? (
                           <Button size="compact-xs" variant="subtle" onClick={() => { setView('week'); setAnchor(day); }} aria-label={`${more} more posts on ${day}: open its week`}>
@@ -118,5 +163,42 @@ export function CalendarPage() {
         />
       )}
     </Stack>
+  );
+}
+
+/** One post in a day: its time and title linking to it; a planned one can be dragged, or moved with its button. */
+function PlannedPost({ post, zone, movable, dragged, onDrag, onMove }: {
+  post: CalendarEntry;
+  zone: string;
+  movable: boolean;
+  dragged: boolean;
+  onDrag: (post: CalendarEntry | null) => void;
+  onMove: (post: CalendarEntry) => void;
+}) {
+  const title = post.title ?? post.excerpt.slice(0, 40);
+  return (
+    <Group
+      gap={4}
+      wrap="nowrap"
+      data-testid={`calendar-post-${post.id}`}
+      style={{ borderLeft: `3px solid var(--mantine-color-${STATUS_COLORS[post.status] ?? 'gray'}-6)`, paddingLeft: 4, cursor: movable ? 'grab' : undefined, opacity: dragged ? 0.5 : 1 }}
+      draggable={movable}
+      onDragStart={movable ? (e) => {
+        e.dataTransfer.effectAllowed = 'move';
+        e.dataTransfer.setData('text/plain', title);
+        onDrag(post);
+      } : undefined}
+      onDragEnd={() => onDrag(null)}
+    >
+      {/* Not a drag source of its own: dragging the link moves the post. */}
+      <Anchor component={Link} to={`/social/posts/${post.id}`} size="xs" lineClamp={2} style={{ flex: 1 }} draggable={movable ? false : undefined}>
+        {wallClock(post.scheduled_at, zone).slice(11)} {title}
+      </Anchor>
+      {movable && (
+        <Button size="compact-xs" variant="subtle" onClick={() => onMove(post)} aria-label={`Move ${post.title ?? 'post'}`}>
+          Move
+        </Button>
+      )}
+    </Group>
   );
 }

@@ -6,13 +6,20 @@ import { Link } from 'react-router';
 import { api, call } from '../../platform/api';
 import { EmptyState, ErrorMessage, formatDate, PageTitle, QueryView } from '../../platform/components';
 import { ConfirmButton } from '../../platform/ConfirmButton';
-import { formatBytes, networkLabel } from './format';
+import { formatBytes, mediaShape, networkLabel } from './format';
 import { useCanWrite } from './hooks';
 import { uploadMedia } from './MediaPicker';
+import { MediaThumbnail } from './MediaThumbnail';
 import { ScrollTable } from './ScrollTable';
 import type { Media } from './types';
 
 /** The media library: upload (with progress), search by name or alt text, filter by tags and type, see where a file is used. */
+/** Uploaded in the last ten minutes and not yet read by its job (a job that failed is not waited for longer). */
+function awaitingItsJob(m: Media): boolean {
+  const unread = m.media_type === 'image' ? !m.thumbnail_ready : m.duration_seconds === null;
+  return unread && Date.now() - Date.parse(m.created_at) < 10 * 60_000;
+}
+
 export function MediaPage() {
   const canWrite = useCanWrite();
   const [search, setSearch] = useState({ q: '', tags: [] as string[], type: null as string | null });
@@ -23,6 +30,8 @@ export function MediaPage() {
     queryKey: ['social', 'media', 'page', search, page],
     queryFn: async () =>
       (await call(api.GET('/social/api/media', { params: { query: { page, limit: 24, q: search.q.trim() || undefined, tag: search.tags.length ? search.tags.join(',') : undefined, media_type: (search.type as 'image' | 'video' | null) ?? undefined } } }))).data,
+    // A new file's thumbnail (and a video's length) comes from a job moments after its upload: look again until it is there.
+    refetchInterval: (q) => (q.state.data?.items.some(awaitingItsJob) ? 2000 : false),
   });
   const filtered = Boolean(search.q || search.tags.length || search.type);
   return (
@@ -40,9 +49,10 @@ export function MediaPage() {
       <QueryView query={library} isEmpty={(d) => d.items.length === 0} empty={<EmptyState title={filtered ? 'Nothing matches' : 'The library is empty'}>{filtered ? 'Try other words or tags.' : 'Upload images and videos to use them in posts.'}</EmptyState>}>
         {(data) => (
           <Stack>
-            <ScrollTable label="Library files" minWidth={620}>
+            <ScrollTable label="Library files" minWidth={680}>
               <Table.Thead>
                 <Table.Tr>
+                  <Table.Th>Preview</Table.Th>
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Type</Table.Th>
                   <Table.Th>Size</Table.Th>
@@ -52,11 +62,12 @@ export function MediaPage() {
               </Table.Thead>
               <Table.Tbody>
                 {data.items.map((m) => (
-                  <Table.Tr key={m.id}>
+                  <Table.Tr key={m.id} data-testid="media-row">
+                    <Table.Td><MediaThumbnail media={m} /></Table.Td>
                     <Table.Td>
                       <Anchor component="button" type="button" size="sm" onClick={() => setOpen(m)}>{m.name}</Anchor>
                     </Table.Td>
-                    <Table.Td>{m.mime_type}{m.width && m.height ? ` · ${m.width}×${m.height}` : ''}</Table.Td>
+                    <Table.Td>{m.mime_type}{mediaShape(m)}</Table.Td>
                     <Table.Td>{formatBytes(m.size_bytes)}</Table.Td>
                     <Table.Td><Group gap={4}>{m.tags.map((t) => <Badge key={t} size="xs" variant="light">{t}</Badge>)}</Group></Table.Td>
                     <Table.Td>{formatDate(m.created_at)}</Table.Td>
@@ -122,7 +133,8 @@ function MediaDialog({ media, canWrite, onClose }: { media: Media; canWrite: boo
       <QueryView query={detail}>
         {(d) => (
           <Stack>
-            <Text size="sm">{d.mime_type} · {formatBytes(d.size_bytes)}{d.width && d.height ? ` · ${d.width}×${d.height}` : ''}</Text>
+            <MediaThumbnail media={d} size={160} />
+            <Text size="sm">{d.mime_type} · {formatBytes(d.size_bytes)}{mediaShape(d)}</Text>
             <Title order={3} size="h5">Used in</Title>
             {d.used_in.length === 0 ? (
               <Text size="sm" c="dimmed">No post uses this file.</Text>

@@ -4,12 +4,15 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../platform/api';
 import { ErrorMessage } from '../../platform/components';
 import { upload } from '../../platform/upload';
+import { MediaThumbnail } from './MediaThumbnail';
 import type { Media } from './types';
 
 export function useMediaLibrary() {
   return useQuery({
     queryKey: ['social', 'media', 'picker'],
     queryFn: async () => (await call(api.GET('/social/api/media', { params: { query: { limit: 100 } } }))).data.items,
+    // A new image's thumbnail comes moments after its upload.
+    refetchInterval: (q) => (q.state.data?.some((m) => m.media_type === 'image' && !m.thumbnail_ready) ? 2000 : false),
   });
 }
 
@@ -61,6 +64,14 @@ export function MediaPicker({ label, value, onChange }: { label: string; value: 
           )}
         </FileButton>
       </Group>
+      {value.length > 0 && (
+        <Group gap={6} aria-label={`${label}: chosen files`} role="list">
+          {value.map((id) => {
+            const m = library.data?.find((x) => x.id === id);
+            return m ? <div role="listitem" key={id}><MediaThumbnail media={m} size={48} /></div> : null;
+          })}
+        </Group>
+      )}
       {progress !== null && <Progress value={progress * 100} aria-label="Upload progress" />}
       <ErrorMessage error={error} />
     </Stack>

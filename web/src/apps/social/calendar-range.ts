@@ -49,3 +49,18 @@ export function wallClock(value: string, timeZone: string): string {
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
+
+/**
+ * Where a post dropped on another day of the calendar goes: the same wall-clock time in the
+ * post's own zone, moved by as many days as the drop moved it. The calendar's days are the
+ * workspace's, the post's time is its zone's (they may differ), so the move is counted in
+ * days between the workspace days and applied to the post's own date: 09:00 in Tokyo stays
+ * 09:00 in Tokyo across a daylight-saving change. Null when the post stays on its day.
+ */
+export function droppedAt(post: { scheduled_at: string; timezone: string }, workspaceZone: string, targetDay: string): string | null {
+  const fromDay = wallClock(post.scheduled_at, workspaceZone).slice(0, 10);
+  const days = Math.round((parseDay(targetDay) - parseDay(fromDay)) / DAY);
+  if (days === 0) return null;
+  const own = wallClock(post.scheduled_at, post.timezone);
+  return `${addDays(own.slice(0, 10), days)}T${own.slice(11)}`;
+}

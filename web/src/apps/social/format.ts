@@ -53,3 +53,14 @@ export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(n / 1024))} kB`;
 }
+
+/** What the library says of a file's shape: "1080×1920 · 0:42" (size, and a video's length once measured). */
+export function mediaShape(m: { width: number | null; height: number | null; duration_seconds: number | null }): string {
+  const parts: string[] = [];
+  if (m.width && m.height) parts.push(`${m.width}×${m.height}`);
+  if (m.duration_seconds !== null) {
+    const seconds = Math.round(m.duration_seconds);
+    parts.push(`${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+  }
+  return parts.map((p) => ` · ${p}`).join('');
+}

@@ -8,9 +8,11 @@ import { ApprovalsPage } from './ApprovalsPage';
 import { CampaignsPage } from './CampaignsPage';
 import { CampaignPage } from './CampaignPage';
 import { MediaPage } from './MediaPage';
+import { AccountAnalyticsPage } from './AccountAnalyticsPage';
 import { AccountsPage } from './AccountsPage';
 import { ConnectCallbackPage } from './ConnectCallbackPage';
 import { ActivityPage } from './ActivityPage';
+import { TeamPage } from './TeamPage';
 import { SettingsPage } from './SettingsPage';
 import { AnalyticsPage } from './AnalyticsPage';
 import { AbTestsPage } from './AbTestsPage';
@@ -36,6 +38,7 @@ export const socialWeb: WebApp = {
     { to: '/social/ab-tests', label: 'A/B tests' },
     { to: '/social/accounts', label: 'Accounts' },
     { to: '/social/activity', label: 'Activity' },
+    { to: '/social/team', label: 'Team' },
     { to: '/social/settings', label: 'Settings' },
   ],
   routes: [
@@ -55,8 +58,10 @@ export const socialWeb: WebApp = {
         { path: '/social/ab-tests', element: <AbTestsPage /> },
         { path: '/social/ab-tests/:testId', element: <AbTestPage /> },
         { path: '/social/accounts', element: <AccountsPage /> },
+        { path: '/social/accounts/:accountId/analytics', element: <AccountAnalyticsPage /> },
         { path: '/social/accounts/callback/:network', element: <ConnectCallbackPage /> },
         { path: '/social/activity', element: <ActivityPage /> },
+        { path: '/social/team', element: <TeamPage /> },
         { path: '/social/settings', element: <SettingsPage /> },
       ],
     },

@@ -9,10 +9,29 @@ import { ConfirmButton } from '../ConfirmButton';
 import type { CreatedInvite } from '../../api/types';
 
 const ROLES = ['owner', 'admin', 'editor', 'member', 'viewer'] as const;
-type Role = (typeof ROLES)[number];
+export type Role = (typeof ROLES)[number];
 const PAGE_SIZE = 20;
 
-function MembersTable({ canManage }: { canManage: boolean }) {
+/**
+ * How a page names the platform's roles: by their own names here, or in an app's words (Social
+ * calls owners and admins "admin", editors and members "editor"). The API always takes and
+ * answers platform roles.
+ */
+export interface RoleVocabulary {
+  /** The roles a manager may give, with their labels. */
+  choices: Array<{ value: Role; label: string }>;
+  label: (role: Role) => string;
+  /** Preselected in the invitation form. */
+  invitedAs: Role;
+}
+
+export const PLATFORM_ROLES: RoleVocabulary = { choices: ROLES.map((r) => ({ value: r, label: r })), label: (r) => r, invitedAs: 'member' };
+
+/** The choices, and the member's own role when the vocabulary does not offer it (an owner in Social's words). */
+const roleOptions = (roles: RoleVocabulary, current: Role) =>
+  roles.choices.some((c) => c.value === current) ? roles.choices : [{ value: current, label: roles.label(current) }, ...roles.choices];
+
+export function MembersTable({ canManage, roles = PLATFORM_ROLES }: { canManage: boolean; roles?: RoleVocabulary }) {
   const [page, setPage] = useState(1);
   const queryClient = useQueryClient();
   const members = useQuery({
@@ -56,13 +75,13 @@ function MembersTable({ canManage }: { canManage: boolean }) {
                           aria-label={`Role of ${m.email}`}
                           size="xs"
                           w={120}
-                          data={[...ROLES]}
+                          data={roleOptions(roles, m.role)}
                           value={m.role}
                           allowDeselect={false}
                           onChange={(role) => role && role !== m.role && changeRole.mutate({ userId: m.user_id, role: role as Role })}
                         />
                       ) : (
-                        <Badge variant="light">{m.role}</Badge>
+                        <Badge variant="light" tt="none">{roles.label(m.role)}</Badge>
                       )}
                     </Table.Td>
                     <Table.Td>{formatDate(m.joined_at)}</Table.Td>
@@ -94,12 +113,12 @@ function MembersTable({ canManage }: { canManage: boolean }) {
   );
 }
 
-function Invites() {
+export function Invites({ roles = PLATFORM_ROLES }: { roles?: RoleVocabulary }) {
   const queryClient = useQueryClient();
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const invites = useQuery({ queryKey: ['invites'], queryFn: () => call(api.GET('/api/v1/invites')) });
   const form = useForm({
-    initialValues: { email: '', role: 'member' as Role },
+    initialValues: { email: '', role: roles.invitedAs },
     validate: { email: (v) => (/^\S+@\S+\.\S+$/.test(v) ? null : 'Enter the email address to invite') },
   });
   const invite = useMutation({
@@ -121,7 +140,7 @@ function Invites() {
       <form onSubmit={form.onSubmit((values) => invite.mutate(values))} noValidate>
         <Group align="flex-start" wrap="wrap">
           <TextInput label="Email" type="email" w={260} required {...form.getInputProps('email')} error={form.errors.email ?? fieldError(invite.error, 'email')} />
-          <Select label="Role" w={140} data={[...ROLES]} allowDeselect={false} {...form.getInputProps('role')} />
+          <Select label="Role" w={140} data={roles.choices} allowDeselect={false} {...form.getInputProps('role')} />
           <Button type="submit" mt={25} loading={invite.isPending}>
             Invite
           </Button>
@@ -146,7 +165,7 @@ function Invites() {
                 {pending.map((i) => (
                   <Table.Tr key={i.id}>
                     <Table.Td>{i.email}</Table.Td>
-                    <Table.Td>{i.role}</Table.Td>
+                    <Table.Td>{roles.label(i.role)}</Table.Td>
                     <Table.Td>{formatDate(i.expires_at)}</Table.Td>
                     <Table.Td>
                       <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>

@@ -27,6 +27,8 @@ export interface BrandGuideInput {
   };
   /** The primary logo as SVG (from logo/). */
   logoSvg: string;
+  /** The logo was uploaded as an image (inside `logoSvg`): the guide does not promise a vector file. */
+  logoRaster?: boolean;
   /** Other logos worth showing (SVG), at most four are printed. */
   otherLogos?: string[];
   /** Approved mockups (PNG or JPEG) with a caption each. */
@@ -133,7 +135,9 @@ export async function brandGuidePdf(input: BrandGuideInput, onProgress?: (fracti
 
   // Logo usage.
   w.newPage('Logo');
-  w.text('The primary logo. Use it from the supplied files only (SVG for print and the web, PNG where SVG is not accepted); never redraw, re-type or recolour it.');
+  w.text(input.logoRaster
+    ? 'The primary logo. Use it from the supplied files only (PNG; ask for a vector original before printing it large); never redraw, re-type or recolour it.'
+    : 'The primary logo. Use it from the supplied files only (SVG for print and the web, PNG where SVG is not accepted); never redraw, re-type or recolour it.');
   w.image(logoLight, M, A4[0] - 2 * M, 170, c.background);
   w.y -= 185;
   const onDark = await doc.embedPng(await logoPng(input.logoSvg, 900, c.primary));

@@ -8,9 +8,10 @@ import { icoFromPngs } from './ico.js';
 import { FAVICON_SIZES, HEADER_SIZES, LOGO_PNG_SIZES, PROFILE_SIZES } from './social-sizes.js';
 
 /**
- * The brand kit ZIP: logos as SVG and PNG at four sizes, favicons (16, 32, 180, 512 and a
- * multi-size favicon.ico), social profile pictures and header images for each network, the
- * palette as CSS variables and JSON, and the brand guide when given. Streamed: entries are
+ * The brand kit ZIP: logos as SVG and PNG at four sizes (an uploaded logo as PNG only),
+ * favicons (16, 32, 180, 512 and a multi-size favicon.ico), social profile pictures and
+ * header images for each network, the palette as CSS variables and JSON, and the brand
+ * guide when given. Streamed: entries are
  * rendered one at a time and added to the archive as they are ready, so the caller can pipe
  * the stream into storage or an HTTP response while later images are still being drawn.
  *
@@ -23,6 +24,11 @@ export interface BrandKitInput {
   brand: BrandBasics;
   /** The primary logo as SVG. */
   logoSvg: string;
+  /**
+   * Set when the primary logo is an uploaded image inside that SVG (its size in pixels): the
+   * kit then has no SVG of it, and its PNGs go no larger than the image (never blown up).
+   */
+  logoRaster?: { width: number; height: number };
   /** Other chosen logos, by a short name ("monogram", "badge"): each gets SVG + PNGs too. */
   otherLogos?: Record<string, string>;
   /** A square mark (monogram, icon) for favicons and profile pictures; the primary logo otherwise. */
@@ -97,6 +103,12 @@ async function headerImage(logoSvg: string, width: number, height: number, colou
     .toBuffer();
 }
 
+/** An uploaded logo's PNG sizes: the kit's sizes up to the image's longest side (at least the smallest). */
+function rasterPngSizes(raster: { width: number; height: number }): number[] {
+  const within = LOGO_PNG_SIZES.filter((size) => size <= Math.max(raster.width, raster.height));
+  return within.length ? within : [LOGO_PNG_SIZES[0]];
+}
+
 export function brandKitZip(input: BrandKitInput, onProgress?: (fraction: number) => void): { stream: Readable; done: Promise<string[]> } {
   assertDrawable(input.brand);
   const zip = new yazl.ZipFile();
@@ -117,8 +129,9 @@ export function brandKitZip(input: BrandKitInput, onProgress?: (fraction: number
 
   const done = (async () => {
     for (const [name, svg] of logos) {
-      add(svg, `logos/svg/${base}-${name}.svg`);
-      for (const size of LOGO_PNG_SIZES) add(await logoPng(svg, size), `logos/png/${base}-${name}-${size}.png`);
+      const raster = name === 'primary' ? input.logoRaster : undefined;
+      if (!raster) add(svg, `logos/svg/${base}-${name}.svg`);
+      for (const size of raster ? rasterPngSizes(raster) : LOGO_PNG_SIZES) add(await logoPng(svg, size), `logos/png/${base}-${name}-${size}.png`);
     }
     const favicons = new Map<number, Buffer>();
     for (const size of FAVICON_SIZES) {
@@ -144,8 +157,12 @@ export function brandKitZip(input: BrandKitInput, onProgress?: (fraction: number
       [
         `${input.brand.name}: brand kit`,
         '',
-        'logos/svg      the logos as vectors: use these wherever SVG is accepted',
-        'logos/png      the same at 256-2048 px, transparent background',
+        ...(input.logoRaster
+          ? [
+              'logos/svg      the other generated logos as vectors: use these wherever SVG is accepted',
+              `logos/png      your uploaded logo up to its own size (${input.logoRaster.width}×${input.logoRaster.height} px), the others at 256-2048 px`,
+            ]
+          : ['logos/svg      the logos as vectors: use these wherever SVG is accepted', 'logos/png      the same at 256-2048 px, transparent background']),
         'favicons       16, 32 px and favicon.ico for browsers, 180 px for iOS, 512 px for web app manifests',
         'social         profile pictures and header images sized for each network',
         'palette        the colours as CSS variables and JSON (HEX, RGB, CMYK)',

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Badge, Button, Group, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Badge, Button, FileButton, Group, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../../platform/api';
 import { EmptyState, ErrorMessage, QueryView } from '../../../platform/components';
 import { brandKey, jobRunning, useJob, useSaveStep } from '../hooks';
 import { JobProgress } from '../JobProgress';
+import { sendImage } from '../send-image';
 import type { Brand } from '../types';
 import { StepCard } from './StepCard';
 
@@ -17,7 +18,7 @@ const LAYOUTS: Array<{ value: Layout; label: string }> = [
   { value: 'badge', label: 'Badge' },
 ];
 
-/** Logo: generate variations of a layout, "vary this one", choose the primary. */
+/** Logo: generate variations of a layout, "vary this one", or upload one the brand already has; choose the primary. */
 export function LogoStep({ brand }: { brand: Brand }) {
   const queryClient = useQueryClient();
   const [layout, setLayout] = useState<Layout>(LAYOUTS.find((l) => l.value === brand.logo_style)?.value ?? 'wordmark');
@@ -44,18 +45,34 @@ export function LogoStep({ brand }: { brand: Brand }) {
       void queryClient.invalidateQueries({ queryKey: brandKey(brand.id) });
     },
   });
+  // An uploaded logo becomes the chosen one (the route's default): the user brought it to use it.
+  const upload = useMutation({
+    mutationFn: (file: File) => sendImage('POST', `/brandkit/api/brands/${brand.id}/assets/logo`, file),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: logosKey });
+      void queryClient.invalidateQueries({ queryKey: brandKey(brand.id) });
+    },
+  });
   const running = generate.isPending || vary.isPending || jobRunning(job);
 
   return (
     <Stack gap="lg">
-      <StepCard title="Logo" intro="Pick a layout and generate variations drawn from your name, palette and fonts. Vary the ones you like, then choose one.">
+      <StepCard title="Logo" intro="Pick a layout and generate variations drawn from your name, palette and fonts. Vary the ones you like, then choose one, or upload the logo you already have (PNG, JPEG or WebP).">
         <SegmentedControl data={LAYOUTS} value={layout} onChange={(v) => setLayout(v as Layout)} aria-label="Logo layout" style={{ overflowX: 'auto' }} />
         <Group>
           <Button onClick={() => generate.mutate()} loading={running}>
             Generate logos
           </Button>
+          <FileButton onChange={(f) => f && upload.mutate(f)} accept="image/png,image/jpeg,image/webp">
+            {(props) => (
+              <Button variant="light" {...props} loading={upload.isPending}>
+                Upload my logo…
+              </Button>
+            )}
+          </FileButton>
         </Group>
         {generate.isError && <ErrorMessage error={generate.error} />}
+        {upload.isError && <ErrorMessage error={upload.error} />}
         {vary.isError && <ErrorMessage error={vary.error} />}
         <JobProgress job={job} label="Logo generation" />
         <QueryView query={logos} isEmpty={(d) => d.items.length === 0} empty={<EmptyState title="No logos yet">Generate a set to choose from.</EmptyState>}>
@@ -64,7 +81,7 @@ export function LogoStep({ brand }: { brand: Brand }) {
               {d.items.map((a, i) => (
                 <Stack key={a.id} gap={6}>
                   <div className="bk-logo-tile" data-primary={a.is_primary}>
-                    <img src={a.file_url} alt={`Logo variation ${i + 1}${a.is_primary ? ' (chosen)' : ''}`} loading="lazy" />
+                    <img src={a.file_url} alt={`${a.metadata.source === 'upload' ? 'Uploaded logo' : 'Logo variation'} ${i + 1}${a.is_primary ? ' (chosen)' : ''}`} loading="lazy" />
                   </div>
                   {a.is_primary ? (
                     <Badge color="teal.9" variant="filled" fullWidth>
@@ -75,9 +92,11 @@ export function LogoStep({ brand }: { brand: Brand }) {
                       Choose
                     </Button>
                   )}
-                  <Button size="xs" variant="subtle" onClick={() => vary.mutate(a.id)} disabled={running} aria-label={`Vary logo variation ${i + 1}`}>
-                    Vary this one
-                  </Button>
+                  {a.metadata.source !== 'upload' && (
+                    <Button size="xs" variant="subtle" onClick={() => vary.mutate(a.id)} disabled={running} aria-label={`Vary logo variation ${i + 1}`}>
+                      Vary this one
+                    </Button>
+                  )}
                 </Stack>
               ))}
             </SimpleGrid>

@@ -1,25 +1,22 @@
 import { spawn } from 'node:child_process';
-import type { GenAdsConfig } from '../config.js';
-import type { OnFraction } from '../pipeline/types.js';
 
 /**
  * FFmpeg and ffprobe as child processes. Arguments are passed as an array (never through a
  * shell), so paths and text can hold any character. Every run can be aborted: the process is
  * killed and the promise rejects with the signal's reason once the process has really exited,
  * so a caller that then deletes its temporary files does not race a still-writing FFmpeg.
+ * The platform's media tool: GenAds renders with it, Social takes its videos' poster frames.
  */
 
-/** What the media engine needs from GenAdsConfig. */
-export interface FfmpegTools {
+/** Where the binaries are, and the settings that say so (named when one is missing). */
+export interface FfmpegBinaries {
   ffmpegPath: string;
   ffprobePath: string;
-  /** libx264 preset of final renders (drafts use their own, faster one). */
-  x264Preset: string;
+  /** Default: the platform's FFMPEG_PATH and FFPROBE_PATH. */
+  pathSettings?: { ffmpeg: string; ffprobe: string };
 }
 
-export function ffmpegTools(config: Pick<GenAdsConfig, 'ffmpegPath' | 'ffprobePath' | 'x264Preset'>): FfmpegTools {
-  return { ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, x264Preset: config.x264Preset };
-}
+const PLATFORM_SETTINGS = { ffmpeg: 'FFMPEG_PATH', ffprobe: 'FFPROBE_PATH' };
 
 type Tool = 'ffmpeg' | 'ffprobe';
 
@@ -40,10 +37,9 @@ export class FfmpegError extends Error {
 /** The binary itself is missing: retrying cannot help, the operator must install or configure it. */
 export class FfmpegNotFoundError extends FfmpegError {
   override readonly name = 'FfmpegNotFoundError';
-  constructor(tool: Tool, binaryPath: string) {
+  constructor(tool: Tool, binaryPath: string, setting: string) {
     const label = tool === 'ffmpeg' ? 'FFmpeg' : 'FFprobe';
-    const variable = tool === 'ffmpeg' ? 'GENADS_FFMPEG_PATH' : 'GENADS_FFPROBE_PATH';
-    super(`${label} not found at ${binaryPath}: install it (apt-get install ffmpeg) or set ${variable}`, tool, null, '');
+    super(`${label} not found at ${binaryPath}: install it (apt-get install ffmpeg) or set ${setting}`, tool, null, '');
   }
 }
 
@@ -53,7 +49,8 @@ export interface RunOptions {
   label?: string;
   /** Seconds of output expected; needed to turn FFmpeg's progress into a fraction. */
   expectedDuration?: number;
-  onProgress?: OnFraction;
+  /** Progress from 0 to 1, needs expectedDuration. */
+  onProgress?: (fraction: number) => void;
   /** FFmpeg's -loglevel; "error" keeps the stderr tail to the cause of a failure. */
   logLevel?: 'error' | 'warning' | 'info';
 }
@@ -77,7 +74,8 @@ interface ProcessResult {
   stderr: string;
 }
 
-function runProcess(tool: Tool, binaryPath: string, args: string[], options: RunOptions & { collectStdout: boolean; onStdoutLine?: (line: string) => void }): Promise<ProcessResult> {
+/** `setting` names where the binary's path is configured, for the message when it is missing. */
+function runProcess(tool: Tool, binaryPath: string, setting: string, args: string[], options: RunOptions & { collectStdout: boolean; onStdoutLine?: (line: string) => void }): Promise<ProcessResult> {
   const { signal, label = tool } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<ProcessResult>((resolve, reject) => {
@@ -113,7 +111,7 @@ function runProcess(tool: Tool, binaryPath: string, args: string[], options: Run
       signal?.removeEventListener('abort', onAbort);
       if (aborted) return reject(signal!.reason);
       if (spawnError) {
-        if (spawnError.code === 'ENOENT' || spawnError.code === 'EACCES') return reject(new FfmpegNotFoundError(tool, binaryPath));
+        if (spawnError.code === 'ENOENT' || spawnError.code === 'EACCES') return reject(new FfmpegNotFoundError(tool, binaryPath, setting));
         return reject(new FfmpegError(`${label}: could not start ${binaryPath}: ${spawnError.message}`, tool, null, ''));
       }
       if (code === 0) return resolve({ stdout, stderr: stderr.lines(200) });
@@ -128,7 +126,7 @@ function runProcess(tool: Tool, binaryPath: string, args: string[], options: Run
  * Runs FFmpeg with `args` (inputs, filters, outputs). Progress comes from `-progress pipe:1`:
  * FFmpeg reports the output timestamp reached, divided here by `expectedDuration`.
  */
-export async function runFfmpeg(tools: Pick<FfmpegTools, 'ffmpegPath'>, args: string[], options: RunOptions = {}): Promise<{ stderr: string }> {
+export async function runFfmpeg(tools: Pick<FfmpegBinaries, 'ffmpegPath' | 'pathSettings'>, args: string[], options: RunOptions = {}): Promise<{ stderr: string }> {
   const { onProgress, expectedDuration } = options;
   let reported = 0;
   const report = (fraction: number) => {
@@ -137,7 +135,7 @@ export async function runFfmpeg(tools: Pick<FfmpegTools, 'ffmpegPath'>, args: st
     reported = fraction;
     onProgress(fraction);
   };
-  const { stderr } = await runProcess('ffmpeg', tools.ffmpegPath, ['-hide_banner', '-nostdin', '-nostats', '-loglevel', options.logLevel ?? 'error', '-progress', 'pipe:1', '-y', ...args], {
+  const { stderr } = await runProcess('ffmpeg', tools.ffmpegPath, (tools.pathSettings ?? PLATFORM_SETTINGS).ffmpeg, ['-hide_banner', '-nostdin', '-nostats', '-loglevel', options.logLevel ?? 'error', '-progress', 'pipe:1', '-y', ...args], {
     ...options,
     collectStdout: false,
     onStdoutLine: (line) => {
@@ -154,8 +152,8 @@ export async function runFfmpeg(tools: Pick<FfmpegTools, 'ffmpegPath'>, args: st
 }
 
 /** Runs ffprobe and returns what it printed on stdout. */
-export async function runFfprobe(tools: Pick<FfmpegTools, 'ffprobePath'>, args: string[], options: Pick<RunOptions, 'signal' | 'label'> = {}): Promise<string> {
-  const { stdout } = await runProcess('ffprobe', tools.ffprobePath, ['-hide_banner', '-loglevel', 'error', ...args], { ...options, collectStdout: true });
+export async function runFfprobe(tools: Pick<FfmpegBinaries, 'ffprobePath' | 'pathSettings'>, args: string[], options: Pick<RunOptions, 'signal' | 'label'> = {}): Promise<string> {
+  const { stdout } = await runProcess('ffprobe', tools.ffprobePath, (tools.pathSettings ?? PLATFORM_SETTINGS).ffprobe, ['-hide_banner', '-loglevel', 'error', ...args], { ...options, collectStdout: true });
   return stdout;
 }
 
@@ -203,7 +201,7 @@ function rate(text: string | undefined): number {
 }
 
 /** Duration, size, frame rate, frame count and codecs of a media file, from ffprobe. */
-export async function probeMedia(tools: Pick<FfmpegTools, 'ffprobePath'>, filePath: string, signal?: AbortSignal): Promise<MediaInfo> {
+export async function probeMedia(tools: Pick<FfmpegBinaries, 'ffprobePath' | 'pathSettings'>, filePath: string, signal?: AbortSignal): Promise<MediaInfo> {
   // -count_packets: containers such as WebM or a cut MP4 do not always state their frame count; one video packet is one frame.
   const out = await runFfprobe(tools, ['-print_format', 'json', '-show_format', '-show_streams', '-count_packets', filePath], { signal, label: `probing ${filePath}` });
   let parsed: { format?: { duration?: string }; streams?: ProbeStream[] };

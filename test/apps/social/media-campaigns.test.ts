@@ -9,6 +9,7 @@ import type { TestPlatform, TestUser } from '../../support/platform.js';
 import { multipartForm } from '../../support/multipart.js';
 import { dataOf, startSocial } from './social-fixture.js';
 import { waitForJobEnd } from '../../support/jobs.js';
+import { describeVideo } from '../../../src/apps/social/media/video-poster.js';
 
 /** An MP4 (H.264) made by FFmpeg from a lavfi graph; `remux` options go on a stream copy of it (FFmpeg 5.1 sets a rotation only there). */
 async function clip(graph: string, remux: string[] = []): Promise<Buffer> {
@@ -124,6 +125,27 @@ describe('social media library and campaigns', () => {
     const poster = await t.db.selectFrom('storage_objects').select('id').where('org_id', '=', admin.orgId).where('variant', '=', 'thumb').where('key', 'like', '%portrait.mp4~thumb.webp').executeTakeFirstOrThrow();
     assert.equal((await t.request('DELETE', `/social/api/media/${media.id}`, { token: admin.token })).statusCode, 200);
     assert.equal(await t.db.selectFrom('storage_objects').select('id').where('id', '=', poster.id).executeTakeFirst(), undefined);
+  });
+
+  it('skips, rather than fails, a video deleted while it is being read', async () => {
+    const media = dataOf(await upload(editor.token, { name: 'Short-lived clip' }, { filename: 'short-lived.mp4', type: 'video/mp4', data: await clip('color=c=red:size=64x64:rate=10:duration=2') }), 201);
+    // Its upload's own run first, so that only the run below touches it.
+    const job = await t.db.selectFrom('job_runs').select('id').where('org_id', '=', admin.orgId).where('name', '=', 'social.video-poster').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    assert.equal((await waitForJobEnd(t, admin.orgId, job.id)).state, 'completed');
+
+    // A second reading, with the video deleted once its bytes are copied: the thumbnail step then finds no live file.
+    const steps: string[] = [];
+    const result = await describeVideo(t.platform.ctx, admin.orgId, media.id, {
+      onStep: async (_percent, message) => {
+        steps.push(message);
+        if (message === 'reading the video') assert.equal((await t.request('DELETE', `/social/api/media/${media.id}`, { token: admin.token })).statusCode, 200);
+      },
+    });
+    assert.deepEqual(result, { skipped: 'media deleted' });
+    assert.deepEqual(steps, ['reading the video', 'making the thumbnail'], 'deleted mid-read, after the copy');
+    // Nothing of it was made afresh under the deleted video.
+    const live = await t.db.selectFrom('storage_objects').select('id').where('org_id', '=', admin.orgId).where('key', 'like', '%short-lived.mp4%').where('status', '=', 'active').execute();
+    assert.deepEqual(live, []);
   });
 
   it('fails the job of a video FFmpeg cannot read with what to do, and keeps the file', async () => {

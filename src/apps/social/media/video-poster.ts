@@ -31,18 +31,7 @@ export async function describeVideo(
   options: { signal?: AbortSignal; onStep?: (percent: number, message: string) => Promise<void> } = {},
 ): Promise<VideoPosterResult> {
   const scope = { orgId };
-  const media = await socialDb.withTenant(ctx, scope, (tx) =>
-    tx
-      .selectFrom('social_media_assets as m')
-      .innerJoin('storage_objects as o', (j) => j.onRef('o.org_id', '=', 'm.org_id').onRef('o.id', '=', 'm.storage_object_id'))
-      .select(['m.name', 'm.storage_object_id', 'o.storage_key'])
-      .where('m.org_id', '=', orgId)
-      .where('m.id', '=', mediaId)
-      .where('m.media_type', '=', 'video')
-      .where('m.deleted_at', 'is', null)
-      .where('o.status', '=', 'active')
-      .executeTakeFirst(),
-  );
+  const media = await findLibraryVideo(ctx, orgId, mediaId);
   if (!media) return { skipped: 'media deleted' };
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantry-video-'));
@@ -80,9 +69,30 @@ export async function describeVideo(
         .execute(),
     );
     return { durationSeconds: info.durationSeconds, width: poster?.width ?? null, height: poster?.height ?? null, posterId: poster?.id ?? null };
+  } catch (err) {
+    // Deleted while it was being read (its bytes moved to the trash, its object no longer
+    // active): there is nothing left to describe, which is not the job's failure.
+    if (!(await findLibraryVideo(ctx, orgId, mediaId))) return { skipped: 'media deleted' };
+    throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The library's video with its stored object, while both are live; undefined once deleted. */
+function findLibraryVideo(ctx: PlatformContext, orgId: string, mediaId: string) {
+  return socialDb.withTenant(ctx, { orgId }, (tx) =>
+    tx
+      .selectFrom('social_media_assets as m')
+      .innerJoin('storage_objects as o', (j) => j.onRef('o.org_id', '=', 'm.org_id').onRef('o.id', '=', 'm.storage_object_id'))
+      .select(['m.name', 'm.storage_object_id', 'o.storage_key'])
+      .where('m.org_id', '=', orgId)
+      .where('m.id', '=', mediaId)
+      .where('m.media_type', '=', 'video')
+      .where('m.deleted_at', 'is', null)
+      .where('o.status', '=', 'active')
+      .executeTakeFirst(),
+  );
 }
 
 /** The bytes passed the type check (an MP4's signature) but FFmpeg cannot read the video in them. */

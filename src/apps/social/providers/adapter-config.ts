@@ -26,6 +26,8 @@ export interface AdapterConfig {
    * must be on the public internet (platform/net/public-address.ts).
    */
   allowPrivateInstances?: boolean;
+  /** Bluesky only: the video service that encodes videos before they are posted (default https://video.bsky.app). */
+  videoServiceUrl?: string;
 }
 
 export interface ResolvedAdapterConfig {

@@ -2,18 +2,18 @@ import { DEFAULT_ENDPOINTS } from '../oauth/endpoints.js';
 import { resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
 import { buildFacets } from './bluesky-facets.js';
 import { ProviderError, isProviderError } from './errors.js';
-import { apiUrl, bearer, NetworkHttp } from './http.js';
+import { apiUrl, bearer, NetworkHttp, pause } from './http.js';
 import { mediaBytes } from './media-bytes.js';
 import { NETWORK_RULES } from './rules.js';
-import type { AccountTokens, CallOptions, ConnectedAccount, PasswordProvider, PostInput, PostMetrics, PublishResult } from './provider.js';
+import type { AccountTokens, CallOptions, ConnectedAccount, PasswordProvider, PostInput, PostMedia, PostMetrics, PublishResult } from './provider.js';
 
 /**
  * Bluesky over the AT Protocol's XRPC (HTTP): a session from an app password
  * (com.atproto.server.createSession → accessJwt ~2 h, refreshJwt ~90 days; refreshSession
  * with the refresh JWT as bearer), images through com.atproto.repo.uploadBlob (raw bytes),
  * the post as an app.bsky.feed.post record through com.atproto.repo.createRecord with facets
- * and an app.bsky.embed.images embed, metrics from app.bsky.feed.getPosts. The post's id is its
- * at:// URI (what deleteRecord and getPosts take).
+ * and an app.bsky.embed.images embed (or app.bsky.embed.video: below), metrics from
+ * app.bsky.feed.getPosts. The post's id is its at:// URI (what deleteRecord and getPosts take).
  */
 interface SessionBody {
   did: string;
@@ -29,6 +29,18 @@ interface BlobRef {
   size: number;
 }
 
+/** app.bsky.video.defs#jobStatus: the video service's progress on one upload. */
+interface VideoJobStatus {
+  jobId: string;
+  state: string;
+  progress?: number;
+  blob?: BlobRef;
+  error?: string;
+  message?: string;
+}
+
+export const BLUESKY_VIDEO_SERVICE = 'https://video.bsky.app';
+
 /** XRPC errors are {error: "ExpiredToken", message}; these name a session that is no longer valid. */
 const SESSION_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthenticationRequired', 'AccountTakedown']);
 
@@ -38,9 +50,11 @@ export class BlueskyProvider implements PasswordProvider {
   readonly rules = NETWORK_RULES.bluesky;
   private readonly config: ResolvedAdapterConfig;
   private readonly http: NetworkHttp;
+  private readonly videoServiceUrl: string;
 
   constructor(config: AdapterConfig = {}) {
     this.config = resolveConfig(config, DEFAULT_ENDPOINTS.bluesky);
+    this.videoServiceUrl = config.videoServiceUrl ?? BLUESKY_VIDEO_SERVICE;
     this.http = new NetworkHttp({
       network: 'bluesky',
       timeoutMs: this.config.timeoutMs,
@@ -84,7 +98,13 @@ export class BlueskyProvider implements PasswordProvider {
   async publish(tokens: AccountTokens, post: PostInput, options: CallOptions = {}): Promise<PublishResult> {
     const auth = bearer(tokens.accessToken);
     const images: Array<{ alt: string; image: BlobRef }> = [];
+    let video: { $type: 'app.bsky.embed.video'; video: BlobRef; alt?: string } | undefined;
     for (const media of post.media) {
+      // The rules let a video only be a post's single media item.
+      if (media.contentType.startsWith('video/')) {
+        video = { $type: 'app.bsky.embed.video', video: await this.uploadVideo(tokens, media, options.signal), ...(media.alt ? { alt: media.alt } : {}) };
+        continue;
+      }
       const { body } = await this.http.request<{ blob: BlobRef }>(this.xrpc('com.atproto.repo.uploadBlob'), {
         method: 'POST',
         headers: { ...auth, 'content-type': media.contentType },
@@ -101,7 +121,7 @@ export class BlueskyProvider implements PasswordProvider {
       text: post.text,
       createdAt: new Date().toISOString(),
       ...(facets.length ? { facets } : {}),
-      ...(images.length ? { embed: { $type: 'app.bsky.embed.images', images } } : {}),
+      ...(video ? { embed: video } : images.length ? { embed: { $type: 'app.bsky.embed.images', images } } : {}),
     };
     const { body } = await this.http.request<{ uri: string; cid: string }>(this.xrpc('com.atproto.repo.createRecord'), {
       method: 'POST',
@@ -147,6 +167,41 @@ export class BlueskyProvider implements PasswordProvider {
       signal: options.signal,
       step: 'deleting the post',
     });
+  }
+
+  /**
+   * Bluesky's video service encodes a video before a post may embed it. The account's PDS
+   * issues a short service token for the upload (com.atproto.server.getServiceAuth, audience
+   * the PDS's own did:web, read from the account's DID document); the service answers a job,
+   * polled (unauthenticated) until it holds the encoded video's blob. A video the service
+   * already has (a retry after a crash) answers 409 with the same job.
+   */
+  private async uploadVideo(tokens: AccountTokens, media: PostMedia, signal?: AbortSignal): Promise<BlobRef> {
+    const { body: repo } = await this.http.request<{ didDoc?: { service?: Array<{ id: string; serviceEndpoint: string }> } }>(this.xrpc('com.atproto.repo.describeRepo', { repo: tokens.accountId }), {
+      headers: bearer(tokens.accessToken),
+      signal,
+      step: 'finding the account\'s server',
+    });
+    const pds = repo.didDoc?.service?.find((s) => s.id === '#atproto_pds' || s.id.endsWith('#atproto_pds'))?.serviceEndpoint;
+    if (!pds) throw new ProviderError('bluesky', 'invalid_request', 'Bluesky did not say which server hosts this account (no #atproto_pds in its DID document); reconnect the account');
+    const { body: auth } = await this.http.request<{ token: string }>(
+      this.xrpc('com.atproto.server.getServiceAuth', { aud: `did:web:${encodeURIComponent(new URL(pds).host)}`, lxm: 'com.atproto.repo.uploadBlob', exp: String(Math.floor(Date.now() / 1000) + 30 * 60) }),
+      { headers: bearer(tokens.accessToken), signal, step: 'asking for a video upload token' },
+    );
+    const upload = await this.http.request<VideoJobStatus | { jobStatus: VideoJobStatus } | { error: string; jobId?: string }>(
+      apiUrl(this.videoServiceUrl, '/xrpc/app.bsky.video.uploadVideo', { did: tokens.accountId, name: `video-${Date.now()}.${media.contentType.split('/')[1] ?? 'mp4'}` }),
+      { method: 'POST', headers: { ...bearer(auth.token), 'content-type': media.contentType }, body: await mediaBytes(media), signal, step: 'uploading the video', acceptStatuses: [409] },
+    );
+    const jobId = 'jobStatus' in upload.body ? upload.body.jobStatus.jobId : upload.body.jobId;
+    if (!jobId) throw new ProviderError('bluesky', 'unavailable', `Bluesky's video service did not say which job encodes the video (${upload.status}); the post will be retried`);
+    for (let poll = 0; ; poll++) {
+      const { body } = await this.http.request<{ jobStatus: VideoJobStatus }>(apiUrl(this.videoServiceUrl, '/xrpc/app.bsky.video.getJobStatus', { jobId }), { signal, step: 'checking video processing' });
+      const job = body.jobStatus;
+      if (job.state === 'JOB_STATE_COMPLETED' && job.blob) return job.blob;
+      if (job.state === 'JOB_STATE_FAILED') throw new ProviderError('bluesky', 'invalid_request', `Bluesky could not process the video (${job.message ?? job.error ?? 'no reason given'}); export it again as MP4 (H.264) and try again`);
+      if (poll + 1 >= this.config.maxPolls) throw new ProviderError('bluesky', 'unavailable', `Bluesky was still processing the video after ${poll + 1} checks; the post will be retried`);
+      await pause(this.config.pollIntervalMs, signal);
+    }
   }
 
   private async resolveHandle(handle: string, signal?: AbortSignal): Promise<string | undefined> {

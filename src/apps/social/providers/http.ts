@@ -29,6 +29,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** What the call is doing, for messages ("uploading the image"). */
   step: string;
+  /** Error statuses whose body the adapter reads itself (Bluesky's 409 for a video it already has). */
+  acceptStatuses?: number[];
 }
 
 export class NetworkHttp {
@@ -63,7 +65,7 @@ export class NetworkHttp {
       );
     }
     const parsed = parseBody(text);
-    if (res.ok) return { body: parsed as T, headers: res.headers, status: res.status };
+    if (res.ok || req.acceptStatuses?.includes(res.status)) return { body: parsed as T, headers: res.headers, status: res.status };
     throw this.toError(res.status, res.headers, parsed, req.step);
   }
 

@@ -1,18 +1,20 @@
+import { unprocessable } from '../../../platform/errors.js';
 import { DEFAULT_ENDPOINTS } from '../oauth/endpoints.js';
 import { buildAuthorizeUrl, oauthErrorMessage, tokenRequest, tokensFrom } from '../oauth/pkce.js';
 import { requireClient, resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
 import { ProviderError } from './errors.js';
-import { apiUrl, bearer, NetworkHttp } from './http.js';
-import { mediaBytes } from './media-bytes.js';
+import { apiUrl, bearer, NetworkHttp, pause } from './http.js';
+import { mediaBytes, mediaChunks, view } from './media-bytes.js';
 import { NETWORK_RULES } from './rules.js';
-import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, ConnectedAccount, OAuthClient, OAuthProvider, PostInput, PostMetrics, PublishResult } from './provider.js';
+import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, ConnectedAccount, OAuthClient, OAuthProvider, PostInput, PostMedia, PostMetrics, PublishResult } from './provider.js';
 
 /**
  * LinkedIn's versioned REST API: every call carries `LinkedIn-Version` (YYYYMM) and
  * `X-Restli-Protocol-Version: 2.0.0`. Posts through POST /rest/posts (the new post's URN comes
  * back in the `x-restli-id` header, the body is empty), images through
- * /rest/images?action=initializeUpload then a PUT of the bytes to the returned upload URL.
- * The account is the member (urn:li:person:{sub} from OpenID userinfo).
+ * /rest/images?action=initializeUpload then a PUT of the bytes to the returned upload URL,
+ * videos through the Videos API (below). The account is the member (urn:li:person:{sub} from
+ * OpenID userinfo).
  */
 export const LINKEDIN_VERSION = '202411';
 
@@ -54,7 +56,13 @@ export class LinkedInProvider implements OAuthProvider {
 
   async publish(tokens: AccountTokens, post: PostInput, options: CallOptions = {}): Promise<PublishResult> {
     const images: Array<{ id: string; altText?: string }> = [];
+    let video: string | undefined;
     for (const media of post.media) {
+      // The rules let a video only be a post's single media item.
+      if (media.contentType.startsWith('video/')) {
+        video = await this.uploadVideo(tokens, media, options.signal);
+        continue;
+      }
       const init = await this.http.request<{ value: { uploadUrl: string; image: string } }>(this.url('/rest/images', { action: 'initializeUpload' }), {
         method: 'POST',
         headers: this.headers(tokens),
@@ -71,8 +79,15 @@ export class LinkedInProvider implements OAuthProvider {
       });
       images.push({ id: init.body.value.image, ...(media.alt ? { altText: media.alt } : {}) });
     }
-    const content =
-      images.length === 1 ? { media: images[0] } : images.length > 1 ? { multiImage: { images } } : post.link ? { article: { source: post.link, title: post.link } } : undefined;
+    const content = video
+      ? { media: { id: video } }
+      : images.length === 1
+        ? { media: images[0] }
+        : images.length > 1
+          ? { multiImage: { images } }
+          : post.link
+            ? { article: { source: post.link, title: post.link } }
+            : undefined;
     const res = await this.http.request(this.url('/rest/posts'), {
       method: 'POST',
       headers: this.headers(tokens),
@@ -105,6 +120,66 @@ export class LinkedInProvider implements OAuthProvider {
 
   async deletePost(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<void> {
     await this.http.request(this.url(`/rest/posts/${encodeURIComponent(remoteId)}`), { method: 'DELETE', headers: this.headers(tokens), signal: options.signal, step: 'deleting the post' });
+  }
+
+  /**
+   * The Videos API: initializeUpload declares the size and answers one upload URL per part
+   * (byte ranges of 4 MB); each part is PUT as it streams from storage and answers an ETag;
+   * finalizeUpload lists the ETags in order. LinkedIn then processes the video, and a post may
+   * only show it once its status is AVAILABLE, so the status is polled as X's is.
+   */
+  private async uploadVideo(tokens: AccountTokens, media: PostMedia, signal?: AbortSignal): Promise<string> {
+    const init = await this.http.request<{ value: { video: string; uploadToken?: string; uploadInstructions: Array<{ uploadUrl: string; firstByte: number; lastByte: number }> } }>(
+      this.url('/rest/videos', { action: 'initializeUpload' }),
+      {
+        method: 'POST',
+        headers: this.headers(tokens),
+        json: { initializeUploadRequest: { owner: tokens.accountId, fileSizeBytes: media.size, uploadCaptions: false, uploadThumbnail: false } },
+        signal,
+        step: 'starting the video upload',
+      },
+    );
+    const { video, uploadToken = '', uploadInstructions: parts } = init.body.value;
+    const partIds: string[] = [];
+    // LinkedIn cuts the file into equal parts but the last: read it in chunks of the first part's length.
+    const partSize = parts[0].lastByte - parts[0].firstByte + 1;
+    let index = 0;
+    for await (const chunk of mediaChunks(media, partSize)) {
+      const part = parts[index];
+      if (!part || part.lastByte - part.firstByte + 1 !== chunk.length) {
+        throw new ProviderError('linkedin', 'unavailable', `LinkedIn's upload instructions do not match the video's ${media.size} bytes (part ${index + 1}); the post will be retried`);
+      }
+      const res = await this.http.request(part.uploadUrl, {
+        method: 'PUT',
+        headers: { ...bearer(tokens.accessToken), 'content-type': 'application/octet-stream' },
+        body: view(chunk),
+        signal,
+        step: `uploading part ${index + 1} of ${parts.length} of the video`,
+      });
+      const etag = res.headers.get('etag');
+      if (!etag) throw new ProviderError('linkedin', 'unavailable', `LinkedIn did not acknowledge part ${index + 1} of the video (no ETag); the post will be retried`);
+      partIds.push(etag);
+      index++;
+    }
+    if (index !== parts.length) throw unprocessable(`The video was declared as ${media.size} bytes but ended after ${index} of ${parts.length} parts; upload it again`, 'SOCIAL_MEDIA_SIZE_MISMATCH');
+    await this.http.request(this.url('/rest/videos', { action: 'finalizeUpload' }), {
+      method: 'POST',
+      headers: this.headers(tokens),
+      json: { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: partIds } },
+      signal,
+      step: 'finishing the video upload',
+    });
+    for (let poll = 0; ; poll++) {
+      const { body } = await this.http.request<{ status?: string; processingFailureReason?: string }>(this.url(`/rest/videos/${encodeURIComponent(video)}`), {
+        headers: this.headers(tokens),
+        signal,
+        step: 'checking video processing',
+      });
+      if (body.status === 'AVAILABLE') return video;
+      if (body.status === 'PROCESSING_FAILED') throw new ProviderError('linkedin', 'invalid_request', `LinkedIn could not process the video (${body.processingFailureReason ?? 'no reason given'}); export it again as MP4 (H.264, AAC) and try again`);
+      if (poll + 1 >= this.config.maxPolls) throw new ProviderError('linkedin', 'unavailable', `LinkedIn was still processing the video after ${poll + 1} checks; the post will be retried`);
+      await pause(this.config.pollIntervalMs, signal);
+    }
   }
 
   private headers(tokens: AccountTokens) {

@@ -54,6 +54,8 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
     maxMedia: 4,
     // The PDS refuses image blobs over 1,000,000 bytes for app.bsky.embed.images.
     image: { types: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 1_000_000 },
+    // Through the video service (app.bsky.video.uploadVideo): up to 100 MB and 3 minutes.
+    video: { types: ['video/mp4', 'video/quicktime', 'video/webm', 'video/mpeg'], maxBytes: 100 * MB, seconds: { min: 0.5, max: 180 } },
     videoAlone: true,
     maxAltLength: 2000,
   },
@@ -86,6 +88,8 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
     mediaRequired: false,
     maxMedia: 20,
     image: { types: ['image/jpeg', 'image/png', 'image/gif'], maxBytes: 10 * MB },
+    // The Videos API's limits: MP4, 75 KB to 500 MB, 3 seconds to 30 minutes.
+    video: { types: ['video/mp4'], maxBytes: 500 * MB, seconds: { min: 3, max: 30 * 60 } },
     videoAlone: true,
     maxAltLength: 4086,
   },

@@ -6,7 +6,11 @@ import { FakeHttpServer, type FakeReply, type FakeRequest } from './fake-server.
  * JWT as bearer, rotated), uploadBlob (raw bytes, image/*, at most 1,000,000 bytes),
  * resolveHandle, createRecord for app.bsky.feed.post (checks the lexicon: at most 300
  * graphemes, facet byte ranges inside the UTF-8 text and covering exactly the link, @handle or
- * #tag they claim, embedded blobs uploaded by this account), getPosts and deleteRecord.
+ * #tag they claim, embedded blobs uploaded by this account), getPosts and deleteRecord; and
+ * for videos: describeRepo (the DID document naming this PDS), getServiceAuth, and the video
+ * service's uploadVideo (a service token for this PDS and com.atproto.repo.uploadBlob; 409
+ * with the same job for bytes it already has) and getJobStatus (JOB_STATE_ENCODING for
+ * `videoPolls` reads, then COMPLETED with the video's blob, or FAILED with `videoFailure`).
  */
 /** The parts of an app.bsky.feed.post record the fake checks (everything else is stored as sent). */
 export interface PostRecord {
@@ -14,7 +18,7 @@ export interface PostRecord {
   text?: unknown;
   createdAt?: string;
   facets?: Array<{ index?: { byteStart?: number; byteEnd?: number }; features?: Array<{ $type?: string; uri?: string; tag?: string; did?: string }> }>;
-  embed?: { $type?: string; images?: Array<{ alt?: unknown; image?: { ref?: { $link?: string }; size?: number } }> };
+  embed?: { $type?: string; images?: Array<{ alt?: unknown; image?: { ref?: { $link?: string }; size?: number } }>; video?: { ref?: { $link?: string }; mimeType?: string } };
 }
 
 export interface FakeBluesky extends FakeHttpServer {
@@ -22,6 +26,11 @@ export interface FakeBluesky extends FakeHttpServer {
   readonly handles: Map<string, string>;
   readonly blobs: Map<string, { owner: string; mimeType: string; size: number }>;
   readonly records: Map<string, { did: string; record: PostRecord; likeCount: number; repostCount: number; replyCount: number; quoteCount: number }>;
+  readonly videoJobs: Map<string, { did: string; hash: string; bytes: Buffer; reads: number; blob: { $type: 'blob'; ref: { $link: string }; mimeType: string; size: number } }>;
+  /** getJobStatus reads that answer JOB_STATE_ENCODING before a job completes (default 1). */
+  videoPolls: number;
+  /** When set, video jobs fail with this message. */
+  videoFailure?: string;
 }
 
 const xrpcError = (status: number, error: string, message: string): FakeReply => ({ status, json: { error, message } });
@@ -40,7 +49,10 @@ export function createFakeBluesky(): FakeBluesky {
     handles: new Map([['alice.bsky.social', 'did:plc:alice5bfuqiwj3ktlfhpvqhs']]),
     blobs: new Map(),
     records: new Map(),
+    videoJobs: new Map(),
+    videoPolls: 1,
   });
+  const serviceTokens = new Map<string, { did: string; aud: string; lxm: string; exp: number }>();
   fake.handles.set(fake.account.handle, fake.account.did);
 
   const session = () => {
@@ -78,6 +90,51 @@ export function createFakeBluesky(): FakeBluesky {
     return { json: { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size: req.raw.length } } };
   }));
 
+  fake.route('GET', '/xrpc/com.atproto.repo.describeRepo', (req) => {
+    const repo = req.query.get('repo');
+    if (repo !== fake.account.did && repo !== fake.account.handle) return xrpcError(400, 'RepoNotFound', `Could not find repo: ${repo}`);
+    const didDoc = { id: fake.account.did, alsoKnownAs: [`at://${fake.account.handle}`], service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: fake.baseUrl }] };
+    return { json: { handle: fake.account.handle, did: fake.account.did, didDoc, collections: ['app.bsky.feed.post'], handleIsCorrect: true } };
+  });
+
+  fake.route('GET', '/xrpc/com.atproto.server.getServiceAuth', authed((req, did) => {
+    const aud = req.query.get('aud') ?? '';
+    const lxm = req.query.get('lxm') ?? '';
+    const exp = Number(req.query.get('exp'));
+    if (!aud.startsWith('did:')) return xrpcError(400, 'InvalidRequest', 'aud must be a DID');
+    if (!Number.isFinite(exp) || exp * 1000 < Date.now() || exp * 1000 > Date.now() + 3600_000) return xrpcError(400, 'BadExpiration', 'expiration must be in the future and at most an hour away');
+    const token = jwt(did, 'service', 60);
+    serviceTokens.set(token, { did, aud, lxm, exp });
+    return { json: { token } };
+  }));
+
+  fake.route('POST', '/xrpc/app.bsky.video.uploadVideo', (req) => {
+    const auth = serviceTokens.get(req.bearer() ?? '');
+    if (!auth || auth.exp * 1000 < Date.now()) return xrpcError(401, 'AuthenticationRequired', 'A service token from the account\'s PDS is required');
+    if (auth.aud !== `did:web:${encodeURIComponent(new URL(fake.baseUrl).host)}` || auth.lxm !== 'com.atproto.repo.uploadBlob') return xrpcError(401, 'BadJwtAudience', `The token is for ${auth.aud} / ${auth.lxm}, not this PDS's uploadBlob`);
+    if (req.query.get('did') !== auth.did || !req.query.get('name')) return xrpcError(400, 'InvalidRequest', 'did (the token\'s) and name are required');
+    const mimeType = req.headers['content-type'] ?? '';
+    if (!/^video\/(mp4|quicktime|webm|mpeg)$/.test(mimeType)) return xrpcError(400, 'InvalidMimeType', `Unsupported video type ${mimeType}`);
+    if (req.raw.length > 100 * 1024 * 1024) return xrpcError(400, 'BlobTooLarge', 'Videos must be at most 100 MB');
+    const hash = createHash('sha256').update(req.raw).digest('hex');
+    const known = [...fake.videoJobs.entries()].find(([, job]) => job.did === auth.did && job.hash === hash);
+    if (known) return { status: 409, json: { error: 'already_exists', message: 'Video already processed', jobId: known[0] } };
+    const jobId = `job-${fake.nextId()}`;
+    const cid = `bafkrei${hash.slice(0, 52)}`;
+    fake.videoJobs.set(jobId, { did: auth.did, hash, bytes: req.raw, reads: 0, blob: { $type: 'blob', ref: { $link: cid }, mimeType: 'video/mp4', size: req.raw.length } });
+    return { json: { jobId, did: auth.did, state: 'JOB_STATE_CREATED' } };
+  });
+
+  fake.route('GET', '/xrpc/app.bsky.video.getJobStatus', (req) => {
+    const jobId = req.query.get('jobId') ?? '';
+    const job = fake.videoJobs.get(jobId);
+    if (!job) return xrpcError(404, 'NotFound', `No job ${jobId}`);
+    if (fake.videoFailure) return { json: { jobStatus: { jobId, did: job.did, state: 'JOB_STATE_FAILED', error: 'encoding_failed', message: fake.videoFailure } } };
+    if (job.reads++ < fake.videoPolls) return { json: { jobStatus: { jobId, did: job.did, state: 'JOB_STATE_ENCODING', progress: 50 } } };
+    fake.blobs.set(job.blob.ref.$link, { owner: job.did, mimeType: job.blob.mimeType, size: job.blob.size });
+    return { json: { jobStatus: { jobId, did: job.did, state: 'JOB_STATE_COMPLETED', progress: 100, blob: job.blob } } };
+  });
+
   fake.route('GET', '/xrpc/com.atproto.identity.resolveHandle', (req) => {
     const did = fake.handles.get((req.query.get('handle') ?? '').toLowerCase());
     return did ? { json: { did } } : xrpcError(400, 'InvalidRequest', 'Unable to resolve handle');
@@ -102,7 +159,10 @@ export function createFakeBluesky(): FakeBluesky {
       if (expected !== undefined && slice !== expected) return xrpcError(400, 'InvalidRequest', `Facet ${byteStart}-${byteEnd} covers "${slice}", not "${expected}"`);
       if (f?.$type === 'app.bsky.richtext.facet#mention' && fake.handles.get(slice.slice(1).toLowerCase()) !== f.did) return xrpcError(400, 'InvalidRequest', `Facet ${byteStart}-${byteEnd} covers "${slice}", which is not ${f.did}`);
     }
-    if (record.embed) {
+    if (record.embed?.$type === 'app.bsky.embed.video') {
+      const blob = fake.blobs.get(record.embed.video?.ref?.$link ?? '');
+      if (blob?.owner !== did || !blob.mimeType.startsWith('video/')) return xrpcError(400, 'InvalidRequest', 'Embedded video blob not found: upload it through the video service first');
+    } else if (record.embed) {
       if (record.embed.$type !== 'app.bsky.embed.images' || !Array.isArray(record.embed.images) || record.embed.images.length > 4) return xrpcError(400, 'InvalidRequest', 'Invalid embed');
       for (const img of record.embed.images) {
         if (typeof img.alt !== 'string' || fake.blobs.get(img.image?.ref?.$link ?? '')?.owner !== did) return xrpcError(400, 'InvalidRequest', 'Embedded image blob not found or alt missing');

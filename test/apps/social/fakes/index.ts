@@ -51,7 +51,7 @@ export async function startFakeNetworks(options: FakeNetworkOptions = {}): Promi
     linkedin: { ...common, apiBaseUrl: linkedin.baseUrl, authorizeUrl: `${linkedin.baseUrl}/oauth/v2/authorization`, tokenUrl: `${linkedin.baseUrl}/oauth/v2/accessToken`, client: client(linkedin.client) },
     facebook: { ...common, apiBaseUrl: facebook.baseUrl, authorizeUrl: `${facebook.baseUrl}/v21.0/dialog/oauth`, tokenUrl: `${facebook.baseUrl}/v21.0/oauth/access_token`, client: client(facebook.client) },
     instagram: { ...common, apiBaseUrl: instagram.baseUrl, authorizeUrl: `${instagram.baseUrl}/oauth/authorize`, tokenUrl: `${instagram.baseUrl}/oauth/access_token`, client: client(instagram.client), stager: mediaHost },
-    bluesky: { ...common, apiBaseUrl: bluesky.baseUrl },
+    bluesky: { ...common, apiBaseUrl: bluesky.baseUrl, videoServiceUrl: bluesky.baseUrl },
     mastodon: { ...common, allowPrivateInstances: true },
   };
   return {

@@ -74,6 +74,39 @@ describe('Bluesky adapter (AT Protocol)', () => {
     assert.deepEqual(embed?.images?.map((i) => [i.alt, i.image?.size]), [['one', 5000], ['', 6000]]);
   });
 
+  it("posts a video through the video service: a service token from the account's PDS, the upload, the job polled until it holds the blob", async () => {
+    const { tokens } = await session();
+    const bytes = Buffer.from(Array.from({ length: 40_000 }, (_, i) => i % 253));
+    fakes.bluesky.videoPolls = 2;
+    const start = fakes.bluesky.calls.length;
+    const result = await bsky.publish(tokens, { text: 'a clip', media: [{ data: bytes, contentType: 'video/mp4', size: bytes.length, alt: 'A short clip' }] });
+    assert.deepEqual(fakes.bluesky.calls.slice(start).map((c) => c.path.split('.').pop()), ['describeRepo', 'getServiceAuth', 'uploadVideo', 'getJobStatus', 'getJobStatus', 'getJobStatus', 'createRecord']);
+    const embed = fakes.bluesky.records.get(result.remoteId)!.record.embed;
+    assert.equal(embed?.$type, 'app.bsky.embed.video');
+    const job = [...fakes.bluesky.videoJobs.values()].find((j) => j.blob.ref.$link === embed?.video?.ref?.$link)!;
+    assert.equal(job.bytes.equals(bytes), true);
+    assert.equal((embed as { alt?: string }).alt, 'A short clip');
+
+    // The same video again (a retry after a crash): the service answers 409 with its job, and the post goes out.
+    const again = await bsky.publish(tokens, { text: 'a clip, again', media: [{ data: bytes, contentType: 'video/mp4', size: bytes.length }] });
+    assert.equal(fakes.bluesky.records.get(again.remoteId)!.record.embed?.video?.ref?.$link, embed?.video?.ref?.$link);
+  });
+
+  it("a video the service cannot encode fails with its message and what to do; no post is made", async () => {
+    const { tokens } = await session();
+    const records = fakes.bluesky.records.size;
+    fakes.bluesky.videoFailure = 'Video is too long';
+    try {
+      await assert.rejects(
+        bsky.publish(tokens, { text: 'too long', media: [{ data: Buffer.alloc(3000, 5), contentType: 'video/mp4', size: 3000 }] }),
+        (e: ProviderError) => e.kind === 'invalid_request' && /could not process the video \(Video is too long\); export it again/.test(e.message),
+      );
+    } finally {
+      fakes.bluesky.videoFailure = undefined;
+    }
+    assert.equal(fakes.bluesky.records.size, records);
+  });
+
   it('reads likes, replies, reposts and quotes, and deletes the record', async () => {
     const { tokens } = await session();
     const { remoteId } = await bsky.publish(tokens, { text: 'count me', media: [] });

@@ -60,7 +60,9 @@ describe('per-network rules', () => {
     assert.match(checkRules('instagram', { text: 'hi', media: [img('image/png')] })[0].message, /Instagram does not take image\/png \(media 1\); it accepts image\/jpeg/);
     assert.deepEqual(rulesBroken('bluesky', 'hi', [img('image/jpeg', 1_000_001)]), ['media_too_large']);
     assert.match(checkRules('facebook', { text: 'hi', media: [img(), img('image/png', 5 * 1024 * 1024)] })[0].message, /media 2 is 5 MB/);
-    assert.deepEqual(rulesBroken('bluesky', 'hi', [img('video/mp4')]), ['media_type']); // the adapter posts images only
+    assert.deepEqual(rulesBroken('facebook', 'hi', [img('video/mp4')]), ['media_type']); // the adapter posts images only
+    assert.deepEqual(rulesBroken('linkedin', 'hi', [img('video/webm')]), ['media_type']); // LinkedIn's Videos API takes MP4 only
+    assert.deepEqual(rulesBroken('bluesky', 'hi', [img('video/webm')]), []);
     assert.deepEqual(rulesBroken('x', 'hi', [img('video/mp4'), img()]), ['video_not_alone']);
     assert.deepEqual(rulesBroken('instagram', 'hi', [img('video/mp4'), img()]), []); // carousels mix
     assert.deepEqual(rulesBroken('x', 'hi', [{ ...img(), alt: 'a'.repeat(1001) }]), ['alt_too_long']);
@@ -82,6 +84,12 @@ describe('per-network rules', () => {
     assert.match(checkRules('instagram', { text: 'hi', media: [img(), video(61)] })[0].message, /up to 1 min in a post with several media; media 2 lasts 1 min 1 s/);
     // Mastodon states no length limit.
     assert.deepEqual(rulesBroken('mastodon', 'hi', [video(3600)]), []);
+    // Bluesky's video service: up to 3 minutes; LinkedIn's Videos API: 3 s to 30 minutes.
+    assert.deepEqual(rulesBroken('bluesky', 'hi', [video(180)]), []);
+    assert.deepEqual(rulesBroken('bluesky', 'hi', [video(181)]), ['video_too_long']);
+    assert.deepEqual(rulesBroken('linkedin', 'hi', [video(2.9)]), ['video_too_short']);
+    assert.deepEqual(rulesBroken('linkedin', 'hi', [video(1800)]), []);
+    assert.deepEqual(rulesBroken('linkedin', 'hi', [video(1801)]), ['video_too_long']);
   });
 
   it('assertPublishable throws a 422 listing every broken rule, not retryable', () => {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { createSocialApp } from '../../../src/apps/social/index.js';
 import { publishTarget } from '../../../src/apps/social/publishing/publish-target.js';
@@ -21,7 +25,7 @@ describe('social scheduling and publishing', () => {
     t = await startTestPlatform({ apps: [createSocialApp({ providers: fakes.providers })], env: { JOB_POLL_INTERVAL_SECONDS: '0.5' } });
     owner = await t.signup('publish-owner');
     other = await t.signup('publish-other');
-    for (const [network, body] of [['x', {}], ['mastodon', { instance_url: fakes.mastodonInstanceUrl }]] as const) {
+    for (const [network, body] of [['x', {}], ['linkedin', {}], ['mastodon', { instance_url: fakes.mastodonInstanceUrl }]] as const) {
       const { authorize_url } = dataOf(await t.request('POST', `/social/api/accounts/connect/${network}`, { token: owner.token, body }));
       const back = new URL((await fetch(authorize_url, { redirect: 'manual' })).headers.get('location')!);
       accounts[network] = dataOf(await t.request('GET', `/social/api/accounts/callback/${network}${back.search}`, { token: owner.token })).account_ids[0];
@@ -71,6 +75,30 @@ describe('social scheduling and publishing', () => {
     const upload = fakes.x.uploads.get(tweet.mediaIds[0])!;
     assert.deepEqual(Buffer.concat([...upload.segments.entries()].sort(([a], [b]) => a - b).map(([, b]) => b)), png);
     assert.equal([...fakes.mastodon.statuses.values()].find((st) => st.text === text)?.mediaIds.length, 1);
+  });
+
+  it('publishes a library video: its stored bytes stream to X in segments and to LinkedIn in parts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'social-publish-video-'));
+    let mp4: Buffer;
+    try {
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=10:duration=4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', path.join(dir, 'clip.mp4')]);
+      mp4 = readFileSync(path.join(dir, 'clip.mp4'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const form = multipartForm({ name: 'Four seconds' }, [{ field: 'file', filename: 'clip.mp4', type: 'video/mp4', data: mp4 }]);
+    const media = dataOf(await t.server.inject({ method: 'POST', url: '/social/api/media', headers: { authorization: `Bearer ${owner.token}`, 'content-type': form.contentType }, payload: form.payload }), 201);
+    const text = 'A short film for two networks';
+    const post = dataOf(await t.request('POST', '/social/api/posts', { token: owner.token, body: { text, media: { '*': [media.id] }, account_ids: [accounts.x, accounts.linkedin] } }), 201).post as { id: string };
+    dataOf(await t.request('POST', `/social/api/posts/${post.id}/publish`, { token: owner.token }));
+    const done = await settled(post.id);
+    assert.equal(done.status, 'published', JSON.stringify(done.targets));
+    const tweet = [...fakes.x.tweets.values()].find((tw) => tw.text === text)!;
+    const upload = fakes.x.uploads.get(tweet.mediaIds[0])!;
+    assert.deepEqual(Buffer.concat([...upload.segments.entries()].sort(([a], [b]) => a - b).map(([, b]) => b)), mp4);
+    const share = [...fakes.linkedin.posts.values()].find((p) => p.text === text)!;
+    const video = fakes.linkedin.videos.get((share.content as { media: { id: string } }).media.id)!;
+    assert.deepEqual(video.bytes, mp4);
   });
 
   it('publishes now through the jobs to every target, once', async () => {

@@ -125,8 +125,10 @@ describe('GenAds in the browser', () => {
       await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
       await page.getByRole('heading', { name: 'Nuit Dorée' }).waitFor();
       await page.getByText('No campaigns yet').waitFor();
-      // The photo comes through the authenticated image route once it is in view.
+      // The photo's presigned URL is asked for once the photo is in view…
       await page.getByRole('img', { name: 'Nuit Dorée, front' }).waitFor();
+      // …and loads: the page shows its presigned URL, which needs no session.
+      await page.waitForFunction(() => [...document.images].some((img) => img.alt === 'Nuit Dorée, front' && img.complete && img.naturalWidth > 0));
       await checkPage(page, 'genads-perfume', viewport);
 
       // A short campaign; the keyboard picks the style.

@@ -56,6 +56,9 @@ export const perfumeResponse = z.object({
 
 export const createdPerfumeResponse = perfumeResponse.omit({ updated_at: true });
 
+/** A presigned URL of one stored file, for a page to show it (assets/asset-links.ts). */
+export const imageLinkResponse = z.object({ url: z.string(), expires_in_seconds: z.number().int() });
+
 export const perfumeListResponse = z.object({
   perfumes: z.array(perfumeResponse.pick({ perfume_id: true, perfume_name: true, perfume_gender: true, front_image_url: true, images_count: true, campaigns_count: true, created_at: true })),
   ...pageInfo,

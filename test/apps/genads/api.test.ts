@@ -181,6 +181,16 @@ describe('genads API', () => {
       const image = await ana.get(`/genads/api/perfumes/${perfumeId}/images/front`);
       assert.equal(image.statusCode, 302);
       assertError(await ana.get(`/genads/api/perfumes/${perfumeId}/images/back`), 404, 'NO_SUCH_IMAGE');
+      // The presigned URL as JSON (what the pages load into an <img>): it serves the image without the session.
+      const link = await ana.get(`/genads/api/perfumes/${perfumeId}/images/front/link`);
+      assert.equal(link.statusCode, 200);
+      assert.equal(link.json().expires_in_seconds, 3600);
+      const signed = new URL(link.json().url, 'http://localhost');
+      const served = await t.server.inject({ method: 'GET', url: signed.pathname + signed.search });
+      assert.equal(served.statusCode, 200);
+      assert.equal(served.headers['content-type'], 'image/png');
+      assert.equal((await sharp(served.rawPayload).metadata()).format, 'png');
+      assertError(await ana.get(`/genads/api/perfumes/${perfumeId}/images/back/link`), 404, 'NO_SUCH_IMAGE');
     });
 
     it('refuses to delete a perfume with campaigns (409), deletes one without (204) with its images', async () => {
@@ -335,7 +345,7 @@ describe('genads OpenAPI description', () => {
       }
     }
     assert.deepEqual(undeclared, []);
-    assert.equal(declared, 15);
+    assert.equal(declared, 16);
     const progress = doc.paths['/genads/api/generation/campaigns/{id}/progress'].get.responses['200'].content['application/json'].schema;
     assert.ok(['status', 'progress', 'stage', 'variations_completed', 'num_variations', 'cost', 'error_message'].every((k) => k in progress.properties));
   });

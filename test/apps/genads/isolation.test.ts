@@ -41,6 +41,7 @@ describe('genads tenant isolation', () => {
         { method: 'GET', url: (i) => `/genads/api/perfumes/${i.perfume}`, ownerStatus: 200 },
         { method: 'GET', url: (i) => `/genads/api/perfumes/${i.perfume}/images/front`, ownerStatus: 302 },
         { method: 'GET', url: (i) => `/genads/api/perfumes/${i.perfume}/images/back`, ownerStatus: 302 },
+        { method: 'GET', url: (i) => `/genads/api/perfumes/${i.perfume}/images/front/link`, ownerStatus: 200 },
         { method: 'PUT', url: (i) => `/genads/api/perfumes/${i.perfume}`, body: { perfume_name: 'pwned' } },
         { method: 'GET', url: (i) => `/genads/api/campaigns?perfume_id=${i.perfume}`, ownerStatus: 200 },
         { method: 'POST', url: () => '/genads/api/campaigns', body: campaignBody },

@@ -4944,6 +4944,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/genads/api/perfumes/{perfumeId}/images/{angle}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The image's presigned URL (valid 1 hour) as JSON; 404 when the perfume has no image at that angle. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    perfumeId: string;
+                    angle: "front" | "back" | "top" | "left" | "right";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            expires_in_seconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/genads/api/campaigns": {
         parameters: {
             query?: never;

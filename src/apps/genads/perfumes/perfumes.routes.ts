@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Principal } from '../../../platform/auth/principal.js';
 import { noContent, requestMeta, uuid } from '../../../platform/http/schemas.js';
 import { badRequest, notFound, unprocessable } from '../../../platform/errors.js';
 import { GENADS_ROLES, requireGenAds } from '../access.js';
 import { brandOf } from '../onboarding-guard.js';
 import { multipartRouteValidator, type FormFile } from '../uploads/read-form.js';
 import { imageAsPng } from '../uploads/validate-files.js';
-import { AssetLinks } from '../assets/asset-links.js';
+import { AssetLinks, LINK_TTL_SECONDS } from '../assets/asset-links.js';
 import type { ProductAngle } from '../pipeline/types.js';
 import { ANGLES, PerfumesService, perfumeView } from './perfumes.service.js';
 import { createPerfumeForm, perfumeGender as gender, updatePerfumeForm } from './perfume-form.js';
-import { createdPerfumeResponse, perfumeListResponse, perfumeResponse } from '../responses.js';
+import { createdPerfumeResponse, imageLinkResponse, perfumeListResponse, perfumeResponse } from '../responses.js';
 
 const perfumeParams = z.strictObject({ perfumeId: uuid });
 
@@ -96,13 +97,25 @@ export async function perfumesRoutes(root: FastifyInstance) {
     return reply.status(204).send();
   });
 
+  const imageParams = z.strictObject({ perfumeId: uuid, angle: z.enum(ANGLES) });
+  /** The presigned URL of a perfume's image at one angle; 404 when it has none there. */
+  const imageLink = async (p: Principal, brand: ReturnType<typeof brandOf>, { perfumeId, angle }: z.infer<typeof imageParams>) => {
+    const key = (await perfumes.get(p, brand, perfumeId))[`${angle}_image_url`];
+    if (!key) throw notFound('Image', 'NO_SUCH_IMAGE', `This perfume has no ${angle} image`);
+    return links.presign(p, key);
+  };
+
   app.get('/perfumes/:perfumeId/images/:angle', {
-    schema: { tags, params: z.strictObject({ perfumeId: uuid, angle: z.enum(ANGLES) }), description: 'Redirects (302) to a presigned URL of the image, valid 1 hour; 404 when the perfume has no image at that angle.', response: { 302: noContent('To the image\'s presigned URL (Location)') } },
+    schema: { tags, params: imageParams, description: 'Redirects (302) to a presigned URL of the image, valid 1 hour; 404 when the perfume has no image at that angle.', response: { 302: noContent('To the image\'s presigned URL (Location)') } },
   }, async (request, reply) => {
-    const p = requireGenAds(request, GENADS_ROLES.read);
-    const perfume = await perfumes.get(p, brandOf(request), request.params.perfumeId);
-    const key = perfume[`${request.params.angle}_image_url`];
-    if (!key) throw notFound('Image', 'NO_SUCH_IMAGE', `This perfume has no ${request.params.angle} image`);
-    return reply.redirect(await links.presign(p, key), 302);
+    return reply.redirect(await imageLink(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params), 302);
+  });
+
+  // The same URL as JSON, for pages: an <img> shows a presigned URL on the bucket's own origin
+  // without CORS, where a fetch that followed the redirect above would need the bucket to allow the app.
+  app.get('/perfumes/:perfumeId/images/:angle/link', {
+    schema: { tags, params: imageParams, description: 'The image\'s presigned URL (valid 1 hour) as JSON; 404 when the perfume has no image at that angle.', response: { 200: imageLinkResponse } },
+  }, async (request) => {
+    return { url: await imageLink(requireGenAds(request, GENADS_ROLES.read), brandOf(request), request.params), expires_in_seconds: LINK_TTL_SECONDS };
   });
 }

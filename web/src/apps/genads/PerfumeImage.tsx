@@ -6,9 +6,10 @@ import { api } from '../../platform/api';
 type Angle = 'front' | 'back' | 'top' | 'left' | 'right';
 
 /**
- * A perfume photo. Its route needs the session's token, which an <img> cannot send, so the
- * image is fetched (following the redirect to its 1-hour presigned URL) once it scrolls into
- * view: lazy, like loading="lazy", and never for cards nobody looks at.
+ * A perfume photo. Its route needs the session's token, which an <img> cannot send, so the page
+ * asks for the image's 1-hour presigned URL once the card scrolls into view (lazy, like
+ * loading="lazy", and never for cards nobody looks at) and the <img> loads that: on S3 it is the
+ * bucket's own origin, which an image may load without the bucket allowing the app (CORS).
  */
 /** `version` (the perfume's updated_at) fetches the photo again after an edit may have replaced it. */
 export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220, version }: { perfumeId: string; angle?: Angle; alt: string; h?: number; version?: string }) {
@@ -21,26 +22,23 @@ export function PerfumeImage({ perfumeId, angle = 'front', alt, h = 220, version
   }, [inViewport]);
   useEffect(() => {
     if (!wanted) return;
-    let url: string | null = null;
     let cancelled = false;
     api
-      .GET('/genads/api/perfumes/{perfumeId}/images/{angle}', { params: { path: { perfumeId, angle } }, parseAs: 'blob' })
-      .then(({ data, response }) => {
+      .GET('/genads/api/perfumes/{perfumeId}/images/{angle}/link', { params: { path: { perfumeId, angle } } })
+      .then(({ data }) => {
         if (cancelled) return;
-        if (!response.ok || !(data instanceof Blob)) return setFailed(true);
-        url = URL.createObjectURL(data);
-        setSrc(url);
+        if (!data) return setFailed(true);
+        setSrc(data.url);
       })
       .catch(() => !cancelled && setFailed(true));
     return () => {
       cancelled = true;
-      if (url) URL.revokeObjectURL(url);
     };
   }, [wanted, perfumeId, angle, version]);
   return (
     <div ref={ref} style={{ height: h, background: '#f3efe8' }}>
-      {src ? (
-        <Image src={src} alt={alt} h={h} fit="contain" loading="lazy" />
+      {src && !failed ? (
+        <Image src={src} alt={alt} h={h} fit="contain" loading="lazy" onError={() => setFailed(true)} />
       ) : failed ? (
         <Center h={h}><Text size="sm" c="dimmed">The image could not be loaded.</Text></Center>
       ) : (

@@ -1,7 +1,10 @@
 import { DEFAULT_ENDPOINTS, GRAPH_VERSION } from '../oauth/endpoints.js';
 import { buildAuthorizeUrl, tokenRequest } from '../oauth/pkce.js';
-import { requireClient, resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
-import { apiUrl, bearer, NetworkHttp } from './http.js';
+import { requireClient, resolveConfig, type ResolvedAdapterConfig } from './adapter-config.js';
+import { unprocessable } from '../../../platform/errors.js';
+import { isProviderError, ProviderError } from './errors.js';
+import { apiUrl, bearer, NetworkHttp, pause } from './http.js';
+import type { MediaStager, StagingAdapterConfig } from './media-stager.js';
 import { mediaBytes } from './media-bytes.js';
 import { graphHttpOptions, insightValue } from './meta-graph.js';
 import { NETWORK_RULES } from './rules.js';
@@ -12,7 +15,8 @@ import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, Connec
  * long-lived one (fb_exchange_token), and /me/accounts then lists the pages the user manages,
  * each with its own page token, which is what posts (one connected account per page; page
  * tokens from a long-lived user token do not expire). Text goes to /{page-id}/feed, one photo
- * to /{page-id}/photos, several photos are uploaded unpublished and attached to one feed post.
+ * to /{page-id}/photos, several photos are uploaded unpublished and attached to one feed post,
+ * a video to /{page-id}/videos (below).
  */
 export class FacebookProvider implements OAuthProvider {
   readonly network = 'facebook' as const;
@@ -20,9 +24,11 @@ export class FacebookProvider implements OAuthProvider {
   readonly rules = NETWORK_RULES.facebook;
   private readonly config: ResolvedAdapterConfig;
   private readonly http: NetworkHttp;
+  private readonly stager?: MediaStager;
 
-  constructor(config: AdapterConfig = {}) {
+  constructor(config: StagingAdapterConfig = {}) {
     this.config = resolveConfig(config, DEFAULT_ENDPOINTS.facebook);
+    this.stager = config.stager;
     this.http = new NetworkHttp(graphHttpOptions('facebook', this.config.timeoutMs));
   }
 
@@ -60,6 +66,8 @@ export class FacebookProvider implements OAuthProvider {
 
   async publish(tokens: AccountTokens, post: PostInput, options: CallOptions = {}): Promise<PublishResult> {
     const page = tokens.accountId;
+    // The rules let a video only be a post's single media item.
+    if (post.media[0]?.contentType.startsWith('video/')) return this.publishVideo(tokens, post, options.signal);
     if (post.media.length === 1) {
       const form = await photoForm(post.media[0], { caption: post.text });
       const { body } = await this.http.request<{ id: string; post_id?: string }>(this.url(`/${page}/photos`), { method: 'POST', headers: bearer(tokens.accessToken), body: form, signal: options.signal, step: 'publishing the photo' });
@@ -77,6 +85,48 @@ export class FacebookProvider implements OAuthProvider {
     if (attached.length) form.set('attached_media', JSON.stringify(attached));
     const { body } = await this.http.request<{ id: string }>(this.url(`/${page}/feed`), { method: 'POST', headers: bearer(tokens.accessToken), body: form, signal: options.signal, step: 'creating the post' });
     return { remoteId: body.id, url: `https://www.facebook.com/${body.id}` };
+  }
+
+  /**
+   * A Page video: Facebook fetches the file itself from `file_url` (a short-lived signed URL to
+   * the library's object, as Instagram does: no bytes through this server) and publishes it
+   * with the text as its description once processed. The video exists from the first answer on,
+   * so nothing after it may fail in a way that is retried (that would post it twice): its status
+   * is read for a while to report a video Facebook could not process; a status that cannot be
+   * read, or a video still processing after every poll, counts as published.
+   */
+  private async publishVideo(tokens: AccountTokens, post: PostInput, signal?: AbortSignal): Promise<PublishResult> {
+    if (!this.stager) throw unprocessable('Facebook fetches a video from a public URL, and no media stager is configured', 'SOCIAL_STAGER_MISSING');
+    const page = tokens.accountId;
+    const staged = await this.stager.stage(post.media[0], signal);
+    try {
+      const { body } = await this.http.request<{ id: string }>(this.url(`/${page}/videos`), {
+        method: 'POST',
+        headers: bearer(tokens.accessToken),
+        body: new URLSearchParams({ file_url: staged.url, description: post.text }),
+        signal,
+        step: 'publishing the video',
+      });
+      const published = { remoteId: body.id, url: `https://www.facebook.com/${page}/videos/${body.id}` };
+      for (let poll = 0; poll < this.config.maxPolls; poll++) {
+        let status: FacebookVideoStatus | undefined;
+        try {
+          status = (await this.http.request<{ status?: FacebookVideoStatus }>(this.url(`/${body.id}`, { fields: 'status' }), { headers: bearer(tokens.accessToken), signal, step: 'checking video processing' })).body.status;
+        } catch (err) {
+          if (isProviderError(err, 'unavailable') || isProviderError(err, 'rate_limited')) return published;
+          throw err;
+        }
+        if (status?.video_status === 'ready') return published;
+        if (status?.video_status === 'error' || status?.uploading_phase?.status === 'error' || status?.processing_phase?.status === 'error') {
+          const reason = status.processing_phase?.errors?.[0]?.message ?? status.uploading_phase?.errors?.[0]?.message ?? 'no reason given';
+          throw new ProviderError('facebook', 'invalid_request', `Facebook could not process the video (${reason}); export it again as MP4 (H.264, AAC) and try again`);
+        }
+        await pause(this.config.pollIntervalMs, signal);
+      }
+      return published;
+    } finally {
+      await staged.release();
+    }
   }
 
   async fetchMetrics(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<PostMetrics> {
@@ -107,6 +157,13 @@ export class FacebookProvider implements OAuthProvider {
   private url(path: string, query?: Record<string, string>) {
     return apiUrl(this.config.apiBaseUrl, `/${GRAPH_VERSION}${path}`, query);
   }
+}
+
+/** GET /{video-id}?fields=status: the upload, processing and publishing phases of a Page video. */
+interface FacebookVideoStatus {
+  video_status?: string;
+  uploading_phase?: { status?: string; errors?: Array<{ code?: number; message?: string }> };
+  processing_phase?: { status?: string; errors?: Array<{ code?: number; message?: string }> };
 }
 
 async function photoForm(media: PostMedia, fields: Record<string, string>): Promise<FormData> {

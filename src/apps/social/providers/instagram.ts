@@ -1,10 +1,10 @@
 import { unprocessable } from '../../../platform/errors.js';
 import { DEFAULT_ENDPOINTS, GRAPH_VERSION } from '../oauth/endpoints.js';
 import { buildAuthorizeUrl, tokenRequest, tokensFrom, type TokenResponse } from '../oauth/pkce.js';
-import { requireClient, resolveConfig, type AdapterConfig, type ResolvedAdapterConfig } from './adapter-config.js';
+import { requireClient, resolveConfig, type ResolvedAdapterConfig } from './adapter-config.js';
 import { ProviderError } from './errors.js';
 import { apiUrl, bearer, NetworkHttp, pause } from './http.js';
-import type { MediaStager, StagedMedia } from './media-stager.js';
+import type { MediaStager, StagedMedia, StagingAdapterConfig } from './media-stager.js';
 import { graphHttpOptions, insightValue } from './meta-graph.js';
 import { NETWORK_RULES } from './rules.js';
 import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, ConnectedAccount, OAuthClient, OAuthProvider, PostInput, PostMetrics, PublishResult } from './provider.js';
@@ -17,9 +17,6 @@ import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, Connec
  * Tokens: the short-lived token from api.instagram.com is exchanged for a 60-day token
  * (ig_exchange_token) and refreshed with ig_refresh_token.
  */
-export interface InstagramConfig extends AdapterConfig {
-  stager?: MediaStager;
-}
 
 type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
 
@@ -31,7 +28,7 @@ export class InstagramProvider implements OAuthProvider {
   private readonly http: NetworkHttp;
   private readonly stager?: MediaStager;
 
-  constructor(config: InstagramConfig = {}) {
+  constructor(config: StagingAdapterConfig = {}) {
     this.config = resolveConfig(config, DEFAULT_ENDPOINTS.instagram);
     this.stager = config.stager;
     this.http = new NetworkHttp(graphHttpOptions('instagram', this.config.timeoutMs));

@@ -100,6 +100,8 @@ export const NETWORK_RULES: Record<Network, NetworkRules> = {
     mediaRequired: false,
     maxMedia: 10,
     image: { types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], maxBytes: 4 * MB },
+    // A Page video by file_url (a non-resumable upload): up to 1 GB and 20 minutes.
+    video: { types: ['video/mp4', 'video/quicktime'], maxBytes: 1024 * MB, seconds: { min: 1, max: 20 * 60 } },
     videoAlone: true,
   },
 };

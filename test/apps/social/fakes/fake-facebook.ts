@@ -4,8 +4,10 @@ import { FakeHttpServer, type FakeReply, type FakeRequest } from './fake-server.
  * Facebook's Graph API (v21.0) for Pages: Facebook Login (code → short-lived user token →
  * fb_exchange_token → long-lived), /me/accounts with one token per page, /{page}/photos
  * (multipart `source`, published=false for attachments), /{page}/feed (message, link,
- * attached_media), /{post}/insights, reaction/comment summaries and shares, DELETE. An invalid
- * token answers the Graph API's way: status 400 with error code 190.
+ * attached_media), /{page}/videos (`file_url`, which it downloads itself, and `description`;
+ * then `fields=status` answers processing for `videoPolls` reads, then ready, or an error
+ * with `videoProcessingFailure`), /{post}/insights, reaction/comment summaries and shares,
+ * DELETE. An invalid token answers the Graph API's way: status 400 with error code 190.
  */
 export interface FakeFacebook extends FakeHttpServer {
   readonly client: { clientId: string; clientSecret: string };
@@ -13,6 +15,11 @@ export interface FakeFacebook extends FakeHttpServer {
   readonly pages: Array<{ id: string; name: string; tasks: string[] }>;
   readonly photos: Map<string, { page: string; bytes: Buffer; published: boolean; caption?: string }>;
   readonly posts: Map<string, { page: string; message: string; link?: string; photoIds: string[]; impressions: number; clicks: number; reactions: number; comments: number; shares: number }>;
+  readonly videos: Map<string, { page: string; bytes: Buffer; contentType: string; description: string; statusReads: number }>;
+  /** Status reads that answer `processing` before a video is `ready` (default 1). */
+  videoPolls: number;
+  /** When set, videos fail processing with this message. */
+  videoProcessingFailure?: string;
 }
 
 const graphError = (status: number, code: number, message: string, extra: Record<string, unknown> = {}): FakeReply => ({
@@ -32,6 +39,8 @@ export function createFakeFacebook(): FakeFacebook {
     ],
     photos: new Map(),
     posts: new Map(),
+    videos: new Map(),
+    videoPolls: 1,
   });
   const V = '/v21.0';
   const clients = () => new Map([[fake.client.clientId, { secret: fake.client.clientSecret }]]);
@@ -61,7 +70,7 @@ export function createFakeFacebook(): FakeFacebook {
     return handler(req, page);
   };
   const pageId = (req: FakeRequest) => (fake.pages.some((p) => p.id === req.params.id) ? req.params.id : undefined);
-  const postPage = (req: FakeRequest) => fake.posts.get(req.params.id)?.page ?? pageId(req);
+  const postPage = (req: FakeRequest) => fake.posts.get(req.params.id)?.page ?? fake.videos.get(req.params.id)?.page ?? pageId(req);
 
   fake.route('GET', `${V}/me/accounts`, (req) => {
     if (fake.tokenAccount(token(req)) !== fake.user.id) return INVALID_TOKEN;
@@ -102,6 +111,23 @@ export function createFakeFacebook(): FakeFacebook {
     return { json: { id } };
   }));
 
+  fake.route('POST', `${V}/:id/videos`, asPage(pageId, async (req, page) => {
+    const form = new URLSearchParams(req.raw.toString('utf8'));
+    const fileUrl = form.get('file_url');
+    if (!fileUrl) return graphError(400, 100, '(#100) file_url or an upload is required');
+    let fetched: Response;
+    try {
+      fetched = await fetch(fileUrl, { signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      return graphError(400, 389, `(#389) Unable to fetch video file from URL: ${(err as Error).message}`);
+    }
+    const contentType = fetched.headers.get('content-type') ?? '';
+    if (!fetched.ok || !/^video\/(mp4|quicktime)$/.test(contentType)) return graphError(400, 389, `(#389) Unable to fetch video file from URL (${fetched.status}, ${contentType})`);
+    const id = fake.nextId();
+    fake.videos.set(id, { page, bytes: Buffer.from(await fetched.arrayBuffer()), contentType, description: form.get('description') ?? '', statusReads: 0 });
+    return { json: { id } };
+  }));
+
   fake.route('GET', `${V}/:id/insights`, asPage(postPage, (req) => {
     const post = fake.posts.get(req.params.id);
     if (!post) return graphError(400, 100, 'Unsupported get request');
@@ -112,6 +138,13 @@ export function createFakeFacebook(): FakeFacebook {
   }));
 
   fake.route('GET', `${V}/:id`, asPage(postPage, (req) => {
+    const video = fake.videos.get(req.params.id);
+    if (video && (req.query.get('fields') ?? '').includes('status')) {
+      const failed = fake.videoProcessingFailure;
+      const ready = !failed && ++video.statusReads > fake.videoPolls;
+      const processing = failed ? { status: 'error', errors: [{ code: 1363008, message: failed }] } : { status: ready ? 'complete' : 'in_progress' };
+      return { json: { id: req.params.id, status: { video_status: failed ? 'error' : ready ? 'ready' : 'processing', uploading_phase: { status: 'complete' }, processing_phase: processing } } };
+    }
     const post = fake.posts.get(req.params.id);
     if (!post) return { json: { id: req.params.id } };
     const fields = req.query.get('fields') ?? '';

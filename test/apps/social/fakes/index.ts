@@ -49,7 +49,7 @@ export async function startFakeNetworks(options: FakeNetworkOptions = {}): Promi
   const providers: ProvidersConfig = {
     x: { ...common, apiBaseUrl: x.baseUrl, authorizeUrl: `${x.baseUrl}/i/oauth2/authorize`, tokenUrl: `${x.baseUrl}/2/oauth2/token`, client: client(x.client) },
     linkedin: { ...common, apiBaseUrl: linkedin.baseUrl, authorizeUrl: `${linkedin.baseUrl}/oauth/v2/authorization`, tokenUrl: `${linkedin.baseUrl}/oauth/v2/accessToken`, client: client(linkedin.client) },
-    facebook: { ...common, apiBaseUrl: facebook.baseUrl, authorizeUrl: `${facebook.baseUrl}/v21.0/dialog/oauth`, tokenUrl: `${facebook.baseUrl}/v21.0/oauth/access_token`, client: client(facebook.client) },
+    facebook: { ...common, apiBaseUrl: facebook.baseUrl, authorizeUrl: `${facebook.baseUrl}/v21.0/dialog/oauth`, tokenUrl: `${facebook.baseUrl}/v21.0/oauth/access_token`, client: client(facebook.client), stager: mediaHost },
     instagram: { ...common, apiBaseUrl: instagram.baseUrl, authorizeUrl: `${instagram.baseUrl}/oauth/authorize`, tokenUrl: `${instagram.baseUrl}/oauth/access_token`, client: client(instagram.client), stager: mediaHost },
     bluesky: { ...common, apiBaseUrl: bluesky.baseUrl, videoServiceUrl: bluesky.baseUrl },
     mastodon: { ...common, allowPrivateInstances: true },

@@ -44,6 +44,37 @@ describe('Facebook Pages adapter (Graph API)', () => {
     assert.equal(fakes.facebook.posts.get(many.remoteId)!.photoIds.length, 3);
   });
 
+  it('publishes a video: Facebook fetches it from the staged URL, and its status is read until it is ready', async () => {
+    const [{ tokens }] = await oauthRoundTrip(fb);
+    const bytes = Buffer.from(Array.from({ length: 30_000 }, (_, i) => i % 241));
+    fakes.facebook.videoPolls = 2;
+    const start = fakes.facebook.calls.length;
+    const result = await fb.publish(tokens, { text: 'Our film', media: [{ data: bytes, contentType: 'video/mp4', size: bytes.length }] });
+    const steps = fakes.facebook.calls.slice(start).map((c) => `${c.method} ${c.path.replace(/\/\d{6,}$/, '/:id')}`);
+    assert.deepEqual(steps, ['POST /v21.0/100200300/videos', 'GET /v21.0/:id', 'GET /v21.0/:id', 'GET /v21.0/:id']);
+    const video = fakes.facebook.videos.get(result.remoteId)!;
+    assert.equal(video.bytes.equals(bytes), true);
+    assert.equal(video.description, 'Our film');
+    assert.equal(result.url, `https://www.facebook.com/100200300/videos/${result.remoteId}`);
+    assert.equal(fakes.mediaHost.staged.size, 0, 'the staged URL is released');
+  });
+
+  it("a video Facebook cannot process fails with its reason, not retried; one whose status cannot be read counts as published (a retry would post it twice)", async () => {
+    const [{ tokens }] = await oauthRoundTrip(fb);
+    const video = () => ({ data: Buffer.alloc(4000, 1), contentType: 'video/mp4', size: 4000 });
+    fakes.facebook.videoPolls = 0;
+    fakes.facebook.videoProcessingFailure = 'The video file you uploaded is corrupt';
+    try {
+      await assert.rejects(fb.publish(tokens, { text: 'corrupt', media: [video()] }), (e: ProviderError) => e.kind === 'invalid_request' && !e.retryable && /could not process the video \(The video file you uploaded is corrupt\)/.test(e.message));
+    } finally {
+      fakes.facebook.videoProcessingFailure = undefined;
+    }
+    fakes.facebook.failNext(500, /^\/v21\.0\/\d+$/);
+    const result = await fb.publish(tokens, { text: 'status unreadable', media: [video()] });
+    assert.equal(fakes.facebook.videos.get(result.remoteId)!.description, 'status unreadable');
+    assert.equal(fakes.facebook.calls.filter((c) => c.method === 'GET' && c.path === `/v21.0/${result.remoteId}`).length, 1, 'one status read, which failed');
+  });
+
   it('reads impressions and clicks from insights, reactions, comments and shares from the post', async () => {
     const [{ tokens }] = await oauthRoundTrip(fb);
     const { remoteId } = await fb.publish(tokens, { text: 'Measure me', media: [] });

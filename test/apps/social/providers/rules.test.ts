@@ -60,7 +60,7 @@ describe('per-network rules', () => {
     assert.match(checkRules('instagram', { text: 'hi', media: [img('image/png')] })[0].message, /Instagram does not take image\/png \(media 1\); it accepts image\/jpeg/);
     assert.deepEqual(rulesBroken('bluesky', 'hi', [img('image/jpeg', 1_000_001)]), ['media_too_large']);
     assert.match(checkRules('facebook', { text: 'hi', media: [img(), img('image/png', 5 * 1024 * 1024)] })[0].message, /media 2 is 5 MB/);
-    assert.deepEqual(rulesBroken('facebook', 'hi', [img('video/mp4')]), ['media_type']); // the adapter posts images only
+    assert.deepEqual(rulesBroken('facebook', 'hi', [img('video/webm')]), ['media_type']); // Page videos: MP4 or MOV
     assert.deepEqual(rulesBroken('linkedin', 'hi', [img('video/webm')]), ['media_type']); // LinkedIn's Videos API takes MP4 only
     assert.deepEqual(rulesBroken('bluesky', 'hi', [img('video/webm')]), []);
     assert.deepEqual(rulesBroken('x', 'hi', [img('video/mp4'), img()]), ['video_not_alone']);
@@ -90,6 +90,8 @@ describe('per-network rules', () => {
     assert.deepEqual(rulesBroken('linkedin', 'hi', [video(2.9)]), ['video_too_short']);
     assert.deepEqual(rulesBroken('linkedin', 'hi', [video(1800)]), []);
     assert.deepEqual(rulesBroken('linkedin', 'hi', [video(1801)]), ['video_too_long']);
+    assert.deepEqual(rulesBroken('facebook', 'hi', [video(1200)]), []);
+    assert.deepEqual(rulesBroken('facebook', 'hi', [video(1201)]), ['video_too_long']);
   });
 
   it('assertPublishable throws a 422 listing every broken rule, not retryable', () => {

@@ -68,7 +68,10 @@ export function PerfumePage() {
   const remove = async () => {
     await call(api.DELETE('/genads/api/perfumes/{perfumeId}', { params: { path: { perfumeId } } }));
     // The dashboard shows its cached list while it reads the list again: without the deleted
-    // perfume, or its card would ask for the photo and get 404.
+    // perfume, or its card would ask for the photo and get 404. A read of the list still under
+    // way (from deleting a campaign just before) began before this deletion: it is cancelled,
+    // or its answer, with the perfume, would land after the edit below.
+    await queryClient.cancelQueries({ queryKey: ['genads', 'perfumes'] });
     queryClient.setQueriesData<PerfumeList>({ queryKey: ['genads', 'perfumes'] }, (list) =>
       list && { ...list, perfumes: list.perfumes.filter((x) => x.perfume_id !== perfumeId), total: Math.max(0, list.total - 1) });
     // Everything else is read again; the deleted perfume's own queries would only answer 404.

@@ -146,7 +146,14 @@ export class JobLeases {
     const queues = this.queues();
     if (queues.length === 0) return [];
     const lapsedBefore = options.everyoneElseIsDead ? `'infinity'::timestamptz` : 'now()';
-    await this.db.executeSql(`delete from job_leases where lease_until < ${lapsedBefore} and owner <> $1`, [this.owner]);
+    // Only leases of this job schema's jobs: a database may hold several (JOB_SCHEMA; each test
+    // file has its own on the shared PostgreSQL), and another schema's leases are its own
+    // workers' to judge. A starved process elsewhere must not lose its lease to a stranger.
+    await this.db.executeSql(
+      `delete from job_leases l where l.lease_until < ${lapsedBefore} and l.owner <> $1
+        and exists (select 1 from ${this.job} j where j.name = l.queue and j.id = l.job_id)`,
+      [this.owner],
+    );
     // Active jobs without a lease: their lease lapsed (deleted just now, here or by another
     // worker), or their process died before taking one. A live worker leases a job within
     // milliseconds of fetching it, so one started a whole lease ago without one is orphaned.

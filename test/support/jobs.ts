@@ -1,5 +1,30 @@
+import { z } from 'zod';
 import type { TestPlatform } from './platform.js';
+import { defineJob } from '../../src/platform/jobs/define-job.js';
 import { jobTopic } from '../../src/platform/jobs/job-runner.js';
+
+/**
+ * A job whose handler starts, says so (`started`) and waits at a gate until `open()`: a job
+ * held running for as long as a test needs (leases, takeovers, queue metrics). Open the gate
+ * before closing the platform, or its shutdown waits for the handler.
+ */
+export function gatedJob(name: string, options: { concurrency?: number } = {}) {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const job = defineJob({
+    name,
+    schema: z.object({}),
+    ...options,
+    handler: async () => {
+      markStarted();
+      await gate;
+      return {};
+    },
+  });
+  return { job, started, open };
+}
 
 /**
  * Resolves when the job is completed or failed: listens for the job's own realtime updates and

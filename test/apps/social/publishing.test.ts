@@ -61,19 +61,27 @@ describe('social scheduling and publishing', () => {
     }
   }
 
-  it('publishes a library image with the text: the stored bytes reach each network', async () => {
-    const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#2a6f97' } }).png().toBuffer();
-    const form = multipartForm({ alt_text: 'A blue square' }, [{ field: 'file', filename: 'square.png', type: 'image/png', data: png }]);
+  /** Uploads a file to the library, posts it with `text` to `networks` now, and waits for the outcome. */
+  async function publishLibraryFile(file: { filename: string; type: string; data: Buffer; fields?: Record<string, string> }, text: string, networks: string[]) {
+    const form = multipartForm(file.fields ?? {}, [{ field: 'file', filename: file.filename, type: file.type, data: file.data }]);
     const media = dataOf(await t.server.inject({ method: 'POST', url: '/social/api/media', headers: { authorization: `Bearer ${owner.token}`, 'content-type': form.contentType }, payload: form.payload }), 201);
-    const text = 'A picture for both networks';
-    const post = dataOf(await t.request('POST', '/social/api/posts', { token: owner.token, body: { text, media: { '*': [media.id] }, account_ids: [accounts.x, accounts.mastodon] } }), 201).post as { id: string };
+    const post = dataOf(await t.request('POST', '/social/api/posts', { token: owner.token, body: { text, media: { '*': [media.id] }, account_ids: networks.map((n) => accounts[n]) } }), 201).post as { id: string };
     dataOf(await t.request('POST', `/social/api/posts/${post.id}/publish`, { token: owner.token }));
     const done = await settled(post.id);
     assert.equal(done.status, 'published', JSON.stringify(done.targets));
-    const tweet = [...fakes.x.tweets.values()].find((tw) => tw.text === text)!;
-    assert.equal(tweet.mediaIds.length, 1);
-    const upload = fakes.x.uploads.get(tweet.mediaIds[0])!;
-    assert.deepEqual(Buffer.concat([...upload.segments.entries()].sort(([a], [b]) => a - b).map(([, b]) => b)), png);
+  }
+  /** The bytes X received for a post's first media item, its segments in order. */
+  const bytesOnX = (text: string) => {
+    const upload = fakes.x.uploads.get([...fakes.x.tweets.values()].find((tw) => tw.text === text)!.mediaIds[0])!;
+    return Buffer.concat([...upload.segments.entries()].sort(([a], [b]) => a - b).map(([, b]) => b));
+  };
+
+  it('publishes a library image with the text: the stored bytes reach each network', async () => {
+    const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#2a6f97' } }).png().toBuffer();
+    const text = 'A picture for both networks';
+    await publishLibraryFile({ filename: 'square.png', type: 'image/png', data: png, fields: { alt_text: 'A blue square' } }, text, ['x', 'mastodon']);
+    assert.equal([...fakes.x.tweets.values()].find((tw) => tw.text === text)!.mediaIds.length, 1);
+    assert.deepEqual(bytesOnX(text), png);
     assert.equal([...fakes.mastodon.statuses.values()].find((st) => st.text === text)?.mediaIds.length, 1);
   });
 
@@ -86,16 +94,9 @@ describe('social scheduling and publishing', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const form = multipartForm({ name: 'Four seconds' }, [{ field: 'file', filename: 'clip.mp4', type: 'video/mp4', data: mp4 }]);
-    const media = dataOf(await t.server.inject({ method: 'POST', url: '/social/api/media', headers: { authorization: `Bearer ${owner.token}`, 'content-type': form.contentType }, payload: form.payload }), 201);
     const text = 'A short film for two networks';
-    const post = dataOf(await t.request('POST', '/social/api/posts', { token: owner.token, body: { text, media: { '*': [media.id] }, account_ids: [accounts.x, accounts.linkedin] } }), 201).post as { id: string };
-    dataOf(await t.request('POST', `/social/api/posts/${post.id}/publish`, { token: owner.token }));
-    const done = await settled(post.id);
-    assert.equal(done.status, 'published', JSON.stringify(done.targets));
-    const tweet = [...fakes.x.tweets.values()].find((tw) => tw.text === text)!;
-    const upload = fakes.x.uploads.get(tweet.mediaIds[0])!;
-    assert.deepEqual(Buffer.concat([...upload.segments.entries()].sort(([a], [b]) => a - b).map(([, b]) => b)), mp4);
+    await publishLibraryFile({ filename: 'clip.mp4', type: 'video/mp4', data: mp4, fields: { name: 'Four seconds' } }, text, ['x', 'linkedin']);
+    assert.deepEqual(bytesOnX(text), mp4);
     const share = [...fakes.linkedin.posts.values()].find((p) => p.text === text)!;
     const video = fakes.linkedin.videos.get((share.content as { media: { id: string } }).media.id)!;
     assert.deepEqual(video.bytes, mp4);

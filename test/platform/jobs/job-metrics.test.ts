@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { gatedJob } from '../../support/jobs.js';
 import { defineJob } from '../../../src/platform/jobs/define-job.js';
 import { unprocessable } from '../../../src/platform/errors.js';
 
@@ -14,20 +15,7 @@ import { unprocessable } from '../../../src/platform/errors.js';
 describe('job queue metrics', () => {
   const suffix = randomBytes(4).toString('hex');
   // One handler at a time, held at a gate: the next jobs of the queue wait behind it.
-  let openGate!: () => void;
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  let started!: () => void;
-  const firstStarted = new Promise<void>((resolve) => (started = resolve));
-  const gated = defineJob({
-    name: `test.gated-${suffix}`,
-    schema: z.object({}),
-    concurrency: 1,
-    handler: async () => {
-      started();
-      await gate;
-      return {};
-    },
-  });
+  const { job: gated, started: firstStarted, open: openGate } = gatedJob(`test.gated-${suffix}`, { concurrency: 1 });
   const failing = defineJob({
     name: `test.failing-${suffix}`,
     schema: z.object({}),

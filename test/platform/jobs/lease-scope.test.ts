@@ -2,9 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
-import { defineJob } from '../../../src/platform/jobs/define-job.js';
+import { gatedJob } from '../../support/jobs.js';
 import type { JobLeases } from '../../../src/platform/jobs/job-leases.js';
 
 /**
@@ -17,19 +16,7 @@ import type { JobLeases } from '../../../src/platform/jobs/job-leases.js';
  */
 describe('the lease sweep keeps to its own job schema', () => {
   const suffix = randomBytes(4).toString('hex');
-  let openGate!: () => void;
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  let started!: () => void;
-  const running = new Promise<void>((resolve) => (started = resolve));
-  const held = defineJob({
-    name: `test.scoped-${suffix}`,
-    schema: z.object({}),
-    handler: async () => {
-      started();
-      await gate;
-      return {};
-    },
-  });
+  const { job: held, started: running, open: openGate } = gatedJob(`test.scoped-${suffix}`);
   let t: TestPlatform;
   let owner: TestUser;
   before(async () => {

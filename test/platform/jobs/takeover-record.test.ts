@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
-import { defineJob } from '../../../src/platform/jobs/define-job.js';
+import { gatedJob } from '../../support/jobs.js';
 import { startRun } from '../../../src/platform/jobs/job-runs.js';
 import type { TakenOverJob } from '../../../src/platform/jobs/job-leases.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
@@ -19,19 +18,7 @@ import { withTenant } from '../../../src/platform/db/tenant.js';
  */
 describe('recording a job takeover', () => {
   const suffix = randomBytes(4).toString('hex');
-  let openGate!: () => void;
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  let started!: () => void;
-  const firstStarted = new Promise<void>((resolve) => (started = resolve));
-  const held = defineJob({
-    name: `test.held-${suffix}`,
-    schema: z.object({}),
-    handler: async () => {
-      started();
-      await gate;
-      return {};
-    },
-  });
+  const { job: held, started: firstStarted, open: openGate } = gatedJob(`test.held-${suffix}`);
   let t: TestPlatform;
   let owner: TestUser;
   before(async () => {

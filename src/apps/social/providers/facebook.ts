@@ -2,7 +2,7 @@ import { DEFAULT_ENDPOINTS, GRAPH_VERSION } from '../oauth/endpoints.js';
 import { buildAuthorizeUrl, tokenRequest } from '../oauth/pkce.js';
 import { requireClient, resolveConfig, type ResolvedAdapterConfig } from './adapter-config.js';
 import { unprocessable } from '../../../platform/errors.js';
-import { isProviderError, ProviderError } from './errors.js';
+import { ProviderError } from './errors.js';
 import { apiUrl, bearer, NetworkHttp, pause } from './http.js';
 import type { MediaStager, StagingAdapterConfig } from './media-stager.js';
 import { mediaBytes } from './media-bytes.js';
@@ -107,26 +107,34 @@ export class FacebookProvider implements OAuthProvider {
         signal,
         step: 'publishing the video',
       });
-      const published = { remoteId: body.id, url: `https://www.facebook.com/${page}/videos/${body.id}` };
-      for (let poll = 0; poll < this.config.maxPolls; poll++) {
-        let status: FacebookVideoStatus | undefined;
-        try {
-          status = (await this.http.request<{ status?: FacebookVideoStatus }>(this.url(`/${body.id}`, { fields: 'status' }), { headers: bearer(tokens.accessToken), signal, step: 'checking video processing' })).body.status;
-        } catch (err) {
-          if (isProviderError(err, 'unavailable') || isProviderError(err, 'rate_limited')) return published;
-          throw err;
-        }
-        if (status?.video_status === 'ready') return published;
-        if (status?.video_status === 'error' || status?.uploading_phase?.status === 'error' || status?.processing_phase?.status === 'error') {
-          const reason = status.processing_phase?.errors?.[0]?.message ?? status.uploading_phase?.errors?.[0]?.message ?? 'no reason given';
-          throw new ProviderError('facebook', 'invalid_request', `Facebook could not process the video (${reason}); export it again as MP4 (H.264, AAC) and try again`);
-        }
-        await pause(this.config.pollIntervalMs, signal);
-      }
-      return published;
+      const failure = await this.videoProcessingFailure(tokens, body.id, signal);
+      if (failure) throw new ProviderError('facebook', 'invalid_request', `Facebook could not process the video (${failure}); export it again as MP4 (H.264, AAC) and try again`);
+      return { remoteId: body.id, url: `https://www.facebook.com/${page}/videos/${body.id}` };
     } finally {
       await staged.release();
     }
+  }
+
+  /**
+   * Why Facebook could not process a video it accepted, read from its status for up to
+   * `maxPolls` polls; undefined once it is ready, still processing, or when its status cannot be
+   * read (any error here, even a stop, must not turn into a retry of a video that exists).
+   */
+  private async videoProcessingFailure(tokens: AccountTokens, videoId: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      for (let poll = 0; poll < this.config.maxPolls; poll++) {
+        const { body } = await this.http.request<{ status?: FacebookVideoStatus }>(this.url(`/${videoId}`, { fields: 'status' }), { headers: bearer(tokens.accessToken), signal, step: 'checking video processing' });
+        const status = body.status;
+        if (status?.video_status === 'ready') return undefined;
+        if (status?.video_status === 'error' || status?.uploading_phase?.status === 'error' || status?.processing_phase?.status === 'error') {
+          return status.processing_phase?.errors?.[0]?.message ?? status.uploading_phase?.errors?.[0]?.message ?? 'no reason given';
+        }
+        await pause(this.config.pollIntervalMs, signal);
+      }
+    } catch {
+      // Unknown: the video was accepted, so it counts as published.
+    }
+    return undefined;
   }
 
   async fetchMetrics(tokens: AccountTokens, remoteId: string, options: CallOptions = {}): Promise<PostMetrics> {

@@ -233,6 +233,9 @@ describe('Brandkit in the browser', () => {
     await checkPage(page, 'brandkit-mockups', viewport);
     await page.getByRole('button', { name: 'Continue to review' }).click();
     await page.waitForURL(stepUrl('review'));
+    // The router changes the address before React draws the new step (navigation is a
+    // transition): wait for the review itself before reading the page.
+    await page.getByText('Every required step is complete').waitFor();
 
     // The stepper revisits a step (and the wizard resumes there), then back to review. A phone
     // picks the step from a list (eight steps side by side would scroll sideways there).

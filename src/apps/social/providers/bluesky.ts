@@ -177,6 +177,7 @@ export class BlueskyProvider implements PasswordProvider {
    * already has (a retry after a crash) answers 409 with the same job.
    */
   private async uploadVideo(tokens: AccountTokens, media: PostMedia, signal?: AbortSignal): Promise<BlobRef> {
+    await this.checkUploadLimits(tokens, media.size, signal);
     const { body: repo } = await this.http.request<{ didDoc?: { service?: Array<{ id: string; serviceEndpoint: string }> } }>(this.xrpc('com.atproto.repo.describeRepo', { repo: tokens.accountId }), {
       headers: bearer(tokens.accessToken),
       signal,
@@ -201,6 +202,31 @@ export class BlueskyProvider implements PasswordProvider {
       if (job.state === 'JOB_STATE_FAILED') throw new ProviderError('bluesky', 'invalid_request', `Bluesky could not process the video (${job.message ?? job.error ?? 'no reason given'}); export it again as MP4 (H.264) and try again`);
       if (poll + 1 >= this.config.maxPolls) throw new ProviderError('bluesky', 'unavailable', `Bluesky was still processing the video after ${poll + 1} checks; the post will be retried`);
       await pause(this.config.pollIntervalMs, signal);
+    }
+  }
+
+  /**
+   * The video service limits each account's uploads per day (and refuses some accounts, an
+   * unverified email for one). Asked first, as Bluesky's own app does, so that a video it
+   * would refuse is not sent at all, and the user reads why. Its service token is for the
+   * video service itself (audience its did:web), not the PDS.
+   */
+  private async checkUploadLimits(tokens: AccountTokens, size: number, signal?: AbortSignal): Promise<void> {
+    const { body: auth } = await this.http.request<{ token: string }>(
+      this.xrpc('com.atproto.server.getServiceAuth', { aud: `did:web:${encodeURIComponent(new URL(this.videoServiceUrl).host)}`, lxm: 'app.bsky.video.getUploadLimits', exp: String(Math.floor(Date.now() / 1000) + 5 * 60) }),
+      { headers: bearer(tokens.accessToken), signal, step: 'asking for a video limits token' },
+    );
+    const { body: limits } = await this.http.request<{ canUpload?: boolean; remainingDailyVideos?: number; remainingDailyBytes?: number; message?: string; error?: string }>(
+      apiUrl(this.videoServiceUrl, '/xrpc/app.bsky.video.getUploadLimits'),
+      { headers: bearer(auth.token), signal, step: 'reading the video upload limits' },
+    );
+    if (limits.canUpload === false) {
+      const reason = limits.message ?? limits.error ?? 'no reason given';
+      throw new ProviderError('bluesky', 'invalid_request', `Bluesky will not take a video from this account now (${reason}); post without the video, or try again once Bluesky allows it (its daily limit resets after a day)`);
+    }
+    if (limits.remainingDailyBytes !== undefined && size > limits.remainingDailyBytes) {
+      const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      throw new ProviderError('bluesky', 'invalid_request', `This video is ${mb(size)} and Bluesky allows this account ${mb(limits.remainingDailyBytes)} more of video today; use a shorter or smaller video, or post it tomorrow`);
     }
   }
 

@@ -8,7 +8,7 @@ import { FakeHttpServer, type FakeReply, type FakeRequest } from './fake-server.
  * graphemes, facet byte ranges inside the UTF-8 text and covering exactly the link, @handle or
  * #tag they claim, embedded blobs uploaded by this account), getPosts and deleteRecord; and
  * for videos: describeRepo (the DID document naming this PDS), getServiceAuth, and the video
- * service's uploadVideo (a service token for this PDS and com.atproto.repo.uploadBlob; 409
+ * service's getUploadLimits (today's `videoAllowance`, or its refusal), uploadVideo (a service token for this PDS and com.atproto.repo.uploadBlob; 409
  * with the same job for bytes it already has) and getJobStatus (JOB_STATE_ENCODING for
  * `videoPolls` reads, then COMPLETED with the video's blob, or FAILED with `videoFailure`).
  */
@@ -31,6 +31,8 @@ export interface FakeBluesky extends FakeHttpServer {
   videoPolls: number;
   /** When set, video jobs fail with this message. */
   videoFailure?: string;
+  /** What getUploadLimits answers, and uploadVideo enforces: today's remaining allowance, or why this account may not upload. */
+  videoAllowance: { videos: number; bytes: number; refusal?: string };
 }
 
 const xrpcError = (status: number, error: string, message: string): FakeReply => ({ status, json: { error, message } });
@@ -51,6 +53,7 @@ export function createFakeBluesky(): FakeBluesky {
     records: new Map(),
     videoJobs: new Map(),
     videoPolls: 1,
+    videoAllowance: { videos: 25, bytes: 10 * 1024 * 1024 * 1024 },
   });
   const serviceTokens = new Map<string, { did: string; aud: string; lxm: string; exp: number }>();
   fake.handles.set(fake.account.handle, fake.account.did);
@@ -108,10 +111,25 @@ export function createFakeBluesky(): FakeBluesky {
     return { json: { token } };
   }));
 
-  fake.route('POST', '/xrpc/app.bsky.video.uploadVideo', (req) => {
+  // The video service's own token check: the fake serves it on the PDS's host, so both audiences are this host's did:web.
+  const serviceToken = (req: FakeRequest, lxm: string): { auth: { did: string }; refusal?: undefined } | { auth?: undefined; refusal: FakeReply } => {
     const auth = serviceTokens.get(req.bearer() ?? '');
-    if (!auth || auth.exp * 1000 < Date.now()) return xrpcError(401, 'AuthenticationRequired', 'A service token from the account\'s PDS is required');
-    if (auth.aud !== `did:web:${encodeURIComponent(new URL(fake.baseUrl).host)}` || auth.lxm !== 'com.atproto.repo.uploadBlob') return xrpcError(401, 'BadJwtAudience', `The token is for ${auth.aud} / ${auth.lxm}, not this PDS's uploadBlob`);
+    if (!auth || auth.exp * 1000 < Date.now()) return { refusal: xrpcError(401, 'AuthenticationRequired', 'A service token from the account\'s PDS is required') };
+    if (auth.aud !== `did:web:${encodeURIComponent(new URL(fake.baseUrl).host)}` || auth.lxm !== lxm) return { refusal: xrpcError(401, 'BadJwtAudience', `The token is for ${auth.aud} / ${auth.lxm}, not ${lxm} here`) };
+    return { auth };
+  };
+
+  fake.route('GET', '/xrpc/app.bsky.video.getUploadLimits', (req) => {
+    const { refusal } = serviceToken(req, 'app.bsky.video.getUploadLimits');
+    if (refusal) return refusal;
+    const { videos, bytes, refusal: why } = fake.videoAllowance;
+    const canUpload = !why && videos > 0 && bytes > 0;
+    return { json: { canUpload, remainingDailyVideos: videos, remainingDailyBytes: bytes, ...(canUpload ? {} : { message: why ?? 'You have reached your daily upload limit' }) } };
+  });
+
+  fake.route('POST', '/xrpc/app.bsky.video.uploadVideo', (req) => {
+    const { auth, refusal } = serviceToken(req, 'com.atproto.repo.uploadBlob');
+    if (refusal) return refusal;
     if (req.query.get('did') !== auth.did || !req.query.get('name')) return xrpcError(400, 'InvalidRequest', 'did (the token\'s) and name are required');
     const mimeType = req.headers['content-type'] ?? '';
     if (!/^video\/(mp4|quicktime|webm|mpeg)$/.test(mimeType)) return xrpcError(400, 'InvalidMimeType', `Unsupported video type ${mimeType}`);
@@ -119,6 +137,9 @@ export function createFakeBluesky(): FakeBluesky {
     const hash = createHash('sha256').update(req.raw).digest('hex');
     const known = [...fake.videoJobs.entries()].find(([, job]) => job.did === auth.did && job.hash === hash);
     if (known) return { status: 409, json: { error: 'already_exists', message: 'Video already processed', jobId: known[0] } };
+    const allowance = fake.videoAllowance;
+    if (allowance.refusal || allowance.videos < 1 || allowance.bytes < req.raw.length) return xrpcError(400, 'UploadLimitExceeded', allowance.refusal ?? 'Daily video upload limit exceeded');
+    fake.videoAllowance = { videos: allowance.videos - 1, bytes: allowance.bytes - req.raw.length };
     const jobId = `job-${fake.nextId()}`;
     const cid = `bafkrei${hash.slice(0, 52)}`;
     fake.videoJobs.set(jobId, { did: auth.did, hash, bytes: req.raw, reads: 0, blob: { $type: 'blob', ref: { $link: cid }, mimeType: 'video/mp4', size: req.raw.length } });

@@ -80,7 +80,7 @@ describe('Bluesky adapter (AT Protocol)', () => {
     fakes.bluesky.videoPolls = 2;
     const start = fakes.bluesky.calls.length;
     const result = await bsky.publish(tokens, { text: 'a clip', media: [{ data: bytes, contentType: 'video/mp4', size: bytes.length, alt: 'A short clip' }] });
-    assert.deepEqual(fakes.bluesky.calls.slice(start).map((c) => c.path.split('.').pop()), ['describeRepo', 'getServiceAuth', 'uploadVideo', 'getJobStatus', 'getJobStatus', 'getJobStatus', 'createRecord']);
+    assert.deepEqual(fakes.bluesky.calls.slice(start).map((c) => c.path.split('.').pop()), ['getServiceAuth', 'getUploadLimits', 'describeRepo', 'getServiceAuth', 'uploadVideo', 'getJobStatus', 'getJobStatus', 'getJobStatus', 'createRecord']);
     const embed = fakes.bluesky.records.get(result.remoteId)!.record.embed;
     assert.equal(embed?.$type, 'app.bsky.embed.video');
     const job = [...fakes.bluesky.videoJobs.values()].find((j) => j.blob.ref.$link === embed?.video?.ref?.$link)!;
@@ -105,6 +105,34 @@ describe('Bluesky adapter (AT Protocol)', () => {
       fakes.bluesky.videoFailure = undefined;
     }
     assert.equal(fakes.bluesky.records.size, records);
+  });
+
+  it("a video over the account's daily allowance, or from an account the service refuses, is not sent; the message says why", async () => {
+    const { tokens } = await session();
+    const records = fakes.bluesky.records.size;
+    const jobs = fakes.bluesky.videoJobs.size;
+    const allowance = fakes.bluesky.videoAllowance;
+    const clip = (size: number) => ({ data: Buffer.alloc(size, 7), contentType: 'video/mp4', size });
+    try {
+      fakes.bluesky.videoAllowance = { videos: 3, bytes: 2 * 1024 * 1024 };
+      await assert.rejects(
+        bsky.publish(tokens, { text: 'too much today', media: [clip(3 * 1024 * 1024)] }),
+        (e: ProviderError) => e.kind === 'invalid_request' && /This video is 3\.0 MB and Bluesky allows this account 2\.0 MB more of video today/.test(e.message),
+      );
+      fakes.bluesky.videoAllowance = { videos: 3, bytes: 2 * 1024 * 1024, refusal: 'Please verify your email address first' };
+      await assert.rejects(
+        bsky.publish(tokens, { text: 'not allowed', media: [clip(1000)] }),
+        (e: ProviderError) => e.kind === 'invalid_request' && /will not take a video from this account now \(Please verify your email address first\)/.test(e.message),
+      );
+      // Control: the same small clip once the account may upload goes out.
+      fakes.bluesky.videoAllowance = { videos: 3, bytes: 2 * 1024 * 1024 };
+      const posted = await bsky.publish(tokens, { text: 'allowed', media: [clip(1000)] });
+      assert.equal(fakes.bluesky.records.get(posted.remoteId)!.record.embed?.$type, 'app.bsky.embed.video');
+    } finally {
+      fakes.bluesky.videoAllowance = allowance;
+    }
+    assert.equal(fakes.bluesky.videoJobs.size, jobs + 1, 'only the allowed clip reached the video service');
+    assert.equal(fakes.bluesky.records.size, records + 1);
   });
 
   it('reads likes, replies, reposts and quotes, and deletes the record', async () => {

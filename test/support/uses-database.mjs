@@ -13,7 +13,12 @@ import path from 'node:path';
  *
  * Errs towards "touches": a file that imports database code without opening it is still run
  * where a database is asked for; a file can only be left out if nothing it loads could open one.
+ *
+ * Except a file that says, in a line of its own, `// test-database: embedded only`: it runs
+ * on PGlite whatever DATABASE_URL says (the embedded database's backup, its DATA_DIR lock, the
+ * CLI beside a server on it), so a run on PostgreSQL would only run it a second time.
  */
+const EMBEDDED_ONLY = /^\/\/ test-database: embedded only$/m;
 const IMPORT = /(?:^|[\s;}])(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 const STARTS_SERVER = /bin\/tenantry\.js|src\/cli\/main\.ts/;
 
@@ -44,6 +49,7 @@ export function createDatabaseUseClassifier(root = process.cwd()) {
 
   /** Everything `file` loads, breadth first, until one of them touches a database. */
   return (/** @type {string} */ file) => {
+    if (EMBEDDED_ONLY.test(readFileSync(path.resolve(root, file), 'utf8'))) return false;
     const seen = new Set([path.resolve(root, file)]);
     for (const current of seen) {
       if (current.startsWith(dbDir)) return true;

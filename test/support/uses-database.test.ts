@@ -22,6 +22,8 @@ describe('which test files use a database', () => {
     'test/service.test.ts': `import { a } from '../src/media/cycle-a.js';\nimport helper from './support/helper.js';\na(); helper;`,
     'test/cli.test.ts': `import { spawn } from 'node:child_process';\nspawn(process.execPath, ['bin/tenantry.js', 'migrate']);`,
     'test/package-only.test.ts': `import pg from 'pg';\nimport { missing } from './not-there.js';\npg; missing;`,
+    'test/embedded.test.ts': `// test-database: embedded only\nimport { spawn } from 'node:child_process';\nspawn(process.execPath, ['bin/tenantry.js', 'backup']);`,
+    'test/embedded-mention.test.ts': `import { spawn } from 'node:child_process';\n/* not a marker: // test-database: embedded only */\nspawn(process.execPath, ['bin/tenantry.js', 'backup']);`,
   };
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'uses-database-'));
@@ -45,5 +47,10 @@ describe('which test files use a database', () => {
     assert.equal(usesDatabase('test/render.test.ts'), false);
     assert.equal(usesDatabase('test/package-only.test.ts'), false);
     assert.equal(usesDatabase('src/app/service.ts'), true);
+  });
+
+  it('a file marked to run on the embedded database whatever DATABASE_URL says is left out (control: the marker inside other text is not one)', () => {
+    assert.equal(usesDatabase('test/embedded.test.ts'), false);
+    assert.equal(usesDatabase('test/embedded-mention.test.ts'), true);
   });
 });

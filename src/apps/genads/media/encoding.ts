@@ -25,7 +25,11 @@ export function draftVideoArgs(): string[] {
   return ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-pix_fmt', 'yuv420p', ...BT709_TAGS, '-an', '-movflags', '+faststart'];
 }
 
-/** The delivered ad: H.264 High, the configured preset, CRF 20 (visually clean gradients at a few Mbit/s). */
+/**
+ * The delivered ad: H.264 High, the configured preset, CRF 20 (visually clean gradients at a few
+ * Mbit/s). `-profile:v high` is a ceiling: `ultrafast` uses none of High's tools, and x264 then
+ * signals Constrained Baseline (test/apps/genads/media/render-variation.test.ts).
+ */
 export function finalVideoArgs(preset: string): string[] {
   return ['-c:v', 'libx264', '-preset', preset, '-crf', '20', '-profile:v', 'high', '-pix_fmt', 'yuv420p', ...BT709_TAGS];
 }

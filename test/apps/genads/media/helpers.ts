@@ -7,11 +7,16 @@ import sharp from 'sharp';
 import type { FfmpegTools } from '../../../../src/apps/genads/media/ffmpeg-tools.js';
 import type { ScenePlan, SceneBackground, ProductPlacement, SceneOverlay, SceneRole } from '../../../../src/apps/genads/pipeline/types.js';
 
-/** Real FFmpeg for every media test: these tests are about what FFmpeg really produces. */
+/**
+ * Real FFmpeg for every media test: these tests are about what FFmpeg really produces. The
+ * final encode's preset is `superfast`, the fastest that still uses High-profile tools (which
+ * render-variation.test.ts checks the ad is; `ultrafast` gives Constrained Baseline): a preset
+ * otherwise trades only encoding time for bits.
+ */
 export const tools: FfmpegTools = {
   ffmpegPath: process.env.GENADS_FFMPEG_PATH ?? 'ffmpeg',
   ffprobePath: process.env.GENADS_FFPROBE_PATH ?? 'ffprobe',
-  x264Preset: 'veryfast',
+  x264Preset: 'superfast',
 };
 
 export const run = promisify(execFile);

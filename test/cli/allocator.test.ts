@@ -1,11 +1,13 @@
+// test-database: embedded only
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCK_FILE } from '../../src/platform/db/data-dir-lock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const JEMALLOC = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libjemalloc.so.2`;
@@ -25,27 +27,39 @@ describe('the allocator of a long-running tenantry process', { skip: canSwitch ?
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  /** Start `tenantry serve`, wait until it listens, and answer whether jemalloc is mapped into it. */
+  /**
+   * Start `tenantry serve` and answer whether jemalloc is mapped into it, once the process holds
+   * its DATA_DIR lock: the allocator is chosen before anything else runs, and the lock names
+   * the pid that opens the database, so it is the server (not a wrapper that spawned it) this
+   * test started. Stopped there: an empty DATA_DIR's first migration has nothing to add here.
+   */
   async function serveAndInspect(extraEnv: Record<string, string>): Promise<boolean> {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tenantry-allocator-'));
     dirs.push(dataDir);
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'warn', JWT_SECRET: 'allocator-test-secret-0123456789-abcd', ...extraEnv };
     delete env.LD_PRELOAD;
+    delete env.DATABASE_URL; // the embedded database, whose lock says the server has started
     if (!('TENANTRY_MALLOC' in extraEnv)) delete env.TENANTRY_MALLOC;
+    const lockFile = path.join(dataDir, LOCK_FILE);
+    const watcher = watch(dataDir);
     const proc = spawn(process.execPath, ['bin/tenantry.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(proc);
     let output = '';
+    proc.stdout!.on('data', (d) => (output += d));
     proc.stderr!.on('data', (d) => (output += d));
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (d) => {
-        output += d;
-        if (/listening on http/.test(output)) resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => existsSync(lockFile) && resolve();
+        watcher.on('change', check);
+        check();
+        proc.on('exit', (code) => reject(new Error(`serve exited with ${code} before taking its DATA_DIR lock:\n${output}`)));
       });
-      proc.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
-    });
-    // The map of the pid this test started: a wrapper that spawned the server would not have it.
+    } finally {
+      watcher.close();
+    }
+    assert.equal((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid, proc.pid, 'the started pid is the one that opens the database');
     const maps = readFileSync(`/proc/${proc.pid}/maps`, 'utf8');
-    proc.kill('SIGTERM');
+    proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));
     return maps.includes('libjemalloc');
   }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { longestFirst } from './file-durations.mjs';
 import { createDatabaseUseClassifier } from './uses-database.mjs';
 
 /**
@@ -31,6 +32,7 @@ if (process.argv.includes(DATABASE_FILES_ONLY)) {
   files = given.filter(createDatabaseUseClassifier());
   process.stderr.write(`${DATABASE_FILES_ONLY}: ${files.length} of ${given.length} test files use a database; the other ${given.length - files.length} are left out\n`);
 }
+files = longestFirst(files);
 const root = mkdtempSync(path.join(os.tmpdir(), 'tenantry-test-'));
 const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
 process.on('exit', removeRoot);

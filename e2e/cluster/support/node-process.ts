@@ -1,8 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * bin/tenantry.js moves `serve` and `worker` onto jemalloc itself where Node can replace a
+ * process (execve, 22.15+). On Node 20 it cannot, and docs/operations.md tells operators to
+ * preload the library: the cluster starts its processes that way there, so that it (and the
+ * soak bench) runs what an operator runs.
+ */
+const JEMALLOC = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libjemalloc.so.2`;
+const PRELOAD: Record<string, string> = typeof (process as { execve?: unknown }).execve !== 'function' && existsSync(JEMALLOC) ? { LD_PRELOAD: JEMALLOC } : {};
 
 /**
  * One Tenantry process of the cluster (`tenantry serve` or `tenantry worker`, started the way
@@ -18,7 +28,7 @@ export class NodeProcess {
   constructor(readonly name: string, command: 'serve' | 'worker', env: Record<string, string>) {
     this.child = spawn(process.execPath, ['bin/tenantry.js', command], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '', ...PRELOAD, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {

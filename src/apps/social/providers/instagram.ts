@@ -9,6 +9,8 @@ import { graphHttpOptions, insightValue } from './meta-graph.js';
 import { NETWORK_RULES } from './rules.js';
 import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, ConnectedAccount, OAuthClient, OAuthProvider, PostInput, PostMetrics, PublishResult } from './provider.js';
 
+type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
+
 /**
  * Instagram API with Instagram Login (professional accounts). Publishing is two-phase: create a
  * container (/{ig-user-id}/media with image_url or video_url; a CAROUSEL container over child
@@ -17,9 +19,6 @@ import type { AccountTokens, AuthorizeRequest, CallOptions, CodeExchange, Connec
  * Tokens: the short-lived token from api.instagram.com is exchanged for a 60-day token
  * (ig_exchange_token) and refreshed with ig_refresh_token.
  */
-
-type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
-
 export class InstagramProvider implements OAuthProvider {
   readonly network = 'instagram' as const;
   readonly auth = 'oauth2' as const;

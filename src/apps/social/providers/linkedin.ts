@@ -141,8 +141,8 @@ export class LinkedInProvider implements OAuthProvider {
     );
     const { video, uploadToken = '', uploadInstructions: parts } = init.body.value;
     const partIds: string[] = [];
-    // LinkedIn cuts the file into equal parts but the last: read it in chunks of the first part's length.
     if (parts.length === 0) throw new ProviderError('linkedin', 'unavailable', 'LinkedIn gave no upload instructions for the video; the post will be retried');
+    // LinkedIn cuts the file into equal parts but the last: read it in chunks of the first part's length.
     const partSize = parts[0].lastByte - parts[0].firstByte + 1;
     let index = 0;
     for await (const chunk of mediaChunks(media, partSize)) {

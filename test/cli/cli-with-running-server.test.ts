@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHANNEL_FILE } from '../../src/platform/local-admin/admin-channel.js';
 import { LOCK_FILE } from '../../src/platform/db/data-dir-lock.js';
+import { seedDataDir } from '../support/seeded-data-dir.js';
 
 /**
  * The README's commands against a real `tenantry serve` on the embedded database, in real
@@ -78,6 +79,7 @@ describe('operator commands while `tenantry serve` runs on the embedded database
 
   it('runs every CLI command through the server, refuses second servers, and loses nothing over restarts', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'tenantry-cli-'));
+    await seedDataDir(dataDir);
     let server = await serve();
     const serverPid = server.child.pid!;
     assert.equal(JSON.parse(await readFile(path.join(dataDir, LOCK_FILE), 'utf8')).pid, serverPid);

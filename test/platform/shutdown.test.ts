@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { uniqueEmail } from '../support/platform.js';
+import { seedDataDir } from '../support/seeded-data-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,6 +38,8 @@ for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name
 
   it('finishes the in-flight request on SIGTERM, refuses new connections, exits 0 and releases the data directory', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'tenantry-shutdown-'));
+    // What is proven here is the stop, not a first start: begin from a migrated database.
+    if (!process.env.DATABASE_URL) await seedDataDir(dataDir);
     const env = {
       ...process.env,
       DATA_DIR: dataDir,

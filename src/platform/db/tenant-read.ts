@@ -20,8 +20,10 @@ import { assertTenantScope, APP_ROLE, tenantSideOf, withTenant, type TenantScope
  * exactly as in withTenant: nothing outlives the batch on the pooled connection, which also
  * keeps it safe behind a transaction-mode pooler. The ids are bound parameters, never SQL text.
  *
- * Only for a single read statement; anything that writes, or needs several statements, uses
- * withTenant.
+ * Only for a single statement. A read (readAsTenant) or a write (writeAsTenant: one insert,
+ * update or delete, committed at the Sync, its RETURNING rows answered) both fit; anything that
+ * needs several statements, or work after the commit (a job queued in the transaction wakes its
+ * worker then, db/after-commit.ts), uses withTenant.
  */
 const SETTINGS_SQL =
   "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.api_key_id', $3, true), set_config('role', $4, true)";
@@ -34,7 +36,20 @@ export function registerPool(db: Kysely<PlatformTables>, pool: pg.Pool): void {
 }
 
 /** The rows of `query` as the tenant sees them (RLS applied as the application role). */
-export async function readAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>, scope: TenantScope, query: Compilable<R>): Promise<R[]> {
+export function readAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>, scope: TenantScope, query: Compilable<R>): Promise<R[]> {
+  return oneStatementAsTenant(db, scope, query);
+}
+
+/**
+ * One insert, update or delete as the tenant, in its own transaction (RLS and its WITH CHECK
+ * applied as the application role); answers its RETURNING rows. The platform's job runs record
+ * their start and end this way (jobs/job-runner.ts): four round trips fewer per job.
+ */
+export function writeAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>, scope: TenantScope, statement: Compilable<R>): Promise<R[]> {
+  return oneStatementAsTenant(db, scope, statement);
+}
+
+async function oneStatementAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>, scope: TenantScope, query: Compilable<R>): Promise<R[]> {
   assertTenantScope(scope);
   // The pool withTenant would run on: the tenant login's when there is one.
   const pool = poolOfHandle.get(tenantSideOf(db));

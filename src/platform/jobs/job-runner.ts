@@ -1,9 +1,10 @@
+import type { Compilable } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { PlatformContext } from '../context.js';
-import { withTenant } from '../db/tenant.js';
+import { writeAsTenant } from '../db/tenant-read.js';
 import { isRetryable } from '../errors.js';
 import type { JobDefinition, JobProgress, OrgJob, ReportProgressOptions, SystemJob } from './define-job.js';
-import { finishRun, recordProgress, startRun, type JobView } from './job-runs.js';
+import { finishRunStatement, progressStatement, startedRun, startRunStatement, type JobView } from './job-runs.js';
 import type { JobLeases } from './job-leases.js';
 
 /** What travels in the pg-boss job: the org it runs for and the validated data. */
@@ -76,6 +77,8 @@ export async function runJob(
   const log = ctx.log.child({ job: def.name, jobId: bossJob.id, attempt, orgId });
   // The org whose job_runs row this run keeps up to date (none for untracked jobs).
   const trackedOrg = def.trackRuns ? orgId : null;
+  /** One record of the run in job_runs (its start, progress or end): one statement, one round trip. */
+  const record = async <R>(org: string, statement: Compilable<R>) => (await writeAsTenant(db, { orgId: org }, statement))[0];
 
   const controller = new AbortController();
   running.add(controller);
@@ -90,7 +93,7 @@ export async function runJob(
     await leases?.hold(bossJob.id, def.name, controller);
     let previous: { progress: number; stage: string | null; checkpoint: unknown } | null = null;
     if (trackedOrg) {
-      const started = await withTenant(db, { orgId: trackedOrg }, (tx) => startRun(tx, run));
+      const started = startedRun(await record(trackedOrg, startRunStatement(db, run)), attempt);
       previous = started.previous;
       await publishJob(ctx, trackedOrg, started.view);
     }
@@ -108,8 +111,9 @@ export async function runJob(
         log.debug({ progress: value, stage: label }, 'job progress');
         return;
       }
-      const write = (tx: Parameters<typeof recordProgress>[0]) => recordProgress(tx, run, value, label, options.checkpoint);
-      const view = options.tx ? await write(options.tx) : await withTenant(db, { orgId: trackedOrg }, write);
+      const statement = progressStatement(db, run, value, label, options.checkpoint);
+      // In the handler's own transaction when it gives one (the checkpoint commits with its work).
+      const view = options.tx ? (await options.tx.executeQuery(statement.compile())).rows[0] : await record(trackedOrg, statement);
       if (view) await publishJob(ctx, trackedOrg, view);
     };
     const lastProgress: JobProgress | null = previous ? { pct: previous.progress, stage: previous.stage } : null;
@@ -136,7 +140,7 @@ export async function runJob(
     const result = await Promise.race([work, aborted]);
 
     if (trackedOrg) {
-      const view = await withTenant(db, { orgId: trackedOrg }, (tx) => finishRun(tx, run, { state: 'completed', result })).catch((err) => {
+      const view = await record(trackedOrg, finishRunStatement(db, run, { state: 'completed', result })).catch((err) => {
         log.error({ err }, 'job completed but its completion could not be recorded');
         return undefined;
       });
@@ -156,7 +160,7 @@ export async function runJob(
       }
     }
     if (trackedOrg) {
-      const view = await withTenant(db, { orgId: trackedOrg }, (tx) => finishRun(tx, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
+      const view = await record(trackedOrg, finishRunStatement(db, run, { state: final ? 'failed' : 'retry', error: message })).catch((e) => {
         log.error({ err: e }, 'could not record the job failure');
         return undefined;
       });

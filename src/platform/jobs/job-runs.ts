@@ -46,9 +46,14 @@ export interface StartedRun {
   previous: { progress: number; stage: string | null; checkpoint: unknown } | null;
 }
 
+/*
+ * Each record below is one statement, built here and run by the caller: on its own through
+ * writeAsTenant (one round trip, db/tenant-read.ts) or inside a transaction the caller holds.
+ */
+
 /** Mark an attempt as started (creating the row if the job was queued without one). */
-export async function startRun(tx: Db, run: { id: string; orgId: string; name: string; attempt: number; maxAttempts: number }): Promise<StartedRun> {
-  const row = await tx
+export function startRunStatement(db: Db, run: { id: string; orgId: string; name: string; attempt: number; maxAttempts: number }) {
+  return db
     .insertInto('job_runs')
     .values({ id: run.id, org_id: run.orgId, name: run.name, state: 'active', attempts: run.attempt, max_attempts: run.maxAttempts, started_at: sql<Date>`now()` })
     .onConflict((oc) =>
@@ -62,15 +67,20 @@ export async function startRun(tx: Db, run: { id: string; orgId: string; name: s
         updated_at: sql<Date>`now()`,
       }),
     )
-    .returning([...JOB_VIEW_FIELDS, 'checkpoint'])
-    .executeTakeFirstOrThrow();
-  const { checkpoint, ...view } = row;
-  const earlier = run.attempt > 1 && (row.progress > 0 || row.stage !== null || checkpoint !== null);
-  return { view: view as JobView, previous: earlier ? { progress: row.progress, stage: row.stage, checkpoint } : null };
+    .returning([...JOB_VIEW_FIELDS, 'checkpoint']);
 }
 
-export async function recordProgress(tx: Db, run: { id: string; orgId: string; attempt: number }, pct: number, stage: string | null, checkpoint?: unknown): Promise<JobView | undefined> {
-  let q = tx
+/** What startRunStatement's row says: the run's view, and what an earlier attempt left to resume from. */
+export function startedRun(row: JobView & { checkpoint: unknown } | undefined, attempt: number): StartedRun {
+  if (!row) throw new Error('job_runs: the start of a run returned no row');
+  const { checkpoint, ...view } = row;
+  const earlier = attempt > 1 && (row.progress > 0 || row.stage !== null || checkpoint !== null);
+  return { view, previous: earlier ? { progress: row.progress, stage: row.stage, checkpoint } : null };
+}
+
+/** Progress of the active attempt; no row when the attempt was superseded or has ended. */
+export function progressStatement(db: Db, run: { id: string; orgId: string; attempt: number }, pct: number, stage: string | null, checkpoint?: unknown) {
+  let q = db
     .updateTable('job_runs')
     .set({ progress: pct, stage, updated_at: sql<Date>`now()` })
     .where('id', '=', run.id)
@@ -78,14 +88,15 @@ export async function recordProgress(tx: Db, run: { id: string; orgId: string; a
     .where('attempts', '=', run.attempt)
     .where('state', '=', 'active');
   if (checkpoint !== undefined) q = q.set({ checkpoint: toJsonColumn(checkpoint) });
-  return (await q.returning(JOB_VIEW_FIELDS).executeTakeFirst()) as JobView | undefined;
+  return q.returning(JOB_VIEW_FIELDS);
 }
 
 export type RunOutcome = { state: 'completed'; result: unknown } | { state: 'retry' | 'failed'; error: string };
 
-export async function finishRun(tx: Db, run: { id: string; orgId: string; attempt: number }, outcome: RunOutcome): Promise<JobView | undefined> {
+/** The attempt's outcome; no row when the attempt was superseded or has ended. */
+export function finishRunStatement(db: Db, run: { id: string; orgId: string; attempt: number }, outcome: RunOutcome) {
   const done = outcome.state !== 'retry';
-  const row = await tx
+  return db
     .updateTable('job_runs')
     .set({
       state: outcome.state,
@@ -99,7 +110,5 @@ export async function finishRun(tx: Db, run: { id: string; orgId: string; attemp
     .where('org_id', '=', run.orgId)
     .where('attempts', '=', run.attempt)
     .where('state', '=', 'active')
-    .returning(JOB_VIEW_FIELDS)
-    .executeTakeFirst();
-  return row as JobView | undefined;
+    .returning(JOB_VIEW_FIELDS);
 }

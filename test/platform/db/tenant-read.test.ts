@@ -2,14 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
-import { readAsTenant } from '../../../src/platform/db/tenant-read.js';
+import { randomUUID } from 'node:crypto';
+import { readAsTenant, writeAsTenant } from '../../../src/platform/db/tenant-read.js';
 import { APP_ROLE } from '../../../src/platform/db/tenant.js';
 
 /**
- * readAsTenant sends the tenant settings and the query in one pipelined batch: the query must
+ * readAsTenant (and writeAsTenant) send the tenant settings and the statement in one pipelined batch: it must
  * see exactly what a withTenant transaction sees, and nothing may stay on the pooled connection.
  */
-describe('readAsTenant: one round trip, the same isolation as withTenant', () => {
+describe('readAsTenant and writeAsTenant: one round trip, the same isolation as withTenant', () => {
   let t: TestPlatform;
   let a: TestUser;
   let b: TestUser;
@@ -75,5 +76,28 @@ describe('readAsTenant: one round trip, the same isolation as withTenant', () =>
 
   it('refuses a scope that is not a UUID before anything reaches the database', async () => {
     await assert.rejects(readAsTenant(t.db, { orgId: "x'; drop table audit_log; --" }, t.db.selectFrom('audit_log').select('id')), /Invalid tenant scope/);
+  });
+
+  it('writeAsTenant: one write commits as the tenant; RLS hides and refuses the other org, and a refused write leaves nothing', async () => {
+    const run = (orgId: string) => ({ id: randomUUID(), org_id: orgId, name: 'test.write-as-tenant', max_attempts: 1 });
+    const mine = run(a.orgId);
+    const [inserted] = await writeAsTenant(t.db, { orgId: a.orgId }, t.db.insertInto('job_runs').values(mine).returning(['id', 'state']));
+    assert.deepEqual(inserted, { id: mine.id, state: 'queued' });
+    // Committed at the batch's end: the owner, on another connection, sees it.
+    const stateOf = async (id: string) => (await t.db.selectFrom('job_runs').select('state').where('id', '=', id).executeTakeFirst())?.state;
+    assert.equal(await stateOf(mine.id), 'queued');
+
+    // Org b cannot see org a's row to change it: no row answered, nothing changed.
+    const moved = await writeAsTenant(t.db, { orgId: b.orgId }, t.db.updateTable('job_runs').set({ state: 'cancelled' }).where('id', '=', mine.id).returning('id'));
+    assert.deepEqual(moved, []);
+    assert.equal(await stateOf(mine.id), 'queued');
+    // Control: the same update in org a's scope changes it.
+    const [own] = await writeAsTenant(t.db, { orgId: a.orgId }, t.db.updateTable('job_runs').set({ state: 'cancelled' }).where('id', '=', mine.id).returning('state'));
+    assert.deepEqual(own, { state: 'cancelled' });
+
+    // A row for another org is refused by the policy's check, and the refused batch commits nothing.
+    const theirs = run(b.orgId);
+    await assert.rejects(writeAsTenant(t.db, { orgId: a.orgId }, t.db.insertInto('job_runs').values(theirs)), (err: { code?: string }) => err.code === '42501');
+    assert.equal(await stateOf(theirs.id), undefined);
   });
 });

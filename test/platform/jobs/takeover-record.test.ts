@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { gatedJob } from '../../support/jobs.js';
-import { startRun } from '../../../src/platform/jobs/job-runs.js';
+import { startRunStatement } from '../../../src/platform/jobs/job-runs.js';
 import type { TakenOverJob } from '../../../src/platform/jobs/job-leases.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 
@@ -43,7 +43,7 @@ describe('recording a job takeover', () => {
     assert.deepEqual(await runRow(id), { state: 'active', attempts: 1, error: null });
 
     // The retried job is fetched and its second attempt starts before the takeover is recorded.
-    await withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) => startRun(tx, { id, orgId: owner.orgId, name: held.name, attempt: 2, maxAttempts: 3 }));
+    await withTenant(t.platform.ctx.database.db, { orgId: owner.orgId }, (tx) => startRunStatement(tx, { id, orgId: owner.orgId, name: held.name, attempt: 2, maxAttempts: 3 }).execute());
     await recordTakeover({ id, queue: held.name, orgId: owner.orgId, attempt: 1, final: false });
     assert.deepEqual(await runRow(id), { state: 'active', attempts: 2, error: null }, 'the running attempt keeps its row');
 

@@ -48,7 +48,8 @@ export function SelectPage() {
                   {v.variations.map((x) => (
                     <Card key={x.variation_index} withBorder className="genads-card" padding="md" data-testid="variation-card">
                       <Stack>
-                        <Text fw={600} ff="heading" size="lg">
+                        {/* A div, not a p: the badge inside is a div, which a p may not hold (React reports it). */}
+                        <Text fw={600} ff="heading" size="lg" component="div">
                           Variation {x.variation_index + 1} {x.selected && <Badge ml="xs" variant="light">kept</Badge>}
                         </Text>
                         <VariationVideo url={x.final?.url} expired={x.final?.expired} captionsUrl={x.captions_url} label={`Variation ${x.variation_index + 1} of ${c.campaign_name}`} />

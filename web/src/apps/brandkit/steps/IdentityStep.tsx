@@ -84,7 +84,8 @@ export function IdentityStep({ brand }: { brand: Brand }) {
                       <Group wrap="nowrap" align="flex-start">
                         <Radio.Indicator />
                         <div>
-                          <Text fw={600}>
+                          {/* A div, not a p: the badge inside is a div, which a p may not hold (React reports it). */}
+                          <Text fw={600} component="div">
                             {t.label} {top[0]?.archetype === t.archetype && <Badge size="xs">suggested</Badge>}
                           </Text>
                           <Text size="xs">{t.motto}</Text>

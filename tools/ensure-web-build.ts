@@ -22,5 +22,7 @@ const builtAt = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0;
 if (builtAt < Math.max(...sources.map(newestChange))) {
   if (!existsSync(path.join(web, 'node_modules'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: web, stdio: 'inherit' });
   console.log(builtAt ? 'web app sources changed: rebuilding web/dist' : 'building the web app (web/dist)');
-  execFileSync('npm', ['run', 'build'], { cwd: web, stdio: 'inherit' });
+  // Always the production bundle: Vite builds React's development one when NODE_ENV says so,
+  // and `npm start` may be run with NODE_ENV=test (the shutdown test does).
+  execFileSync('npm', ['run', 'build'], { cwd: web, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

@@ -1,14 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
-import { randomUUID } from 'node:crypto';
 import { readAsTenant, writeAsTenant } from '../../../src/platform/db/tenant-read.js';
 import { APP_ROLE } from '../../../src/platform/db/tenant.js';
 
 /**
- * readAsTenant (and writeAsTenant) send the tenant settings and the statement in one pipelined batch: it must
- * see exactly what a withTenant transaction sees, and nothing may stay on the pooled connection.
+ * readAsTenant (and writeAsTenant) send the tenant settings and the statement in one pipelined
+ * batch: it must see exactly what a withTenant transaction sees, and nothing may stay on the
+ * pooled connection.
  */
 describe('readAsTenant and writeAsTenant: one round trip, the same isolation as withTenant', () => {
   let t: TestPlatform;

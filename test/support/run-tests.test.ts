@@ -61,8 +61,32 @@ describe('npm test launcher', () => {
     const run = await exited;
     assert.equal(run.code, 0, run.stderr);
     const node = `Node ${process.version} (${process.execPath})`;
-    assert.equal(run.stderr.split('\n')[0], `${node}, 1 test file`);
+    assert.equal(run.stderr.split('\n')[0], `${node}, 1 test file, 1 test process`);
     assert.ok(run.stdout.includes(`ℹ test file ran on ${node}\n`), run.stdout);
+  });
+
+  it('runs files one after another in a shared process, and replaces a process that grew too large', async () => {
+    const files = ['test/support/fixtures/passes.ts', 'test/support/file-durations.test.ts'];
+    const shared = await launch(files, { TEST_PROCESSES: '1' }).exited;
+    assert.equal(shared.code, 0, shared.stderr);
+    assert.match(shared.stderr, /^\[2\/2\] ✔ /m);
+    assert.doesNotMatch(shared.stdout, /── test process/, 'one process ran both files: one report');
+    assert.match(shared.stdout, /^── the run: 2 of 2 files, 0 failed; 4 tests: 4 passed, 0 failed/m);
+
+    // Control: over its memory bound after every file, each file gets a fresh process.
+    const replaced = await launch(files, { TEST_PROCESSES: '1', TEST_PROCESS_MAX_RSS_MB: '1' }).exited;
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, /^── test process 1 ──$/m);
+    assert.match(replaced.stdout, /^── test process 2 ──$/m);
+  });
+
+  it('reports a file whose process died with its last output, and runs the rest in a new process', async () => {
+    const run = await launch(['test/support/fixtures/crashes-its-process.ts', 'test/support/fixtures/passes.ts'], { TEST_PROCESSES: '1' }).exited;
+    assert.equal(run.code, 1, 'a run with a crashed file fails');
+    assert.match(run.stderr, /^\[1\/2\] ✖ test\/support\/fixtures\/crashes-its-process\.ts \(1 file failing so far\)$/m);
+    assert.match(run.stderr, /^ {4}the test process itself failed \(killed by SIGKILL\) while running this file; its last output lines:\n(?: {4}\| .*\n)*? {4}\| last words before the crash$/m);
+    assert.match(run.stderr, /^\[2\/2\] ✔ test\/support\/fixtures\/passes\.ts /m, 'the file after it still ran');
+    assert.match(run.stdout, /^── the run: 2 of 2 files, 1 failed;/m);
   });
 
   for (const [how, signal] of [['Ctrl-C (SIGINT to the process group)', 'SIGINT'], ['SIGTERM to the launcher', 'SIGTERM']] as const) {

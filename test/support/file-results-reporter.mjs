@@ -13,22 +13,47 @@
 // eslint-disable-next-line require-yield -- node takes a reporter as a generator; this one only sends
 export default async function* fileResultsReporter(source) {
   let tests = emptyCounts();
+  let failures = [];
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const { name, nesting, details, skip, todo } = event.data;
     if (nesting === 0) {
-      process.send?.({ type: 'file', file: name, passed: event.type === 'test:pass', durationMs: details.duration_ms, tests, rss: process.memoryUsage.rss() });
+      // A file that failed outside its tests (its import, a hook) has only its own error.
+      if (event.type === 'test:fail' && failures.length === 0) failures.push(failure(name, details.error));
+      process.send?.({ type: 'file', file: name, passed: event.type === 'test:pass', durationMs: details.duration_ms, tests, failures, rss: process.memoryUsage.rss() });
       tests = emptyCounts();
+      failures = [];
       continue;
+    }
+    const cancelled = details.error?.failureType === 'cancelledByParent';
+    // A failed hook fails its suite, which has no test of its own to carry the error.
+    if (event.type === 'test:fail' && !cancelled && (details.type !== 'suite' || details.error?.failureType === 'hookFailed')) {
+      failures.push(failure(name, details.error));
     }
     if (details.type === 'suite') continue;
     tests.total++;
     if (skip !== undefined) tests.skipped++;
     else if (todo !== undefined) tests.todo++;
     else if (event.type === 'test:pass') tests.passed++;
-    else if (details.error?.failureType === 'cancelledByParent') tests.cancelled++;
+    else if (cancelled) tests.cancelled++;
     else tests.failed++;
   }
+}
+
+const FAILURE_LINES = 12;
+const FAILURE_LINE_CHARS = 300;
+
+/**
+ * A failed test's name and the first lines of what failed it (the assertion's message and
+ * where), for the launcher to print under the file's progress line as soon as the file ends:
+ * the spec report, with everything, comes only when the whole run has ended.
+ */
+function failure(test, error) {
+  const cause = error?.cause ?? error;
+  const text = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  // Node's own frames (the test runner's) say nothing about the failure.
+  const lines = text.split('\n').filter((line) => !/^\s+at .*(?:\(node:|\bnode:internal|new Promise \(<anonymous>\))/.test(line));
+  return { test, lines: lines.slice(0, FAILURE_LINES).map((line) => line.slice(0, FAILURE_LINE_CHARS)) };
 }
 
 function emptyCounts() {

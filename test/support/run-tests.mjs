@@ -98,7 +98,7 @@ for (let i = 0; i < processes; i++) startTestProcess();
 if (queue.length === 0) finish();
 
 /**
- * @typedef {{ child: import('node:child_process').ChildProcess, number: number, specReport: string, filesRun: number, pending: Set<string>, tail: string[], exitTimer?: NodeJS.Timeout, hung?: boolean }} TestProcess
+ * @typedef {{ child: import('node:child_process').ChildProcess, number: number, specReport: string, filesRun: number, failedFiles: number, pending: Set<string>, tail: string[], exitTimer?: NodeJS.Timeout, hung?: boolean }} TestProcess
  */
 function startTestProcess() {
   const number = started.length + 1;
@@ -110,7 +110,7 @@ function startTestProcess() {
     TEST_PROCESS,
   ], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, TMPDIR: root } });
   /** @type {TestProcess} */
-  const proc = { child, number, specReport, filesRun: 0, pending: new Set(), tail: [] };
+  const proc = { child, number, specReport, filesRun: 0, failedFiles: 0, pending: new Set(), tail: [] };
   started.push(proc);
   running.add(proc);
   for (const stream of [child.stdout, child.stderr]) {
@@ -151,10 +151,15 @@ function send(proc, message) {
   if (proc.child.connected) proc.child.send(message, () => {});
 }
 
-function fileFinished(proc, { file, passed, durationMs, tests }) {
+function fileFinished(proc, { file, passed, durationMs, tests, failures }) {
   proc.pending.delete(file);
+  if (!passed) proc.failedFiles++;
   for (const key of Object.keys(totals.tests)) totals.tests[key] += tests[key];
   progressLine(file, passed, durationMs);
+  for (const { test, lines } of failures) {
+    process.stderr.write(`    ✖ ${test}\n`);
+    for (const line of lines) process.stderr.write(`      ${line}\n`);
+  }
 }
 
 function progressLine(file, passed, durationMs) {
@@ -183,7 +188,7 @@ function processEnded(proc, code, signal) {
   const startFailed = failed && proc.filesRun === 0;
   if (startFailed) {
     runProblems.push(`test process ${proc.number} ended (${how}) before running any file; the ${queue.length} files left were not run. Its last output:\n${proc.tail.map((line) => `    | ${line}`).join('\n')}`);
-  } else if (failed && proc.pending.size === 0) {
+  } else if (failed && proc.pending.size === 0 && proc.failedFiles === 0) {
     runProblems.push(`test process ${proc.number} ended with ${how} after its files had reported: a failure outside any file (its spec report below says where)`);
   }
   if (queue.length > 0 && !interrupted && !startFailed) startTestProcess();

@@ -80,6 +80,16 @@ describe('npm test launcher', () => {
     assert.match(replaced.stdout, /^── test process 2 ──$/m);
   });
 
+  it('says under a failed file which tests failed and why, as soon as the file ends', async () => {
+    const run = await launch(['test/support/fixtures/fails.ts']).exited;
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^\[1\/1\] ✖ test\/support\/fixtures\/fails\.ts \(\d+\.\d s, 1 file failing so far\)\n {4}✖ compares\n {6}AssertionError \[ERR_ASSERTION\]: arithmetic$/m);
+    assert.match(run.stderr, /^ {4}✖ a suite whose setup fails\n {6}Error: setup broke$/m, 'a failed hook, which no test carries');
+    assert.doesNotMatch(run.stderr, /✖ (passes|never runs)/, 'passed and cancelled tests are not failures');
+    assert.match(run.stdout, /^── the run: 1 of 1 files, 1 failed; 3 tests: 1 passed, 1 failed, 1 cancelled, 0 skipped, 0 todo ──$/m);
+    assert.doesNotMatch(run.stdout, /failure outside any file/, 'a process whose file failed ends with 1 for that file, nothing else');
+  });
+
   it('reports a file whose process died with its last output, and runs the rest in a new process', async () => {
     const run = await launch(['test/support/fixtures/crashes-its-process.ts', 'test/support/fixtures/passes.ts'], { TEST_PROCESSES: '1' }).exited;
     assert.equal(run.code, 1, 'a run with a crashed file fails');

@@ -13,7 +13,6 @@ import { uniqueEmail } from '../support/platform.js';
 import { seedDataDir } from '../support/seeded-data-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The three ways the server is started, each as a real child process that gets SIGTERM the
@@ -46,7 +45,9 @@ for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name
       HOST: '127.0.0.1',
       PORT: '0',
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      // The server's "incoming request" line says when it has taken the slow request: an info
+      // line, which NODE_ENV=test keeps back unless the level asked for is below info.
+      LOG_LEVEL: 'debug',
       JWT_SECRET: 'shutdown-test-secret-0123456789-abcdef',
     };
     const proc = spawn(launcher.command, launcher.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,10 +81,21 @@ for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name
       req.on('error', reject);
     });
     req.write(body.slice(0, 20));
-    await sleep(300);
-
+    // SIGTERM once the server has taken the request (a request it had not yet routed would
+    // rightly be turned away), and the next request once it has begun to stop: on a loaded
+    // machine either can take far longer than a moment, so wait for what it says.
+    const said = (pattern: RegExp) => new Promise<void>((resolve) => {
+      const check = () => {
+        if (!pattern.test(output)) return;
+        proc.stdout!.off('data', check);
+        resolve();
+      };
+      proc.stdout!.on('data', check);
+      check();
+    });
+    await said(/"url":"\/api\/v1\/auth\/signup"[^\n]*"msg":"incoming request"|"msg":"incoming request"[^\n]*"url":"\/api\/v1\/auth\/signup"/);
     proc.kill('SIGTERM');
-    await sleep(300);
+    await said(/shutting down: draining requests/);
     assert.equal(proc.exitCode, null, 'still running while a request is in flight');
     const late = await new Promise<string>((resolve) => {
       http.get(`${baseUrl}/healthz`, { agent: false }, (res) => {

@@ -106,7 +106,14 @@ describe('Aura guest scan in the browser', () => {
       await page.getByText('1 photo of you').waitFor();
       const thumb = page.getByRole('img', { name: 'Photo 1' });
       await thumb.waitFor();
-      assert.ok(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the thumbnail loads with the session');
+      // Waits for the image's own load or error: its element appears before its bytes arrive.
+      const loaded = await thumb.evaluate((img: HTMLImageElement) => img.complete
+        ? img.naturalWidth > 0
+        : new Promise<boolean>((resolve) => {
+          img.addEventListener('load', () => resolve(img.naturalWidth > 0), { once: true });
+          img.addEventListener('error', () => resolve(false), { once: true });
+        }));
+      assert.ok(loaded, 'the thumbnail loads with the session');
       await page.getByText(/Available until/).waitFor();
       await checkPage(page, 'aura-scan-results', viewport);
 

@@ -67,7 +67,9 @@ describe('aura login and capture-station PINs', () => {
     assert.equal(set.body, '');
     assertError(await setPin(owner.token, editor.userId, '2468'), 409, 'PIN_TAKEN');
     assert.equal((await setPin(owner.token, editor.userId, '13579')).statusCode, 204);
-    const stored = await t.db.selectFrom('aura_station_pins' as never).select(['pin_hash' as never]).execute() as unknown as { pin_hash: string }[];
+    // This studio's rows only: on PostgreSQL other test files share the database.
+    const stored = await t.db.selectFrom('aura_station_pins' as never).select(['pin_hash' as never]).where('user_id' as never, 'in', [employee.userId, editor.userId] as never).execute() as unknown as { pin_hash: string }[];
+    assert.equal(stored.length, 2);
     assert.ok(stored.every((r) => r.pin_hash.startsWith('$argon2id$') && !r.pin_hash.includes('2468')), 'stored as argon2id');
   });
 

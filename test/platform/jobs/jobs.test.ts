@@ -255,7 +255,13 @@ describe('background jobs', () => {
     const done = await waitForState(t, alice, id, ['failed']);
     assert.equal(done.attempts, 1, 'no retry of an error that says retrying cannot help');
     assert.equal(done.error, 'the input was refused');
-    assert.equal((await jobs.queue.getJobById(refusedJob.name, id))?.state, 'failed', 'pg-boss agrees: failed, not retry');
+    // The run's row is written before pg-boss settles the job: wait for pg-boss to leave "active".
+    let bossState = (await jobs.queue.getJobById(refusedJob.name, id))?.state;
+    for (let waited = 0; waited < 10_000 && bossState === 'active'; waited += 50) {
+      await sleep(50);
+      bossState = (await jobs.queue.getJobById(refusedJob.name, id))?.state;
+    }
+    assert.equal(bossState, 'failed', 'pg-boss agrees: failed, not retry');
 
     refusedStarts.length = 0;
     const control = await jobs.enqueue(refusedJob, { orgId: alice.orgId, retryable: true });

@@ -12,13 +12,15 @@ import { pathToFileURL } from 'node:url';
  * Why not a process per file (node --test's default): importing the platform and its apps and
  * starting PGlite cost every file about 5 CPU seconds before its first test, a third of the
  * suite's CPU (measured on Node 24, 2026-12-02: 19 platform files took 114 CPU s in a process
- * each and 58 in one). What files could share here and must not: module state (caches,
+ * each and 58 to 66 in one). What files could share here and must not: module state (caches,
  * registries) and process state (env, handlers). Test files change neither: each starts its own
  * platform and closes it in its own after() hooks.
  *
- * Protocol with the launcher (IPC): this process says `ready` (with its resident memory, so the
- * launcher can replace a process that has grown), and is answered `run` with a file or `stop`.
- * Results go to the launcher from the file-results reporter, in this process too.
+ * Protocol with the launcher (IPC): this process says `ready`, and is answered `run` with a file
+ * or `stop`. After each file the file-results reporter, in this process too, sends the file's
+ * result (with the process's resident memory, so the launcher can replace a process that has
+ * grown), which the launcher answers the same way: so every result has reached the launcher
+ * before the process is told to stop.
  */
 function runFile(file) {
   return new Promise((resolve) => {

@@ -84,7 +84,7 @@ for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name
     // SIGTERM once the server has taken the request (a request it had not yet routed would
     // rightly be turned away), and the next request once it has begun to stop: on a loaded
     // machine either can take far longer than a moment, so wait for what it says.
-    const said = (pattern: RegExp) => new Promise<void>((resolve) => {
+    const said = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
       const check = () => {
         if (!pattern.test(output)) return;
         proc.stdout!.off('data', check);
@@ -92,6 +92,8 @@ for (const launcher of launchers) describe(`graceful shutdown of ${launcher.name
       };
       proc.stdout!.on('data', check);
       check();
+      // A server that ends without saying it fails here, with its output, not at the time limit.
+      void exited.then(({ code, signal }) => reject(new Error(`the server ended (${signal ?? code}) without saying ${pattern}:\n${output}`)));
     });
     await said(/"url":"\/api\/v1\/auth\/signup"[^\n]*"msg":"incoming request"|"msg":"incoming request"[^\n]*"url":"\/api\/v1\/auth\/signup"/);
     proc.kill('SIGTERM');

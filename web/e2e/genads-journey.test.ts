@@ -275,6 +275,10 @@ describe('GenAds in the browser', () => {
         await page.getByRole('dialog', { name: 'Delete Golden Hour?' }).getByRole('button', { name: 'Delete the campaign' }).click();
         await page.waitForURL(/\/genads\/perfumes\/[0-9a-f-]{36}$/);
         await page.getByText('No campaigns yet').waitFor();
+        // As a person would, the page is seen (its photo loaded) before the perfume is deleted:
+        // clicked at once, the photo's own request can reach the server after the deletion and
+        // rightly get 404, which the browser logs.
+        await page.waitForFunction(() => [...document.images].some((img) => img.alt === 'Nuit Dorée Intense, front' && img.complete && img.naturalWidth > 0));
         await page.getByRole('button', { name: 'Delete perfume' }).click();
         await page.getByRole('dialog', { name: 'Delete Nuit Dorée Intense?' }).getByRole('button', { name: 'Delete the perfume' }).click();
         await page.waitForURL(/\/genads$/);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +12,7 @@ import type { MigrationSource } from '../db/migrate.js';
 import { migrationSourcesFor } from '../db/sources.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { installErrorHandler } from './error-handler.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { installTransportSecurity } from './transport-security.js';
 import { drainUnreadBodies } from './unread-body.js';
 import { requestLogSerializer } from './request-log.js';
@@ -133,27 +133,7 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   });
   drainUnreadBodies(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // The API docs UI needs inline styles and scripts of its own bundle.
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        // Public pages show images through presigned URLs, which on S3 live on the bucket's host.
-        imgSrc: ["'self'", 'data:', 'blob:', ...storagePublicOrigins(ctx)],
-        // Videos play from the same presigned URLs; caption tracks are fetched with the session
-        // and given to <track> as blob: URLs.
-        mediaSrc: ["'self'", 'blob:', ...storagePublicOrigins(ctx)],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        // Added per request by transport-security.ts, only over HTTPS.
-        upgradeInsecureRequests: null,
-      },
-    },
-    frameguard: { action: 'deny' },
-    hsts: false,
-  });
+  installSecurityHeaders(app, ctx);
   installTransportSecurity(app, ctx.config);
   await app.register(cors, {
     origin: ctx.config.corsOrigins.includes('*') ? true : ctx.config.corsOrigins,
@@ -234,12 +214,4 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   }
   web.app = await serveWebApp(app, ctx.config, apps.map((a) => a.prefix));
   return app;
-}
-
-/** Origins that serve presigned object URLs, for the CSP of pages that show stored images and videos. */
-function storagePublicOrigins(ctx: PlatformContext): string[] {
-  const s3 = ctx.config.storage;
-  if (s3.driver !== 's3') return [];
-  if (s3.s3.endpoint) return [new URL(s3.s3.endpoint).origin, ...(s3.s3.forcePathStyle ? [] : [`*.${new URL(s3.s3.endpoint).host}`])];
-  return ['https://*.amazonaws.com'];
 }

@@ -21,7 +21,6 @@ interface AccessState {
   orgStatus: 'active' | 'suspended' | null;
   userActive: boolean;
   isSuperadmin: boolean;
-  at: number;
 }
 
 /**
@@ -30,7 +29,7 @@ interface AccessState {
  * cached) rather than trusted from the token, so removal and suspension apply at once.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, AccessState>();
+  private readonly cache = new Map<string, { state: Promise<AccessState>; at: number }>();
   private readonly keyTouched = new Map<string, number>();
 
   private readonly supabase: SupabaseIdentities;
@@ -155,11 +154,27 @@ export class Authenticator {
     return { kind: 'user', orgId: m.org_id, userId: user.id, role: m.role, isSuperadmin: user.is_superadmin, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
   }
 
-  private async accessState(orgId: string, userId: string): Promise<AccessState> {
+  /**
+   * The membership and statuses as the database says now, cached for ACCESS_CACHE_MS. The
+   * cache holds the lookup itself, so the requests that find it stale at the same moment (a
+   * busy client's whole burst) share one query instead of each sending its own.
+   */
+  private accessState(orgId: string, userId: string): Promise<AccessState> {
     const key = `${orgId}:${userId}`;
     const hit = this.cache.get(key);
     const now = Date.now();
-    if (hit && now - hit.at < ACCESS_CACHE_MS) return hit;
+    if (hit && now - hit.at < ACCESS_CACHE_MS) return hit.state;
+    const state = this.readAccessState(orgId, userId);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { state, at: now });
+    // A failed lookup is not remembered: the next request asks again.
+    state.catch(() => {
+      if (this.cache.get(key)?.state === state) this.cache.delete(key);
+    });
+    return state;
+  }
+
+  private async readAccessState(orgId: string, userId: string): Promise<AccessState> {
     const row = await this.ctx.database.db
       .selectFrom('users as u')
       .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.org_id', '=', orgId))
@@ -167,16 +182,12 @@ export class Authenticator {
       .select(['u.status', 'u.is_superadmin', 'm.role', 'o.status as org_status'])
       .where('u.id', '=', userId)
       .executeTakeFirst();
-    const state: AccessState = {
+    return {
       role: row?.role ?? null,
       orgStatus: row?.org_status ?? null,
       userActive: row?.status === 'active',
       isSuperadmin: row?.is_superadmin ?? false,
-      at: now,
     };
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, state);
-    return state;
   }
 
   /** Forget cached access so a change (suspension, removal) applies to the next request. */

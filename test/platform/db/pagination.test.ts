@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 import { fetchPage, pageInfo, pageRequest } from '../../../src/platform/db/page.js';
-import { decodeCursor, encodeCursor, fetchCursorPage } from '../../../src/platform/db/cursor.js';
+import { decodeCursor, encodeCursor, fetchCursorPage, isoFromEpoch } from '../../../src/platform/db/cursor.js';
 import { AppError } from '../../../src/platform/errors.js';
 
 /**
@@ -65,6 +66,36 @@ describe('pagination helpers', () => {
     assert.equal(pages, 3);
     assert.deepEqual(seen, [...new Set(seen)].sort().reverse());
     assert.equal(seen.length, ROWS);
+  });
+
+  it('cursor: rows microseconds apart within one millisecond are each seen once (the cursor keeps microseconds)', async () => {
+    const times = ['2026-11-30T12:00:00.123401Z', '2026-11-30T12:00:00.123402Z', '2026-11-30T12:00:00.123403Z'];
+    await withTenant(t.db, user, (tx) =>
+      tx.insertInto('audit_log').values(times.map((at, i) => ({ org_id: user.orgId, actor_type: 'system' as const, action: 'test.micro', target_id: String(i), metadata: '{}', created_at: sql<Date>`${at}::timestamptz` }))).execute(),
+    );
+    const seen: string[] = [];
+    const cursors: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await withTenant(t.db, user, (tx) =>
+        fetchCursorPage(tx.selectFrom('audit_log').select(['id', 'target_id']).where('org_id', '=', user.orgId).where('action', '=', 'test.micro'), { time: 'created_at', id: 'id' }, { limit: 1, cursor }),
+      );
+      seen.push(...page.items.map((i) => i.target_id!));
+      cursor = page.next_cursor ?? undefined;
+      if (cursor) cursors.push(decodeCursor(cursor).at);
+    } while (cursor);
+    assert.deepEqual(seen, ['2', '1', '0'], 'newest first, none skipped');
+    assert.deepEqual(cursors, [times[2], times[1]], 'each cursor holds its row\'s microseconds, in UTC');
+  });
+
+  it('cursor: the epoch PostgreSQL gives is turned into ISO with its microseconds, exactly', () => {
+    assert.equal(isoFromEpoch('1764681424.123456'), '2025-12-02T13:17:04.123456Z');
+    assert.equal(isoFromEpoch('1764681424.000000'), '2025-12-02T13:17:04.000000Z');
+    assert.equal(isoFromEpoch('1764681424.5'), '2025-12-02T13:17:04.500000Z');
+    assert.equal(isoFromEpoch('1764681424'), '2025-12-02T13:17:04.000000Z');
+    assert.equal(isoFromEpoch('-0.000001'), '1969-12-31T23:59:59.999999Z');
+    assert.equal(isoFromEpoch('-1.5'), '1969-12-31T23:59:58.500000Z');
+    for (const bad of ['', 'abc', '1.1234567', '1e9', 'NaN']) assert.throws(() => isoFromEpoch(bad), /Not an epoch/, bad);
   });
 
   it('cursor: a tampered or foreign cursor is a 400 INVALID_CURSOR', () => {

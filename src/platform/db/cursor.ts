@@ -84,16 +84,22 @@ export async function fetchCursorPage<DB, TB extends keyof DB, O extends { id: s
 
 /**
  * PostgreSQL's `extract(epoch from t)` (a numeric with microseconds, "1764681424.123456") as
- * "2025-12-02T13:17:04.123456Z", exactly: a JS Date keeps milliseconds, so the last three
- * digits are carried separately.
+ * "2025-12-02T13:17:04.123456Z", exactly: a JS Date keeps only milliseconds, so it formats the
+ * whole seconds and the microseconds are written from the digits themselves.
  */
 export function isoFromEpoch(epoch: string): string {
   const m = /^(-?)(\d+)(?:\.(\d{1,6}))?$/.exec(epoch);
   if (!m) throw new Error(`Not an epoch with at most microseconds: ${epoch}`);
-  const micros = (m[1] ? -1n : 1n) * (BigInt(m[2]!) * 1_000_000n + BigInt((m[3] ?? '').padEnd(6, '0')));
-  // Floor division, so times before 1970 keep a positive sub-millisecond part.
-  let ms = micros / 1000n;
-  if (micros < 0n && micros % 1000n !== 0n) ms -= 1n;
-  const subMs = micros - ms * 1000n;
-  return `${new Date(Number(ms)).toISOString().slice(0, -1)}${String(subMs).padStart(3, '0')}Z`;
+  // Whole seconds (exact as a double for any date) and the microseconds within them, kept apart.
+  let seconds = Number(m[2]);
+  let micros = Number((m[3] ?? '').padEnd(6, '0'));
+  if (m[1]) {
+    // Before 1970: -1.5 s is 1.5 s before midnight, i.e. second -2 plus 0.5 s.
+    seconds = -seconds;
+    if (micros) {
+      seconds -= 1;
+      micros = 1_000_000 - micros;
+    }
+  }
+  return `${new Date(seconds * 1000).toISOString().slice(0, -5)}.${String(micros).padStart(6, '0')}Z`;
 }

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
+import pg from 'pg';
 import { startTestPlatform, uniqueEmail, type TestPlatform, type TestUser } from '../support/platform.js';
 import { assertError } from '../support/envelope.js';
 import { lastEmailTo, tokenFromEmail } from '../support/outbox.js';
@@ -296,6 +297,31 @@ describe('auth', () => {
       assert.equal(mails.length, 2, 'signup mail and the requested one');
       const token = await tokenFromEmail(t.db, u.email, 'ev_', /confirm/i);
       assert.equal((await t.request('POST', '/api/v1/auth/verify-email/confirm', { body: { token } })).statusCode, 204);
+    });
+  });
+
+  describe('access check', () => {
+    // On PostgreSQL the burst's lookups overlap, and without the shared lookup there are 20
+    // (checked); PGlite answers each before the next request reaches the check, so there the
+    // test holds either way.
+    it('requests that find the cached membership stale at the same moment share one lookup', async () => {
+      const u = await t.signup('burst');
+      const lookups: string[] = [];
+      // Every statement the server sends goes through pg's Query (PGlite's adapter included).
+      const proto = pg.Query.prototype as unknown as { submit: (...args: unknown[]) => unknown; text?: string };
+      const submit = proto.submit;
+      proto.submit = function (this: { text?: string }, ...args: unknown[]) {
+        if (/from "users" as "u" left join "memberships"/.test(this.text ?? '')) lookups.push(this.text!);
+        return submit.apply(this, args);
+      };
+      try {
+        t.server.authenticator.invalidate();
+        const answers = await Promise.all(Array.from({ length: 20 }, () => t.request('GET', '/api/v1/audit?limit=1', { token: u.token })));
+        for (const a of answers) assert.equal(a.statusCode, 200, a.body);
+        assert.equal(lookups.length, 1, 'one lookup for the whole burst');
+      } finally {
+        proto.submit = submit;
+      }
     });
   });
 });

@@ -12,6 +12,7 @@ import type { PlatformContext } from '../context.js';
  * so replies that bypass Fastify's send (SSE, hijacked streams) carry the headers too.
  */
 export function installSecurityHeaders(app: FastifyInstance, ctx: PlatformContext): void {
+  const storage = storagePublicOrigins(ctx);
   const apply = helmet({
     contentSecurityPolicy: {
       directives: {
@@ -20,10 +21,10 @@ export function installSecurityHeaders(app: FastifyInstance, ctx: PlatformContex
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         // Public pages show images through presigned URLs, which on S3 live on the bucket's host.
-        imgSrc: ["'self'", 'data:', 'blob:', ...storagePublicOrigins(ctx)],
+        imgSrc: ["'self'", 'data:', 'blob:', ...storage],
         // Videos play from the same presigned URLs; caption tracks are fetched with the session
         // and given to <track> as blob: URLs.
-        mediaSrc: ["'self'", 'blob:', ...storagePublicOrigins(ctx)],
+        mediaSrc: ["'self'", 'blob:', ...storage],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         // Added per request by transport-security.ts, only over HTTPS.

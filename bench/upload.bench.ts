@@ -45,7 +45,7 @@ export async function run() {
     body: JSON.stringify({ email: `bench-${Date.now()}@example.test`, password: 'bench password', org_name: 'Bench' }),
   }).then((r) => r.json() as Promise<{ access_token: string }>);
 
-  const auth = `authorization: Bearer ${signup.access_token}`;
+  const bearer = `Bearer ${signup.access_token}`;
   const url = `http://127.0.0.1:${port}/api/v1/files`;
 
   // The three ways of writing the same bytes to the same disk, each timed in seconds:
@@ -74,7 +74,7 @@ export async function run() {
       // The client is curl in its own process, as a real uploader would be, so its reading and
       // sending do not compete with the server for this process's event loop.
       answer = await new Promise<string>((resolve, reject) => {
-        const curl = spawn('curl', ['-s', '-w', '\n%{http_code}', '-X', 'PUT', '-H', 'expect:', '-H', auth, '-H', 'content-type: application/octet-stream', '-T', source, `${url}?key=${key}`]);
+        const curl = spawn('curl', ['-s', '-w', '\n%{http_code}', '-X', 'PUT', '-H', 'expect:', '-H', `authorization: ${bearer}`, '-H', 'content-type: application/octet-stream', '-T', source, `${url}?key=${key}`]);
         let out = '';
         curl.stdout.on('data', (d) => (out += d));
         curl.on('error', reject);
@@ -85,7 +85,7 @@ export async function run() {
     if (status !== 201) throw new Error(`upload answered ${status}: ${answer}`);
     const { id } = JSON.parse(answer.slice(0, answer.lastIndexOf('\n'))) as { id: string };
     // Removed at once: the disk holds one uploaded copy at a time.
-    const removed = await fetch(`${url}/${id}/permanent`, { method: 'DELETE', headers: { authorization: auth.slice('authorization: '.length) } });
+    const removed = await fetch(`${url}/${id}/permanent`, { method: 'DELETE', headers: { authorization: bearer } });
     if (removed.status !== 204) throw new Error(`removing the upload answered ${removed.status}`);
     return seconds;
   };

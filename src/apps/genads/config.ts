@@ -11,6 +11,8 @@ const schema = z.object({
   GENADS_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** Variations rendered at once; default: one per two cores (FFmpeg already uses every core). */
   GENADS_VARIATION_CONCURRENCY: z.coerce.number().int().min(1).max(3).optional(),
+  /** Scene backgrounds of one variation generated at once (the music beside them). */
+  GENADS_SCENE_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(4),
   /** OpenAI-compatible chat API for guideline analysis and scene planning; rules are used when unset. */
   GENADS_LLM_BASE_URL: z.url().optional(),
   GENADS_LLM_API_KEY: z.string().min(1).optional(),
@@ -43,6 +45,7 @@ export interface GenAdsConfig {
   ffprobePath: string;
   x264Preset: string;
   variationConcurrency: number;
+  sceneConcurrency: number;
   llm: { baseUrl: string; apiKey: string | undefined; model: string; priceInputPerMTok: number; priceOutputPerMTok: number } | null;
   videoProvider: 'local' | 'replicate';
   musicProvider: 'local' | 'replicate';
@@ -63,6 +66,7 @@ export const genadsSettings = defineAppSettings('GENADS', schema, (e): GenAdsCon
     ffprobePath: e.GENADS_FFPROBE_PATH,
     x264Preset: e.GENADS_X264_PRESET,
     variationConcurrency: e.GENADS_VARIATION_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
+    sceneConcurrency: e.GENADS_SCENE_CONCURRENCY,
     llm: e.GENADS_LLM_BASE_URL
       ? { baseUrl: e.GENADS_LLM_BASE_URL, apiKey: e.GENADS_LLM_API_KEY, model: e.GENADS_LLM_MODEL, priceInputPerMTok: e.GENADS_LLM_PRICE_INPUT_PER_MTOK, priceOutputPerMTok: e.GENADS_LLM_PRICE_OUTPUT_PER_MTOK }
       : null,

@@ -112,6 +112,9 @@ describe('genads with hosted providers (fake LLM and Replicate servers)', () => 
     const creates = replicate.requests.filter((r) => r.method === 'POST' && /predictions$/.test(r.path));
     const videoCreates = creates.filter((r) => r.path.includes('wan-video'));
     assert.equal(videoCreates.length, 4);
+    // The four scenes were filmed at once (GENADS_SCENE_CONCURRENCY, default 4): every clip was asked for before the first came back.
+    const firstDownload = replicate.requests.findIndex((r) => r.method === 'GET' && r.path.startsWith('/files/'));
+    assert.ok(firstDownload > replicate.requests.indexOf(videoCreates[3]), 'all four clips requested before any was downloaded');
     assert.equal((videoCreates[0].body as { input: { aspect_ratio: string } }).input.aspect_ratio, '9:16');
     assert.equal(creates.length - videoCreates.length, 1, 'one music prediction');
     assert.ok(replicate.requests.every((r) => r.path.startsWith('/files/') || r.headers.authorization === `Bearer ${replicate.token}`));

@@ -46,5 +46,6 @@ export function createPipelineKit(config: GenAdsConfig, log: PlatformContext['lo
       : new LocalMusicGenerator(tools),
     render: (request) => renderVariation(tools, request),
     variationConcurrency: config.variationConcurrency,
+    sceneConcurrency: config.sceneConcurrency,
   };
 }

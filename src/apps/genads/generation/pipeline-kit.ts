@@ -21,4 +21,6 @@ export interface PipelineKit {
   render(request: RenderVariationRequest): Promise<MediaInfo>;
   /** Variations generated at once. */
   variationConcurrency: number;
+  /** Scene backgrounds of one variation generated at once. */
+  sceneConcurrency: number;
 }

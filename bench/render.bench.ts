@@ -152,12 +152,11 @@ export async function run() {
   const musicPath = path.join(dir, 'music.mp3');
   const output = path.join(dir, 'ad.mp4');
   const generationDone = stopwatch();
-  // As a job would run it: the backgrounds one after another (each FFmpeg already uses every core), the music alongside.
+  const generator = new LocalBackgroundGenerator(tools);
+  const styleSpec = { lighting: '', camera: '', mood: '', colors: [] };
+  // As a job runs it (generation/run-generation.ts, GENADS_SCENE_CONCURRENCY 4): the four backgrounds at once, the music beside them.
   const [[, backgrounds], [, music]] = await Promise.all([
-    timed('4 backgrounds', async () => {
-      const generator = new LocalBackgroundGenerator(tools);
-      for (const [i, scene] of plan.entries()) await generator.generate({ scene, styleSpec: { lighting: '', camera: '', mood: '', colors: [] }, outputPath: backgroundPaths[i] });
-    }),
+    timed('4 backgrounds at once', () => Promise.all(plan.map((scene, i) => generator.generate({ scene, styleSpec, outputPath: backgroundPaths[i] })))),
     timed('music', () =>
       new LocalMusicGenerator(tools).generate({
         plan: { mood: 'warm, luminous', key: { root: 'A', mode: 'minor' }, bpm: 72, progression: ['Am9', 'Fmaj7', 'C', 'G'], prompt: '', seed: 3 },
@@ -172,6 +171,11 @@ export async function run() {
   );
   const generation = generationDone();
   const ffmpegPeakRssMb = children.stop();
+
+  // For comparison in the same run: the same backgrounds one after another (how jobs drew them before 2026-12-02).
+  const [, backgroundsInTurn] = await timed('4 backgrounds one after another', async () => {
+    for (const [i, scene] of plan.entries()) await generator.generate({ scene, styleSpec, outputPath: path.join(dir, `in_turn_${i}.mp4`) });
+  });
 
   // The baseline twice, averaged: this machine's speed drifts from one minute to the next.
   const baselines: Timing[] = [];
@@ -191,6 +195,7 @@ export async function run() {
     output: { width: info.width, height: info.height, fps: info.fps, frames: info.frames, duration: info.durationSeconds, codecs: `${info.videoCodec}+${info.audioCodec}` },
     baseline_frames: baselineInfo.frames,
     backgrounds_s: round(backgrounds.wall),
+    backgrounds_one_after_another_s: round(backgroundsInTurn.wall),
     music_s: round(music.wall),
     render_s: round(render.wall),
     generation_s: round(generation.wall),

@@ -21,8 +21,12 @@ export type BusListener = (event: BusEvent) => void;
 
 export interface EventBus {
   readonly kind: 'memory' | 'postgres' | 'redis';
-  /** Resolves once the event is handed to the transport; delivery is asynchronous. */
-  publish(orgId: string, topic: string, payload: unknown): Promise<void>;
+  /**
+   * Resolves once the event is handed to the transport; delivery is asynchronous. Several
+   * topics (a job's own and the org's feed of all jobs) make one event each, in that order,
+   * handed over together: one statement or one round trip, not one per topic.
+   */
+  publish(orgId: string, topic: string | readonly string[], payload: unknown): Promise<void>;
   /** Returns the function that ends this subscription; calling it twice is harmless. */
   subscribe(orgId: string, topics: readonly string[], listener: BusListener): () => void;
   close(): Promise<void>;
@@ -42,7 +46,12 @@ export function assertOrgId(orgId: string): void {
   if (!UUID.test(orgId)) throw new Error('Realtime events need the org id (a UUID) they belong to');
 }
 
-export function newEvent(orgId: string, topic: string, payload: unknown): BusEvent {
+/** One event per topic (publish's `topic` may name several), checked before anything is sent. */
+export function newEvents(orgId: string, topic: string | readonly string[], payload: unknown): BusEvent[] {
+  return (typeof topic === 'string' ? [topic] : topic).map((t) => newEvent(orgId, t, payload));
+}
+
+function newEvent(orgId: string, topic: string, payload: unknown): BusEvent {
   assertOrgId(orgId);
   assertTopic(topic);
   return { id: randomUUID(), orgId, topic, payload: payload ?? null, at: new Date().toISOString() };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { newEvent, type BusListener, type EventBus } from './event-bus.js';
+import { newEvents, type BusListener, type EventBus } from './event-bus.js';
 import { TopicRouter } from './topic-router.js';
 
 /**
@@ -15,11 +15,11 @@ export class MemoryEventBus implements EventBus {
     this.router = new TopicRouter(log);
   }
 
-  async publish(orgId: string, topic: string, payload: unknown): Promise<void> {
+  async publish(orgId: string, topic: string | readonly string[], payload: unknown): Promise<void> {
     // Round-trip through JSON like the other transports, so subscribers never share
     // (and mutate) the publisher's objects and unserialisable payloads fail here too.
-    const event = newEvent(orgId, topic, JSON.parse(JSON.stringify(payload ?? null)));
-    setImmediate(() => this.router.deliver(event));
+    const events = newEvents(orgId, topic, JSON.parse(JSON.stringify(payload ?? null)));
+    setImmediate(() => events.forEach((event) => this.router.deliver(event)));
   }
 
   subscribe(orgId: string, topics: readonly string[], listener: BusListener): () => void {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
 import { withTenant } from '../db/tenant.js';
-import { newEvent, type BusEvent, type BusListener, type EventBus } from './event-bus.js';
+import { newEvents, type BusEvent, type BusListener, type EventBus } from './event-bus.js';
 import { TopicRouter } from './topic-router.js';
 import { fromWire, toWire, type WireEvent } from './wire.js';
 
@@ -102,18 +102,20 @@ export class PostgresEventBus implements EventBus {
     this.router.deliver(event);
   }
 
-  async publish(orgId: string, topic: string, payload: unknown): Promise<void> {
-    const event = newEvent(orgId, topic, payload);
-    let text = JSON.stringify(toWire(event));
-    if (Buffer.byteLength(text) > NOTIFY_MAX_BYTES) {
-      const body = JSON.stringify(event.payload);
+  async publish(orgId: string, topic: string | readonly string[], payload: unknown): Promise<void> {
+    const events = newEvents(orgId, topic, payload);
+    let texts = events.map((event) => JSON.stringify(toWire(event)));
+    if (texts.some((text) => Buffer.byteLength(text) > NOTIFY_MAX_BYTES)) {
+      // The events share one payload, so one spilled row serves them all (rows expire by age, not on reading).
+      const body = JSON.stringify(events[0].payload);
       const row = await withTenant(this.db, { orgId }, (tx) =>
         tx.insertInto('realtime_payloads').values({ org_id: orgId, body }).returning('id').executeTakeFirstOrThrow(),
       );
-      text = JSON.stringify({ ...toWire(event), p: undefined, r: row.id });
+      texts = events.map((event) => JSON.stringify({ ...toWire(event), p: undefined, r: row.id }));
       await this.sweep();
     }
-    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, text]);
+    // One statement for every topic: the notifications arrive in this order.
+    await this.pool.query(`select ${texts.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...texts]);
   }
 
   private async sweep() {

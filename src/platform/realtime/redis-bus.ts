@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { newEvent, type BusListener, type EventBus } from './event-bus.js';
+import { newEvents, type BusListener, type EventBus } from './event-bus.js';
 import { TopicRouter } from './topic-router.js';
 import { fromWire, toWire } from './wire.js';
 
@@ -40,8 +40,16 @@ export class RedisEventBus implements EventBus {
     await this.sub.subscribe(CHANNEL);
   }
 
-  async publish(orgId: string, topic: string, payload: unknown): Promise<void> {
-    await this.pub.publish(CHANNEL, JSON.stringify(toWire(newEvent(orgId, topic, payload))));
+  async publish(orgId: string, topic: string | readonly string[], payload: unknown): Promise<void> {
+    const events = newEvents(orgId, topic, payload);
+    if (events.length === 1) {
+      await this.pub.publish(CHANNEL, JSON.stringify(toWire(events[0])));
+      return;
+    }
+    // One round trip for them all; a pipeline's replies come back in order, errors included.
+    const pipeline = this.pub.pipeline();
+    for (const event of events) pipeline.publish(CHANNEL, JSON.stringify(toWire(event)));
+    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
   }
 
   subscribe(orgId: string, topics: readonly string[], listener: BusListener): () => void {

@@ -25,6 +25,19 @@ describe('in-process event bus', () => {
     assert.equal(b.length, 0);
   });
 
+  it('publishes one event per topic when given several, in order', async () => {
+    const bus = new MemoryEventBus(pino({ level: 'silent' }));
+    const got: BusEvent[] = [];
+    bus.subscribe(ORG_A, ['job:1', 'jobs'], (e) => got.push(e));
+    await bus.publish(ORG_A, ['job:1', 'jobs'], { n: 1 });
+    await tick();
+    assert.deepEqual(got.map((e) => [e.topic, e.payload]), [['job:1', { n: 1 }], ['jobs', { n: 1 }]]);
+    assert.notEqual(got[0]!.id, got[1]!.id, 'two events');
+    await assert.rejects(bus.publish(ORG_A, ['fine', 'not fine'], {}), /Invalid realtime topic/, 'every topic is checked before anything is delivered');
+    await tick();
+    assert.equal(got.length, 2);
+  });
+
   it('delivers after publish returns, with a copy of the payload', async () => {
     const bus = new MemoryEventBus(pino({ level: 'silent' }));
     const got: BusEvent[] = [];

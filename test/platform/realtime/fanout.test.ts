@@ -81,6 +81,19 @@ function fanoutSuite(label: string, env: Record<string, string>, expectKind: str
       const got = await sse.nextEvent();
       assert.deepEqual(got.payload, { text, unicode: 'żółw 🐢' });
     });
+
+    it('publishes one event per topic when given several, in order, small or spilled', async () => {
+      const sse = await openSse(baseTwo, '/api/v1/events?topics=job:one,jobs', { authorization: `Bearer ${alice.token}` });
+      clients.push(sse);
+      await sse.frames.next((f) => f.event === 'ready');
+      await one.platform.ctx.events.publish(alice.orgId, ['job:one', 'jobs'], { n: 1 });
+      const large = { n: 2, text: 'y'.repeat(20_000) };
+      await one.platform.ctx.events.publish(alice.orgId, ['job:one', 'jobs'], large);
+      await sse.nextEvent((e) => e.topic === 'jobs' && (e.payload as { n: number }).n === 2);
+      const got = sse.events();
+      assert.deepEqual(got.map((e) => [e.topic, (e.payload as { n: number }).n]), [['job:one', 1], ['jobs', 1], ['job:one', 2], ['jobs', 2]]);
+      assert.deepEqual(got[3]!.payload, large, 'both spilled events read the one stored payload');
+    });
   });
 }
 

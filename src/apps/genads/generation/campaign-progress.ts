@@ -95,7 +95,7 @@ export class CampaignProgress {
 export async function publishCampaign(ctx: PlatformContext, orgId: string, campaignId: string, state: Record<string, unknown>) {
   const event = { type: 'genads.campaign.progress', campaign_id: campaignId, ...state };
   try {
-    await Promise.all([ctx.events.publish(orgId, campaignTopic(campaignId), event), ctx.events.publish(orgId, CAMPAIGNS_TOPIC, event)]);
+    await ctx.events.publish(orgId, [campaignTopic(campaignId), CAMPAIGNS_TOPIC], event);
   } catch (err) {
     // Live updates are a convenience: the progress endpoint has the same state.
     ctx.log.warn({ err, campaignId }, 'could not publish campaign progress');

@@ -20,10 +20,11 @@ import { assertTenantScope, APP_ROLE, tenantSideOf, withTenant, type TenantScope
  * exactly as in withTenant: nothing outlives the batch on the pooled connection, which also
  * keeps it safe behind a transaction-mode pooler. The ids are bound parameters, never SQL text.
  *
- * Only for a single statement. A read (readAsTenant) or a write (writeAsTenant: one insert,
- * update or delete, committed at the Sync, its RETURNING rows answered) both fit; anything that
- * needs several statements, or work after the commit (a job queued in the transaction wakes its
- * worker then, db/after-commit.ts), uses withTenant.
+ * A read (readAsTenant) or a write (writeAsTenant: one insert, update or delete, committed at
+ * the Sync, its RETURNING rows answered) both fit; so do several statements whose values are
+ * all known beforehand (batchAsTenant: a job's job_runs row and pg-boss's insert, committed
+ * together). Anything that needs a statement's answer to write the next, or work after the
+ * commit inside a caller's transaction (db/after-commit.ts), uses withTenant.
  */
 const SETTINGS_SQL =
   "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.api_key_id', $3, true), set_config('role', $4, true)";
@@ -64,12 +65,51 @@ async function oneStatementAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>
  * policies themselves cost with nothing else changed.
  */
 export async function readWithSettings<R>(pool: pg.Pool, scope: TenantScope & { role: string }, compiled: CompiledQuery<R>): Promise<R[]> {
-  const settings = [scope.orgId, scope.userId ?? '', scope.apiKeyId ?? '', scope.role];
+  return runBatch(pool, [settingsStep(scope)], compiled);
+}
+
+/**
+ * Several statements as the tenant in ONE round trip and one transaction: `first` in order,
+ * then `last`, whose rows are the answer. All commit together at the Sync, or none does (the
+ * server skips everything after an error up to the Sync). A step may change the role for the
+ * steps after it (`select set_config('role', 'none', true)`), as withTenant's callers do for
+ * pg-boss's insert (jobs/boss-db.ts). Values of the `first` steps must be text, numbers or null.
+ */
+export async function batchAsTenant<DB extends PlatformTables, R>(db: Kysely<DB>, scope: TenantScope, first: CompiledQuery[], last: CompiledQuery<R>): Promise<R[]> {
+  assertTenantScope(scope);
+  const pool = poolOfHandle.get(tenantSideOf(db));
+  if (!pool) {
+    return withTenant(db, scope, async (tx) => {
+      for (const step of first) await tx.executeQuery(step);
+      return (await tx.executeQuery(last)).rows;
+    });
+  }
+  const steps = first.map((step) => ({ text: step.sql, values: step.parameters.map(asText) }));
+  return runBatch(pool, [settingsStep({ ...scope, role: APP_ROLE }), ...steps], last);
+}
+
+interface Step {
+  text: string;
+  values: (string | null)[];
+}
+
+function settingsStep(scope: TenantScope & { role: string }): Step {
+  return { text: SETTINGS_SQL, values: [scope.orgId, scope.userId ?? '', scope.apiKeyId ?? '', scope.role] };
+}
+
+/** The wire form of a leading step's value (the last statement's go through pg's own conversion). */
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  throw new TypeError(`A leading statement of a tenant batch takes text, numbers or null, not ${typeof value}`);
+}
+
+async function runBatch<R>(pool: pg.Pool, steps: Step[], compiled: CompiledQuery<R>): Promise<R[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     return await new Promise<R[]>((resolve, reject) => {
-      client.query(new SettingsThenQuery(settings, compiled.sql, [...compiled.parameters], (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+      client.query(new StepsThenQuery(steps, compiled.sql, [...compiled.parameters], (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
     });
   } catch (err) {
     // An SQL error leaves the connection ready (the Sync ended the batch); a lost one does not.
@@ -82,32 +122,35 @@ export async function readWithSettings<R>(pool: pg.Pool, scope: TenantScope & { 
 }
 
 /**
- * node-postgres's own extended query, preceded by the settings statement in the same corked
- * write. pg calls `prepare` from `submit` and routes every reply of the batch to this object:
- * the settings statement's one row and its CommandComplete are swallowed here, the rest is
- * pg's normal result handling (type parsers included).
+ * node-postgres's own extended query, preceded by the leading steps in the same corked write.
+ * pg calls `prepare` from `submit` and routes every reply of the batch to this object: the
+ * steps' rows and CommandCompletes are swallowed here, the rest is pg's normal result handling
+ * (type parsers included).
  */
-class SettingsThenQuery extends pg.Query {
-  private settingsPending = true;
+class StepsThenQuery extends pg.Query {
+  private stepsPending: number;
 
-  constructor(private readonly settings: string[], text: string, values: unknown[], done: (err: Error | null, rows?: unknown[]) => void) {
+  constructor(private readonly steps: Step[], text: string, values: unknown[], done: (err: Error | null, rows?: unknown[]) => void) {
     super({ text, values, queryMode: 'extended' } as pg.QueryConfig, (err: Error | undefined, result: pg.QueryResult) => done(err ?? null, result?.rows));
+    this.stepsPending = steps.length;
   }
 
   prepare(connection: PgConnection): void {
-    connection.parse({ text: SETTINGS_SQL, types: [] });
-    connection.bind({ values: this.settings });
-    connection.execute({ portal: '', rows: 0 });
+    for (const step of this.steps) {
+      connection.parse({ text: step.text, types: [] });
+      connection.bind({ values: step.values });
+      connection.execute({ portal: '', rows: 0 });
+    }
     (pg.Query.prototype as unknown as { prepare(c: PgConnection): void }).prepare.call(this, connection);
   }
 
   handleDataRow(msg: unknown): void {
-    if (!this.settingsPending) (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
+    if (this.stepsPending === 0) (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
   }
 
   handleCommandComplete(msg: unknown, connection: PgConnection): void {
-    if (this.settingsPending) {
-      this.settingsPending = false;
+    if (this.stepsPending > 0) {
+      this.stepsPending--;
       return;
     }
     (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: PgConnection): void }).handleCommandComplete.call(this, msg, connection);

@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
+import { batchAsTenant } from '../db/tenant-read.js';
+import type { PlatformTables } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant.js';
 
 /** Any Kysely instance or transaction, whatever its tables: all this module needs is to run SQL. */
 export type QueryRunner = Pick<Kysely<object>, 'executeQuery'>;
@@ -69,6 +72,26 @@ export function transactionBossDb(tx: QueryRunner): PgBoss.Db {
       const result = await tx.executeQuery(CompiledQuery.raw(text, values ?? []));
       if (role !== 'none') await tx.executeQuery(CompiledQuery.raw(`select set_config('role', $1, true)`, [role]));
       return { rows: result.rows as unknown[] };
+    },
+  };
+}
+
+/**
+ * An org's job queued in ONE round trip: the tenant settings, `before` (its job_runs row) as
+ * the application role, the role reset as in transactionBossDb, then pg-boss's own insert, in
+ * one pipelined batch that commits at its Sync (db/tenant-read.ts). withTenant took seven
+ * trips for the same (BEGIN and settings, the row, reading the role, resetting it, the insert,
+ * restoring it, COMMIT). pg-boss sends one statement per job (a second only for
+ * `singletonNextSlot`, which the platform does not use: refused here rather than run apart).
+ */
+export function oneTripTenantBossDb(db: Kysely<PlatformTables>, scope: TenantScope, before: CompiledQuery[]): PgBoss.Db {
+  let sent = false;
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (sent) throw new Error('oneTripTenantBossDb queues one job: pg-boss asked for a second statement');
+      sent = true;
+      const rows = await batchAsTenant(db, scope, [...before, CompiledQuery.raw(`select set_config('role', 'none', true)`, [])], CompiledQuery.raw(text, values ?? []));
+      return { rows: rows as unknown[] };
     },
   };
 }

@@ -6,6 +6,7 @@ import { isRetryable } from '../errors.js';
 import type { JobDefinition, JobProgress, OrgJob, ReportProgressOptions, SystemJob } from './define-job.js';
 import { finishRunStatement, progressStatement, startedRun, startRunStatement, type JobView } from './job-runs.js';
 import type { JobLeases } from './job-leases.js';
+import type { RunEvents } from './run-events.js';
 
 /** What travels in the pg-boss job: the org it runs for and the validated data. */
 export interface JobEnvelope {
@@ -37,7 +38,7 @@ export const JOBS_TOPIC = 'jobs';
 
 export async function publishJob(ctx: Pick<PlatformContext, 'events' | 'log'>, orgId: string, view: JobView): Promise<void> {
   try {
-    await Promise.all([ctx.events.publish(orgId, jobTopic(view.id), view), ctx.events.publish(orgId, JOBS_TOPIC, view)]);
+    await ctx.events.publish(orgId, [jobTopic(view.id), JOBS_TOPIC], view);
   } catch (err) {
     // Realtime is a convenience: the state is in job_runs either way.
     ctx.log.warn({ err, jobId: view.id }, 'could not publish job update');
@@ -57,14 +58,17 @@ function errorMessage(err: unknown): string {
  * job's remaining attempts through `stopRetries`, so it fails at once instead of repeating the
  * same answer after each retry delay.
  */
-export async function runJob(
-  def: JobDefinition<unknown>,
-  bossJob: PgBoss.JobWithMetadata<JobEnvelope>,
-  ctx: PlatformContext,
-  running: Set<AbortController>,
-  stopRetries: (jobId: string) => Promise<void>,
-  leases: JobLeases | null = null,
-): Promise<unknown> {
+export interface JobRunnerDeps {
+  /** The abort controllers of the handlers running in this process (shutdown aborts them). */
+  running: Set<AbortController>;
+  /** Spends a job's remaining attempts (its error is not retryable). */
+  stopRetries: (jobId: string) => Promise<void>;
+  leases: JobLeases | null;
+  events: RunEvents;
+}
+
+export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWithMetadata<JobEnvelope>, ctx: PlatformContext, deps: JobRunnerDeps): Promise<unknown> {
+  const { running, stopRetries, leases } = deps;
   const envelope = bossJob.data ?? { orgId: null, data: undefined };
   const orgId = envelope.orgId ?? null;
   if (def.scope === 'org' && (typeof orgId !== 'string' || !UUID.test(orgId))) {
@@ -77,8 +81,14 @@ export async function runJob(
   const log = ctx.log.child({ job: def.name, jobId: bossJob.id, attempt, orgId });
   // The org whose job_runs row this run keeps up to date (none for untracked jobs).
   const trackedOrg = def.trackRuns ? orgId : null;
+  const tell = trackedOrg ? deps.events.forRun(trackedOrg) : () => {};
   /** One record of the run in job_runs (its start, progress or end): one statement, one round trip. */
   const record = async <R>(org: string, statement: Compilable<R>) => (await writeAsTenant(db, { orgId: org }, statement))[0];
+
+  // A lease left behind lapses and the sweep finds the job no longer active: harmless.
+  const release = async () => {
+    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
+  };
 
   const controller = new AbortController();
   running.add(controller);
@@ -88,14 +98,20 @@ export async function runJob(
     timeoutSeconds * 1000,
   );
 
+  let releasing: Promise<void> | undefined;
   try {
-    // First, so a process that dies from here on is noticed within a lease, not at expiry.
-    await leases?.hold(bossJob.id, def.name, controller);
+    // Before the handler, so a process that dies from here on is noticed within a lease, not
+    // at expiry. The lease (the queue's pool) and the start (the tenant's) are independent:
+    // one round trip of waiting for both. Both settle before a failure is recorded, so the
+    // start can never land after it.
+    const [held, startRow] = await Promise.allSettled([leases?.hold(bossJob.id, def.name, controller), trackedOrg ? record(trackedOrg, startRunStatement(db, run)) : undefined]);
+    if (held.status === 'rejected') throw held.reason;
+    if (startRow.status === 'rejected') throw startRow.reason;
     let previous: { progress: number; stage: string | null; checkpoint: unknown } | null = null;
     if (trackedOrg) {
-      const started = startedRun(await record(trackedOrg, startRunStatement(db, run)), attempt);
+      const started = startedRun(startRow.value, attempt);
       previous = started.previous;
-      await publishJob(ctx, trackedOrg, started.view);
+      tell(started.view);
     }
     const parsed = def.schema.safeParse(envelope.data);
     if (!parsed.success) {
@@ -114,7 +130,7 @@ export async function runJob(
       const statement = progressStatement(db, run, value, label, options.checkpoint);
       // In the handler's own transaction when it gives one (the checkpoint commits with its work).
       const view = options.tx ? (await options.tx.executeQuery(statement.compile())).rows[0] : await record(trackedOrg, statement);
-      if (view) await publishJob(ctx, trackedOrg, view);
+      if (view) tell(view);
     };
     const lastProgress: JobProgress | null = previous ? { pct: previous.progress, stage: previous.stage } : null;
     const job = {
@@ -138,13 +154,15 @@ export async function runJob(
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
     const result = await Promise.race([work, aborted]);
+    // The handler is done: its lease goes while the end is recorded (as in `finally` after a failure).
+    releasing = release();
 
     if (trackedOrg) {
       const view = await record(trackedOrg, finishRunStatement(db, run, { state: 'completed', result })).catch((err) => {
         log.error({ err }, 'job completed but its completion could not be recorded');
         return undefined;
       });
-      if (view) await publishJob(ctx, trackedOrg, view);
+      if (view) tell(view);
     }
     log.debug('job completed');
     return result;
@@ -164,14 +182,13 @@ export async function runJob(
         log.error({ err: e }, 'could not record the job failure');
         return undefined;
       });
-      if (view) await publishJob(ctx, trackedOrg, view);
+      if (view) tell(view);
     }
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job failed: will retry');
     throw err;
   } finally {
     clearTimeout(timer);
     running.delete(controller);
-    // A lease left behind lapses and the sweep finds the job no longer active: harmless.
-    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
+    await (releasing ?? release());
   }
 }

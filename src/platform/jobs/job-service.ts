@@ -13,12 +13,13 @@ import { afterCommit } from '../db/after-commit.js';
 import { fetchPage, type Page, type PageRequest } from '../db/page.js';
 import { conflict, unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
-import { BossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
+import { BossDb, oneTripTenantBossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
 import { letTenantLoginQueueOwnJobs } from './tenant-enqueue.js';
 import type { JobDefinition } from './define-job.js';
 import { JOB_VIEW_FIELDS, TERMINAL_STATES, type JobView } from './job-runs.js';
 import { publishJob, runJob, type JobEnvelope } from './job-runner.js';
 import { JobLeases, type TakenOverJob } from './job-leases.js';
+import { RunEvents } from './run-events.js';
 
 export interface EnqueueOptions {
   /**
@@ -56,6 +57,7 @@ const BOSS_STATE: Record<string, JobRunState> = {
 export class JobService {
   private readonly definitions = new Map<string, JobDefinition<unknown>>();
   private readonly running = new Set<AbortController>();
+  private readonly runEvents: RunEvents;
   private readonly workerIds = new Map<string, string[]>();
   private boss: PgBoss | null = null;
   private bossDb: BossDb | null = null;
@@ -63,7 +65,9 @@ export class JobService {
   private ownPool: pg.Pool | null = null;
   private stopping = false;
 
-  constructor(private readonly deps: { config: Config; database: Database; events: EventBus; log: Logger }) {}
+  constructor(private readonly deps: { config: Config; database: Database; events: EventBus; log: Logger }) {
+    this.runEvents = new RunEvents(deps);
+  }
 
   /** Add job definitions; all must be registered before start(). */
   register(definitions: readonly JobDefinition<unknown>[]): void {
@@ -205,7 +209,7 @@ export class JobService {
       for (let i = 0; i < concurrency; i++) {
         const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) => {
           try {
-            return await runJob(def, job!, ctx, this.running, (id) => this.stopRetries(def.name, id), this.leases);
+            return await runJob(def, job!, ctx, { running: this.running, stopRetries: (id) => this.stopRetries(def.name, id), leases: this.leases, events: this.runEvents });
           } finally {
             // pg-boss 10 waits a whole polling interval after every fetch, even a fruitful one:
             // wake the worker so a busy queue drains at handler speed, not one job per interval.
@@ -262,25 +266,28 @@ export class JobService {
     }
     const id = randomUUID();
     const envelope: JobEnvelope = { orgId: orgId ?? null, data: parsed.data };
-    const send = async (tx: QueryRunner) => {
-      if (orgId && def.trackRuns) {
-        await tx.executeQuery(
-          CompiledQuery.raw('insert into job_runs (id, org_id, name, max_attempts, created_by) values ($1, $2, $3, $4, $5)', [id, orgId, def.name, def.retryLimit + 1, options.createdBy ?? null]),
-        );
-      }
+    const runRow = orgId && def.trackRuns
+      ? CompiledQuery.raw('insert into job_runs (id, org_id, name, max_attempts, created_by) values ($1, $2, $3, $4, $5)', [id, orgId, def.name, def.retryLimit + 1, options.createdBy ?? null])
+      : null;
+    const send = async (db: PgBoss.Db) => {
       const sent = await boss.send(def.name, envelope, {
         ...this.sendOptions(def),
         id,
         ...(options.priority !== undefined ? { priority: options.priority } : {}),
         ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
         ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
-        db: transactionBossDb(tx),
+        db,
       });
       if (!sent) throw conflict(`A ${def.name} job with this key is already queued`, 'JOB_ALREADY_QUEUED');
     };
-    if (options.tx) await send(options.tx);
-    else if (orgId) await withTenant(this.deps.database.db, { orgId, userId: options.createdBy ?? null }, send);
-    else await withSystem(this.deps.database.db, send);
+    const inTransaction = async (tx: QueryRunner) => {
+      if (runRow) await tx.executeQuery(runRow);
+      await send(transactionBossDb(tx));
+    };
+    if (options.tx) await inTransaction(options.tx);
+    // The common case, an org's job queued on its own: the row and the insert in one round trip.
+    else if (orgId) await send(oneTripTenantBossDb(this.deps.database.db, { orgId, userId: options.createdBy ?? null }, runRow ? [runRow] : []));
+    else await withSystem(this.deps.database.db, inTransaction);
     // Inside a caller's transaction the job becomes visible at its commit: wake a worker then.
     if (!options.tx) this.wake(def.name);
     else afterCommit(options.tx, () => this.wake(def.name));
@@ -382,6 +389,8 @@ export class JobService {
       }
     } finally {
       clearTimeout(abortTimer);
+      // The runs' last realtime updates, before the bus closes after us.
+      await this.runEvents.drained();
       // Leases were renewed while the handlers drained (however long the shutdown timeout);
       // only now, with nothing left running, does the renewal stop.
       await this.leases?.stop();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
-import { readAsTenant, writeAsTenant } from '../../../src/platform/db/tenant-read.js';
+import { CompiledQuery } from 'kysely';
+import { batchAsTenant, readAsTenant, writeAsTenant } from '../../../src/platform/db/tenant-read.js';
 import { APP_ROLE } from '../../../src/platform/db/tenant.js';
 
 /**
@@ -11,7 +12,7 @@ import { APP_ROLE } from '../../../src/platform/db/tenant.js';
  * batch: it must see exactly what a withTenant transaction sees, and nothing may stay on the
  * pooled connection.
  */
-describe('readAsTenant and writeAsTenant: one round trip, the same isolation as withTenant', () => {
+describe('readAsTenant, writeAsTenant and batchAsTenant: one round trip, the same isolation as withTenant', () => {
   let t: TestPlatform;
   let a: TestUser;
   let b: TestUser;
@@ -100,5 +101,38 @@ describe('readAsTenant and writeAsTenant: one round trip, the same isolation as 
     const theirs = run(b.orgId);
     await assert.rejects(writeAsTenant(t.db, { orgId: a.orgId }, t.db.insertInto('job_runs').values(theirs)), (err: { code?: string }) => err.code === '42501');
     assert.equal(await stateOf(theirs.id), undefined);
+  });
+
+  it('batchAsTenant: the steps run in order as the tenant, a step may reset the role, and all commit or none does', async () => {
+    const insertRun = (id: string, orgId: string) => CompiledQuery.raw('insert into job_runs (id, org_id, name, max_attempts) values ($1, $2, $3, $4)', [id, orgId, 'test.batch', 1]);
+    const whoAmI = CompiledQuery.raw("select current_user as role, current_setting('app.org_id') as org", []) as CompiledQuery<{ role: string; org: string }>;
+    const resetRole = CompiledQuery.raw("select set_config('role', 'none', true)", []);
+    const stateOf = async (id: string) => (await t.db.selectFrom('job_runs').select('state').where('id', '=', id).executeTakeFirst())?.state;
+
+    // The first step runs as the application role (RLS), the last after the reset as the connecting role, the org still set.
+    const first = randomUUID();
+    const [answer] = await batchAsTenant(t.db, { orgId: a.orgId }, [insertRun(first, a.orgId), resetRole], whoAmI);
+    assert.notEqual(answer!.role, APP_ROLE);
+    assert.equal(answer!.org, a.orgId);
+    assert.equal(await stateOf(first), 'queued', 'committed at the end of the batch');
+    // Control: without the reset the last step is still the application role.
+    const [plain] = await batchAsTenant(t.db, { orgId: a.orgId }, [], whoAmI);
+    assert.equal(plain!.role, APP_ROLE);
+
+    // A step refused by RLS (another org's row) stops the batch: the steps before it are rolled back too.
+    const before = randomUUID();
+    const theirs = randomUUID();
+    await assert.rejects(batchAsTenant(t.db, { orgId: a.orgId }, [insertRun(before, a.orgId), insertRun(theirs, b.orgId)], whoAmI), (err: { code?: string }) => err.code === '42501');
+    assert.equal(await stateOf(before), undefined, 'the first insert was rolled back with the refused one');
+    // The last statement failing rolls the steps back as well.
+    const beforeFailure = randomUUID();
+    await assert.rejects(batchAsTenant(t.db, { orgId: a.orgId }, [insertRun(beforeFailure, a.orgId)], CompiledQuery.raw('select 1/0', [])), /division by zero/);
+    assert.equal(await stateOf(beforeFailure), undefined);
+
+    // Nothing stays on the pooled connection: the next query is the owner's, with no org set.
+    const { rows } = await sql<{ role: string; org: string | null }>`select current_user as role, current_setting('app.org_id', true) as org`.execute(t.db);
+    assert.notEqual(rows[0]!.role, APP_ROLE);
+    assert.ok(!rows[0]!.org, `no org left set (${rows[0]!.org})`);
+    await assert.rejects(batchAsTenant(t.db, { orgId: a.orgId }, [CompiledQuery.raw('select $1', [{ an: 'object' }])], whoAmI), /text, numbers or null/);
   });
 });

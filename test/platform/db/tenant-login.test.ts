@@ -127,6 +127,11 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
     const id = await withTenant(t.db, { orgId: a.orgId }, (tx) => t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId }, { tx }));
     const queued = await t.db.selectFrom(sql.raw<{ id: string; data: { orgId: string } }>(jobs).as('j')).select(['j.id', 'j.data']).where('j.id', '=', id).executeTakeFirstOrThrow();
     assert.equal(queued.data.orgId, a.orgId, 'queued in the same transaction, through the tenant login');
+    // Queued on its own (the one-round-trip batch), also through the tenant login, with its job_runs row.
+    const alone = await t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId });
+    const aloneQueued = await t.db.selectFrom(sql.raw<{ id: string; data: { orgId: string } }>(jobs).as('j')).select(['j.data']).where('j.id', '=', alone).executeTakeFirstOrThrow();
+    assert.equal(aloneQueued.data.orgId, a.orgId);
+    assert.ok(await t.db.selectFrom('job_runs').select('id').where('id', '=', alone).where('org_id', '=', a.orgId).executeTakeFirst(), 'its job_runs row');
 
     // Past the application: SQL in org A's transaction that writes the queue itself.
     const asTenant = (statement: string) => withTenant(t.db, { orgId: a.orgId }, async (tx) => {

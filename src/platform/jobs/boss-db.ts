@@ -65,9 +65,12 @@ export class BossDb implements PgBoss.Db {
 export function transactionBossDb(tx: QueryRunner): PgBoss.Db {
   return {
     async executeSql(text: string, values?: unknown[]) {
-      const before = await tx.executeQuery<{ role: string }>(CompiledQuery.raw(`select current_setting('role') as role`, []) as CompiledQuery<{ role: string }>);
+      // One statement reads the role, then resets it: the materialized CTE's row is read before
+      // the outer select list runs (a plain select list's order is not something to rely on here).
+      const before = await tx.executeQuery(
+        CompiledQuery.raw(`with was as materialized (select current_setting('role') as role) select role, set_config('role', 'none', true) from was`, []) as CompiledQuery<{ role: string }>,
+      );
       const role = before.rows[0]?.role ?? 'none';
-      if (role !== 'none') await tx.executeQuery(CompiledQuery.raw(`select set_config('role', 'none', true)`, []));
       // On failure the transaction is aborted and rolls back, role setting included: no restore to do.
       const result = await tx.executeQuery(CompiledQuery.raw(text, values ?? []));
       if (role !== 'none') await tx.executeQuery(CompiledQuery.raw(`select set_config('role', $1, true)`, [role]));

@@ -127,6 +127,12 @@ describe('DATABASE_APP_URL: tenant traffic logs in as a role that cannot bypass 
     const id = await withTenant(t.db, { orgId: a.orgId }, (tx) => t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId }, { tx }));
     const queued = await t.db.selectFrom(sql.raw<{ id: string; data: { orgId: string } }>(jobs).as('j')).select(['j.id', 'j.data']).where('j.id', '=', id).executeTakeFirstOrThrow();
     assert.equal(queued.data.orgId, a.orgId, 'queued in the same transaction, through the tenant login');
+    // The role is restored after pg-boss's insert: the rest of the transaction is still bound by RLS.
+    const after = await withTenant(t.db, { orgId: a.orgId }, async (tx) => {
+      await t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId }, { tx });
+      return (await sql<{ current: string; visible: number }>`select current_user as current, (select count(distinct org_id)::int from memberships) as visible`.execute(tx)).rows[0];
+    });
+    assert.deepEqual(after, { current: 'tenantry_app', visible: 1 });
     // Queued on its own (the one-round-trip batch), also through the tenant login, with its job_runs row.
     const alone = await t.platform.ctx.jobs.enqueue(derivativesJob, { orgId: a.orgId, objectId });
     const aloneQueued = await t.db.selectFrom(sql.raw<{ id: string; data: { orgId: string } }>(jobs).as('j')).select(['j.data']).where('j.id', '=', alone).executeTakeFirstOrThrow();

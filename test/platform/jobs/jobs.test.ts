@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { defineJob, type JobDefinition } from '../../../src/platform/jobs/define-job.js';
 import type { JobView } from '../../../src/platform/jobs/job-runs.js';
-import { withTenant } from '../../../src/platform/db/tenant.js';
+import { sql } from 'kysely';
+import { APP_ROLE, withTenant } from '../../../src/platform/db/tenant.js';
 import { AppError, badRequest } from '../../../src/platform/errors.js';
 import type { BusEvent } from '../../../src/platform/realtime/event-bus.js';
 
@@ -283,9 +284,13 @@ describe('background jobs', () => {
     assert.equal(await jobs.get(alice.orgId, rolledBackId), null);
     assert.equal(await jobs.queue.getJobById(progressJob.name, rolledBackId), null, 'no pg-boss job either');
 
-    const id = await withTenant(database.db, { orgId: alice.orgId, userId: alice.userId }, (tx) =>
-      jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000005', steps: 1 }, { tx, createdBy: alice.userId }),
-    );
+    const { id, after } = await withTenant(database.db, { orgId: alice.orgId, userId: alice.userId }, async (tx) => {
+      const queued = await jobs.enqueue(progressJob, { orgId: alice.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000005', steps: 1 }, { tx, createdBy: alice.userId });
+      // pg-boss's insert ran as the connecting role; the rest of the transaction is the tenant's again (RLS: one org's memberships).
+      const { rows } = await sql<{ current: string; orgs: number }>`select current_user as current, (select count(distinct org_id)::int from memberships) as orgs`.execute(tx);
+      return { id: queued, after: rows[0] };
+    });
+    assert.deepEqual(after, { current: APP_ROLE, orgs: 1 });
     assert.equal((await waitForState(t, alice, id, ['completed'])).progress, 100);
   });
 

@@ -284,9 +284,13 @@ export class JobService {
       if (runRow) await tx.executeQuery(runRow);
       await send(transactionBossDb(tx));
     };
+    const scope = orgId ? { orgId, userId: options.createdBy ?? null } : null;
     if (options.tx) await inTransaction(options.tx);
     // The common case, an org's job queued on its own: the row and the insert in one round trip.
-    else if (orgId) await send(oneTripTenantBossDb(this.deps.database.db, { orgId, userId: options.createdBy ?? null }, runRow ? [runRow] : []));
+    // Not with a singleton key: a duplicate inserts nothing, and its job_runs row must then be
+    // rolled back by the conflict thrown inside a transaction, not already committed.
+    else if (scope && options.singletonKey === undefined) await send(oneTripTenantBossDb(this.deps.database.db, scope, runRow ? [runRow] : []));
+    else if (scope) await withTenant(this.deps.database.db, scope, inTransaction);
     else await withSystem(this.deps.database.db, inTransaction);
     // Inside a caller's transaction the job becomes visible at its commit: wake a worker then.
     if (!options.tx) this.wake(def.name);

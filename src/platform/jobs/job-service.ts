@@ -394,7 +394,7 @@ export class JobService {
     } finally {
       clearTimeout(abortTimer);
       // The runs' last realtime updates, before the bus closes after us.
-      await this.runEvents.drained();
+      await this.runEvents.drained(5000);
       // Leases were renewed while the handlers drained (however long the shutdown timeout);
       // only now, with nothing left running, does the renewal stop.
       await this.leases?.stop();

@@ -27,8 +27,11 @@ export class RunEvents {
     };
   }
 
-  /** Resolves once every update told so far has been handed to the bus. */
-  async drained(): Promise<void> {
-    await Promise.all([...this.pending]);
+  /** Resolves once every update told so far has been handed to the bus, or after `timeoutMs` (a stuck bus must not hold a shutdown). */
+  async drained(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all([...this.pending]), waited]);
+    clearTimeout(timer);
   }
 }

@@ -104,6 +104,7 @@ export class PostgresEventBus implements EventBus {
 
   async publish(orgId: string, topic: string | readonly string[], payload: unknown): Promise<void> {
     const events = newEvents(orgId, topic, payload);
+    if (events.length === 0) return;
     let texts = events.map((event) => JSON.stringify(toWire(event)));
     if (texts.some((text) => Buffer.byteLength(text) > NOTIFY_MAX_BYTES)) {
       // The events share one payload, so one spilled row serves them all (rows expire by age, not on reading).

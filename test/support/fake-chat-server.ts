@@ -20,6 +20,8 @@ export interface FakeChatServer {
   requests: RecordedRequest[];
   /** Resolves when the next request has arrived and been recorded (before its reply). */
   nextRequest(): Promise<void>;
+  /** Resolves when a client next gives up on a request before its answer (its own timeout ended the wait); rejects after `timeoutMs`. */
+  nextAbandoned(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,9 @@ export async function startFakeChatServer(replies: ScriptedReply[]): Promise<Fak
     requests.push({ path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
     arrivals.emit('request');
     const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
+    res.on('close', () => {
+      if (!res.writableEnded) arrivals.emit('abandoned');
+    });
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
     if ('status' in reply) {
@@ -59,6 +64,7 @@ export async function startFakeChatServer(replies: ScriptedReply[]): Promise<Fak
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     nextRequest: () => once(arrivals, 'request').then(() => undefined),
+    nextAbandoned: (timeoutMs = 10_000) => once(arrivals, 'abandoned', { signal: AbortSignal.timeout(timeoutMs) }).then(() => undefined),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

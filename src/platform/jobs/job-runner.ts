@@ -85,11 +85,6 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
   /** One record of the run in job_runs (its start, progress or end): one statement, one round trip. */
   const record = async <R>(org: string, statement: Compilable<R>) => (await writeAsTenant(db, { orgId: org }, statement))[0];
 
-  // A lease left behind lapses and the sweep finds the job no longer active: harmless.
-  const release = async () => {
-    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
-  };
-
   const controller = new AbortController();
   running.add(controller);
   const timeoutSeconds = Number(bossJob.expireInSeconds) || def.expireInSeconds;
@@ -98,7 +93,6 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
     timeoutSeconds * 1000,
   );
 
-  let releasing: Promise<void> | undefined;
   try {
     // Before the handler, so a process that dies from here on is noticed within a lease, not
     // at expiry. The lease (the queue's pool) and the start (the tenant's) are independent:
@@ -154,8 +148,6 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
     const result = await Promise.race([work, aborted]);
-    // The handler is done: its lease goes while the end is recorded (as in `finally` after a failure).
-    releasing = release();
 
     if (trackedOrg) {
       const view = await record(trackedOrg, finishRunStatement(db, run, { state: 'completed', result })).catch((err) => {
@@ -189,6 +181,10 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
   } finally {
     clearTimeout(timer);
     running.delete(controller);
-    await (releasing ?? release());
+    // Only once the end is recorded: a job still active in pg-boss without a lease of this
+    // process is an orphan to the sweep (on the embedded database at once), which would run
+    // the finished job again. A lease left behind lapses and the sweep finds the job no
+    // longer active: harmless.
+    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
   }
 }

@@ -18,7 +18,7 @@ describe('test file order', () => {
   });
 
   it('reads the seconds from progress lines, keeping the longer of two suites', () => {
-    const pglite = 'Node v24.22.3 (...), 3 test files\n[1/3] ✔ test/b.test.ts (12.5 s)\n[2/3] ✖ test/a.test.ts (3.0 s, 1 file failing so far)\n    | some stderr\nnot a progress line (9 s)\n';
+    const pglite = 'Node v24.22.3 (...), 3 test files\n[1/3] ✔ test/b.test.ts (12.5 s, 9.1 CPU s)\n[2/3] ✖ test/a.test.ts (3.0 s, 1 file failing so far)\n    | some stderr\nnot a progress line (9 s)\n';
     const postgres = '[1/2] ✔ test/b.test.ts (20.1 s)\n[2/2] ✔ test/c.test.ts (0.4 s)\n';
     assert.deepEqual(durationsFromLogs([pglite, postgres]), { 'test/b.test.ts': 20.1, 'test/a.test.ts': 3, 'test/c.test.ts': 0.4 });
   });

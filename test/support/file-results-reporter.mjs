@@ -1,9 +1,10 @@
 // Plain JavaScript: node's test runner loads reporters without the TypeScript loader.
+import { readFileSync } from 'node:fs';
 
 /**
  * Reports each finished test file of a test process (test-process.mjs) to the `npm test`
- * launcher over IPC: whether it passed, how long it took, and its tests' outcomes, which the
- * launcher prints as progress lines and adds up. It writes nothing itself: the spec reporter
+ * launcher over IPC: whether it passed, how long it took and how much CPU, and its tests'
+ * outcomes, which the launcher prints as progress lines and adds up. It writes nothing itself: the spec reporter
  * beside it writes the readable report.
  *
  * The process runs one file at a time, each as a suite named after the file at the top level
@@ -14,13 +15,17 @@
 export default async function* fileResultsReporter(source) {
   let tests = emptyCounts();
   let failures = [];
+  let cpuBefore = cpuSeconds();
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const { name, nesting, details, skip, todo } = event.data;
     if (nesting === 0) {
       // A file that failed outside its tests (its import, a hook) has only its own error.
       if (event.type === 'test:fail' && failures.length === 0) failures.push(failure(name, details.error));
-      process.send?.({ type: 'file', file: name, passed: event.type === 'test:pass', durationMs: details.duration_ms, tests, failures, rss: process.memoryUsage.rss() });
+      const cpuNow = cpuSeconds();
+      const cpuS = cpuNow === undefined || cpuBefore === undefined ? undefined : cpuNow - cpuBefore;
+      cpuBefore = cpuNow;
+      process.send?.({ type: 'file', file: name, passed: event.type === 'test:pass', durationMs: details.duration_ms, cpuS, tests, failures, rss: process.memoryUsage.rss() });
       tests = emptyCounts();
       failures = [];
       continue;
@@ -37,6 +42,24 @@ export default async function* fileResultsReporter(source) {
     else if (event.type === 'test:pass') tests.passed++;
     else if (cancelled) tests.cancelled++;
     else tests.failed++;
+  }
+}
+
+/**
+ * CPU seconds this process has used, its own and its ended children's (FFmpeg, CLI and server
+ * processes a test started and waited for), from /proc/self/stat: on two shared cores a file's
+ * wall time says how busy the machine was, its CPU what it costs the run. Fields 14-17 are
+ * utime, stime, cutime and cstime in clock ticks, 100 a second on Linux (USER_HZ). Undefined
+ * where there is no /proc.
+ */
+function cpuSeconds() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The command name (field 2) may hold spaces; the fields after it follow its closing ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / 100;
+  } catch {
+    return undefined;
   }
 }
 

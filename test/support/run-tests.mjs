@@ -22,7 +22,7 @@ import { createDatabaseUseClassifier } from './uses-database.mjs';
  * (SIGKILL) leaves it behind.
  *
  * Output: on stderr, a line naming the Node, then a progress line per finished file as it
- * finishes ("[12/63] ✔ test/platform/auth.test.ts (8.2 s)"), with the processes' own output
+ * finishes ("[12/63] ✔ test/platform/auth.test.ts (8.2 s, 6.1 CPU s)"), with the processes' own output
  * (logs, console) as it comes. On stdout, once all have ended, each process's spec report (its
  * failures listed at its end) and the run's totals.
  */
@@ -151,23 +151,24 @@ function send(proc, message) {
   if (proc.child.connected) proc.child.send(message, () => {});
 }
 
-function fileFinished(proc, { file, passed, durationMs, tests, failures }) {
+function fileFinished(proc, { file, passed, durationMs, cpuS, tests, failures }) {
   proc.pending.delete(file);
   if (!passed) proc.failedFiles++;
   for (const key of Object.keys(totals.tests)) totals.tests[key] += tests[key];
-  progressLine(file, passed, durationMs);
+  progressLine(file, passed, durationMs, cpuS);
   for (const { test, lines } of failures) {
     process.stderr.write(`    ✖ ${test}\n`);
     for (const line of lines) process.stderr.write(`      ${line}\n`);
   }
 }
 
-function progressLine(file, passed, durationMs) {
+function progressLine(file, passed, durationMs, cpuS) {
   totals.files++;
   if (!passed) totals.failedFiles++;
   const seconds = durationMs === undefined ? '' : `${(durationMs / 1000).toFixed(1)} s`;
+  const cpu = cpuS === undefined ? '' : `${cpuS.toFixed(1)} CPU s`;
   const failures = totals.failedFiles ? `${totals.failedFiles} file${totals.failedFiles > 1 ? 's' : ''} failing so far` : '';
-  const details = [seconds, failures].filter(Boolean).join(', ');
+  const details = [seconds, cpu, failures].filter(Boolean).join(', ');
   process.stderr.write(`[${totals.files}/${total}] ${passed ? '✔' : '✖'} ${file}${details ? ` (${details})` : ''}\n`);
 }
 

@@ -50,7 +50,7 @@ describe('npm test launcher', () => {
     const { exited } = launch(['test/support/fixtures/passes.ts']);
     const run = await exited;
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /^\[1\/1\] ✔ test\/support\/fixtures\/passes\.ts \(\d+\.\d s\)$/m);
+    assert.match(run.stderr, /^\[1\/1\] ✔ test\/support\/fixtures\/passes\.ts \(\d+\.\d s, \d+\.\d CPU s\)$/m);
     assert.match(run.stdout, /^ℹ pass 1$/m, 'node\'s closing summary is on stdout');
   });
 
@@ -83,7 +83,7 @@ describe('npm test launcher', () => {
   it('says under a failed file which tests failed and why, as soon as the file ends', async () => {
     const run = await launch(['test/support/fixtures/fails.ts']).exited;
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /^\[1\/1\] ✖ test\/support\/fixtures\/fails\.ts \(\d+\.\d s, 1 file failing so far\)\n {4}✖ compares\n {6}AssertionError \[ERR_ASSERTION\]: arithmetic$/m);
+    assert.match(run.stderr, /^\[1\/1\] ✖ test\/support\/fixtures\/fails\.ts \(\d+\.\d s, \d+\.\d CPU s, 1 file failing so far\)\n {4}✖ compares\n {6}AssertionError \[ERR_ASSERTION\]: arithmetic$/m);
     assert.match(run.stderr, /^ {4}✖ a suite whose setup fails\n {6}Error: setup broke$/m, 'a failed hook, which no test carries');
     assert.doesNotMatch(run.stderr, /✖ (passes|never runs)/, 'passed and cancelled tests are not failures');
     assert.match(run.stdout, /^── the run: 1 of 1 files, 1 failed; 3 tests: 1 passed, 1 failed, 1 cancelled, 0 skipped, 0 todo ──$/m);

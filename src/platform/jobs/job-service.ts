@@ -11,7 +11,7 @@ import type { JobRunState } from '../db/schema.js';
 import { withSystem, withTenant } from '../db/tenant.js';
 import { afterCommit } from '../db/after-commit.js';
 import { fetchPage, type Page, type PageRequest } from '../db/page.js';
-import { conflict, unprocessable } from '../errors.js';
+import { unprocessable } from '../errors.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { BossDb, oneTripTenantBossDb, transactionBossDb, type QueryRunner } from './boss-db.js';
 import { letTenantLoginQueueOwnJobs } from './tenant-enqueue.js';
@@ -33,8 +33,6 @@ export interface EnqueueOptions {
   /** Run no earlier than this date, or this many seconds from now. */
   startAfter?: Date | number;
   priority?: number;
-  /** At most one queued job per key (pg-boss singleton); a duplicate answers 409 JOB_ALREADY_QUEUED. */
-  singletonKey?: string;
 }
 
 /** Org jobs take {orgId, ...data}; system jobs take their data alone. */
@@ -275,10 +273,10 @@ export class JobService {
         id,
         ...(options.priority !== undefined ? { priority: options.priority } : {}),
         ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
-        ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
         db,
       });
-      if (!sent) throw conflict(`A ${def.name} job with this key is already queued`, 'JOB_ALREADY_QUEUED');
+      // pg-boss answers null only for a singleton or throttled send, which the platform never asks for.
+      if (!sent) throw new Error(`pg-boss did not queue the ${def.name} job`);
     };
     const inTransaction = async (tx: QueryRunner) => {
       if (runRow) await tx.executeQuery(runRow);
@@ -287,10 +285,7 @@ export class JobService {
     const scope = orgId ? { orgId, userId: options.createdBy ?? null } : null;
     if (options.tx) await inTransaction(options.tx);
     // The common case, an org's job queued on its own: the row and the insert in one round trip.
-    // Not with a singleton key: a duplicate inserts nothing, and its job_runs row must then be
-    // rolled back by the conflict thrown inside a transaction, not already committed.
-    else if (scope && options.singletonKey === undefined) await send(oneTripTenantBossDb(this.deps.database.db, scope, runRow ? [runRow] : []));
-    else if (scope) await withTenant(this.deps.database.db, scope, inTransaction);
+    else if (scope) await send(oneTripTenantBossDb(this.deps.database.db, scope, runRow ? [runRow] : []));
     else await withSystem(this.deps.database.db, inTransaction);
     // Inside a caller's transaction the job becomes visible at its commit: wake a worker then.
     if (!options.tx) this.wake(def.name);

@@ -31,8 +31,10 @@ export interface TakenOverJob {
  * Leases of the jobs this process runs (table job_leases), so a dead worker is noticed in
  * seconds rather than at its jobs' expiry (three hours for a generation).
  *
- * - A handler's lease is taken as it starts and dropped as it ends; a timer renews every lease
- *   this process holds every JOB_HEARTBEAT_SECONDS. The timer, not the handler's progress
+ * - A handler's lease is taken as it starts and let go as it ends; a timer renews every lease
+ *   this process holds every JOB_HEARTBEAT_SECONDS. A let-go lease is no longer renewed, and
+ *   its row is deleted by the next sweep once pg-boss has settled the job: pg-boss records a
+ *   handler's outcome only after the handler returns, and until then the job is still active. The timer, not the handler's progress
  *   reports, renews: a handler busy for minutes between reports keeps its lease. The renewal
  *   runs on the queue's connections (the job pool on PostgreSQL), not behind API traffic.
  * - The same timer looks for leases that lapsed (not renewed for JOB_LEASE_SECONDS) and for
@@ -85,9 +87,15 @@ export class JobLeases {
     this.held.set(jobId, controller);
   }
 
-  async release(jobId: string): Promise<void> {
+  /**
+   * The handler has ended: stop renewing its lease. The row stays until pg-boss has settled the
+   * job (sweepSettled): deleted at once, it left the job active without a lease in the moment
+   * before pg-boss marked it complete, and a sweep then (of any process, a long job's start
+   * being more than a lease ago) took it for an orphan and ran the finished job again. Left
+   * behind by a process that dies before pg-boss settles the job, the row lapses like any lease.
+   */
+  release(jobId: string): void {
     this.held.delete(jobId);
-    await this.db.executeSql('delete from job_leases where job_id = $1 and owner = $2', [jobId, this.owner]);
   }
 
   /** Renew and sweep from now on, every JOB_HEARTBEAT_SECONDS. */
@@ -102,6 +110,8 @@ export class JobLeases {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.ticking;
+    // The leases let go since the last sweep, not left behind for another process to clear.
+    await this.sweepSettled().catch((err: unknown) => this.log.warn({ err }, 'could not delete the leases of finished jobs'));
   }
 
   /** One renewal and sweep; ticks never overlap (a slow database skips a beat rather than piling up). */
@@ -110,6 +120,7 @@ export class JobLeases {
     this.ticking = (async () => {
       try {
         await this.renew();
+        await this.sweepSettled();
         await this.takeOver();
       } catch (err) {
         this.log.warn({ err }, 'job lease renewal or sweep failed; trying again at the next heartbeat');
@@ -137,6 +148,15 @@ export class JobLeases {
     }
   }
 
+  /** Delete this process's let-go leases of jobs pg-boss has settled (or already removed). */
+  private async sweepSettled(): Promise<void> {
+    await this.db.executeSql(
+      `delete from job_leases l where l.owner = $1 and not (l.job_id = any($2::uuid[]))
+        and not exists (select 1 from ${this.job} j where j.name = l.queue and j.id = l.job_id and j.state = 'active')`,
+      [this.owner, [...this.held.keys()]],
+    );
+  }
+
   /**
    * Fail the jobs of dead workers so pg-boss retries them. `everyoneElseIsDead` is for the
    * embedded database at start: its data-directory lock proves no other process runs, so every
@@ -149,10 +169,14 @@ export class JobLeases {
     // Only leases of this job schema's jobs: a database may hold several (JOB_SCHEMA; each test
     // file has its own on the shared PostgreSQL), and another schema's leases are its own
     // workers' to judge. A starved process elsewhere must not lose its lease to a stranger.
+    // This process's own lapsed leases go too, but only those it let go: one it still holds
+    // lapsed because the renewal was late (a long transaction on the embedded database), not
+    // because its handler died. One it let go that lapsed with its job still active means pg-boss
+    // never settled the job (its completion failed): taken over like a dead worker's.
     await this.db.executeSql(
-      `delete from job_leases l where l.lease_until < ${lapsedBefore} and l.owner <> $1
+      `delete from job_leases l where l.lease_until < ${lapsedBefore} and not (l.owner = $1 and l.job_id = any($2::uuid[]))
         and exists (select 1 from ${this.job} j where j.name = l.queue and j.id = l.job_id)`,
-      [this.owner],
+      [this.owner, [...this.held.keys()]],
     );
     // Active jobs without a lease: their lease lapsed (deleted just now, here or by another
     // worker), or their process died before taking one. A live worker leases a job within

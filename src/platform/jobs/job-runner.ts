@@ -181,10 +181,8 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
   } finally {
     clearTimeout(timer);
     running.delete(controller);
-    // Only once the end is recorded: a job still active in pg-boss without a lease of this
-    // process is an orphan to the sweep (on the embedded database at once), which would run
-    // the finished job again. A lease left behind lapses and the sweep finds the job no
-    // longer active: harmless.
-    await leases?.release(bossJob.id).catch((err) => log.warn({ err }, 'could not release the job lease'));
+    // Only once the end is recorded. The lease's row stays until pg-boss has settled the job
+    // (job-leases.ts): a job still active without a lease is an orphan to the sweep.
+    leases?.release(bossJob.id);
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashingStream } from './hashing-stream.js';
+import { WriteBehind } from './write-behind.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import type { UrlSigner } from './url-signer.js';
 import {
@@ -39,6 +40,8 @@ export interface LocalDiskDriverOptions {
  * once while memory per upload stays bounded.
  */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** How much of a file is written between background flushes (write-behind.ts). */
+const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 
 export class LocalDiskDriver implements StorageDriver {
   readonly name = 'local' as const;
@@ -66,7 +69,8 @@ export class LocalDiskDriver implements StorageDriver {
     const hasher = new HashingStream();
     try {
       // flush: fsync before close, so the rename below never publishes a file whose bytes are not on disk.
-      await pipeline(body, hasher, createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: WRITE_BUFFER_BYTES }));
+      const file = createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: WRITE_BUFFER_BYTES });
+      await pipeline(body, hasher, new WriteBehind(file, FLUSH_EVERY_BYTES), file);
       await renameInto(temp, target);
     } catch (err) {
       await rm(temp, { force: true });

@@ -55,8 +55,12 @@ const PROCESSES = boundedInteger('TEST_PROCESSES', { min: 1, max: 16, fallback: 
  */
 const REPLACE_ABOVE_RSS_BYTES = boundedInteger('TEST_PROCESS_MAX_RSS_MB', { min: 1, max: 65_536, fallback: 3072 }) * 1024 ** 2;
 
-/** How long a process may take to end once it has no more files before it counts as hung. */
-const EXIT_GRACE_MS = 60_000;
+/**
+ * How long a process may take to end once it has no more files before it counts as hung (a
+ * test left a server, a timer or a child process running): it is then killed and the run
+ * fails, naming it. TEST_PROCESS_EXIT_GRACE_SECONDS changes it.
+ */
+const EXIT_GRACE_MS = boundedInteger('TEST_PROCESS_EXIT_GRACE_SECONDS', { min: 1, max: 600, fallback: 60 }) * 1000;
 
 /**
  * `--liftoff-only`: test processes run WebAssembly (PGlite's Postgres above all, and face-api's

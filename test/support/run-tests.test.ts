@@ -99,6 +99,14 @@ describe('npm test launcher', () => {
     assert.match(run.stdout, /^── the run: 2 of 2 files, 1 failed;/m);
   });
 
+  it('kills a test process that does not end after its last file, and fails the run saying why', { timeout: 120_000 }, async () => {
+    const run = await launch(['test/support/fixtures/leaves-a-timer.ts'], { TEST_PROCESSES: '1', TEST_PROCESS_EXIT_GRACE_SECONDS: '2' }).exited;
+    assert.equal(run.code, 1, 'a run whose process hung fails');
+    assert.match(run.stderr, /^\[1\/1\] ✔ test\/support\/fixtures\/leaves-a-timer\.ts /m, 'the file itself passed');
+    assert.match(run.stdout, /^── the run: 1 of 1 files, 0 failed;/m);
+    assert.match(run.stdout, /^✖ test process 1 did not end within 2 s of its last file: a test left something running \(a server, a timer, a child process\); killed$/m);
+  });
+
   for (const [how, signal] of [['Ctrl-C (SIGINT to the process group)', 'SIGINT'], ['SIGTERM to the launcher', 'SIGTERM']] as const) {
     // A bound on the whole case: an interrupted run that never ends fails here, not by hanging the suite.
     it(`removes the run's temporary folders when interrupted by ${how}`, { timeout: 120_000 }, async () => {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 /**
  * Reports each finished test file of a test process (test-process.mjs) to the `npm test`
  * launcher over IPC: whether it passed, how long it took and how much CPU, and its tests'
- * outcomes, which the launcher prints as progress lines and adds up. It writes nothing itself: the spec reporter
- * beside it writes the readable report.
+ * outcomes, which the launcher prints as progress lines and adds up. It writes nothing
+ * itself: the spec reporter beside it writes the readable report.
  *
  * The process runs one file at a time, each as a suite named after the file at the top level
  * (nesting 0), so every test event between two such suites' results belongs to the second.

@@ -22,8 +22,8 @@ import { createDatabaseUseClassifier } from './uses-database.mjs';
  * (SIGKILL) leaves it behind.
  *
  * Output: on stderr, a line naming the Node, then a progress line per finished file as it
- * finishes ("[12/63] ✔ test/platform/auth.test.ts (8.2 s, 6.1 CPU s)"), with the processes' own output
- * (logs, console) as it comes. On stdout, once all have ended, each process's spec report (its
+ * finishes ("[12/63] ✔ test/platform/auth.test.ts (8.2 s, 6.1 CPU s)"), with the processes'
+ * own output (logs, console) as it comes. On stdout, once all have ended, each process's spec report (its
  * failures listed at its end) and the run's totals.
  */
 const DATABASE_FILES_ONLY = '--database-files-only';

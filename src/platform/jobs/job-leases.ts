@@ -32,11 +32,12 @@ export interface TakenOverJob {
  * seconds rather than at its jobs' expiry (three hours for a generation).
  *
  * - A handler's lease is taken as it starts and let go as it ends; a timer renews every lease
- *   this process holds every JOB_HEARTBEAT_SECONDS. A let-go lease is no longer renewed, and
- *   its row is deleted by the next sweep once pg-boss has settled the job: pg-boss records a
- *   handler's outcome only after the handler returns, and until then the job is still active. The timer, not the handler's progress
+ *   this process holds every JOB_HEARTBEAT_SECONDS. The timer, not the handler's progress
  *   reports, renews: a handler busy for minutes between reports keeps its lease. The renewal
  *   runs on the queue's connections (the job pool on PostgreSQL), not behind API traffic.
+ * - A lease let go is no longer renewed, and its row is deleted by the next sweep once pg-boss
+ *   has settled the job: pg-boss records a handler's outcome only after the handler returns,
+ *   and until then the job is still active.
  * - The same timer looks for leases that lapsed (not renewed for JOB_LEASE_SECONDS) and for
  *   active jobs that never got one (a process killed between fetching a job and leasing it),
  *   and fails those jobs in pg-boss: they are retried at once from their checkpoint.

@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { notFound } from '../../../platform/errors.js';
 import type { SocialPostsTable, SocialTables } from '../schema.js';
 import { CALENDAR_EXCERPT_CHARS } from './post.schema.js';
@@ -25,8 +25,9 @@ export function selectCalendarEntry<O>(q: PostsFrom<O>) {
   ]);
 }
 
-export function livePosts(tx: Transaction<SocialTables>, orgId: string): PostsFrom {
-  return tx.selectFrom('social_posts as p').where('p.org_id', '=', orgId).where('p.deleted_at', 'is', null);
+/** The workspace's posts not deleted: on a transaction, or on the pool for a one-trip tenant read. */
+export function livePosts(db: Kysely<SocialTables>, orgId: string): PostsFrom {
+  return db.selectFrom('social_posts as p').where('p.org_id', '=', orgId).where('p.deleted_at', 'is', null);
 }
 
 /** The post row for a change, locked so two edits cannot take the same version number. */

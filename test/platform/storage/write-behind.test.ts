@@ -30,7 +30,8 @@ async function* slowly(chunks: Buffer[]) {
   }
 }
 
-describe('write-behind flushing of a stored file', () => {
+// A bound on each case: a stream that never ends fails here instead of hanging the run.
+describe('write-behind flushing of a stored file', { timeout: 60_000 }, () => {
   it('flushes on the file\'s descriptor, one flush at a time, and ends only after its last flush', () => withDir(async (dir) => {
     const chunks = Array.from({ length: 10 }, () => randomBytes(MiB));
     // A buffer larger than the file: no back-pressure, so every step below is the stream's own.

@@ -95,7 +95,7 @@ export class JobLeases {
    * being more than a lease ago) took it for an orphan and ran the finished job again. Left
    * behind by a process that dies before pg-boss settles the job, the row lapses like any lease.
    */
-  release(jobId: string): void {
+  letGo(jobId: string): void {
     this.held.delete(jobId);
   }
 

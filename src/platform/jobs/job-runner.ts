@@ -181,8 +181,8 @@ export async function runJob(def: JobDefinition<unknown>, bossJob: PgBoss.JobWit
   } finally {
     clearTimeout(timer);
     running.delete(controller);
-    // Only once the end is recorded. The lease's row stays until pg-boss has settled the job
-    // (job-leases.ts): a job still active without a lease is an orphan to the sweep.
-    leases?.release(bossJob.id);
+    // Renewed until the end is recorded, however slow that is. Its row stays until pg-boss has
+    // settled the job (job-leases.ts): a job still active without a lease is an orphan to the sweep.
+    leases?.letGo(bossJob.id);
   }
 }

@@ -61,7 +61,7 @@ describe('the lease sweep keeps to its own job schema and to jobs still running'
     const id = await t.platform.ctx.jobs.enqueue(finishing.job, { orgId: owner.orgId });
     await finishing.started;
     await sql`update ${sql.id(jobSchema, 'job')} set started_on = now() - interval '1 hour' where id = ${id}`.execute(t.db);
-    leases().release(id);
+    leases().letGo(id);
     assert.deepEqual(await leases().takeOver(), [], 'not an orphan: its lease row is still there');
     assert.equal(await bossState(id), 'active');
     assert.ok(await leaseRow(id));
@@ -71,7 +71,7 @@ describe('the lease sweep keeps to its own job schema and to jobs still running'
     const other = await t.platform.ctx.jobs.enqueue(unleased.job, { orgId: owner.orgId });
     await unleased.started;
     await sql`update ${sql.id(jobSchema, 'job')} set started_on = now() - interval '1 hour' where id = ${other}`.execute(t.db);
-    leases().release(other);
+    leases().letGo(other);
     await sql`delete from job_leases where job_id = ${other}`.execute(t.db);
     assert.deepEqual((await leases().takeOver()).map((j) => j.id), [other]);
 

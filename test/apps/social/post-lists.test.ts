@@ -86,7 +86,7 @@ describe('social post lists', () => {
     // A busy day lists its first posts by slot and counts the rest, in the compact shape.
     const capped = dataOf(await t.request('GET', `/social/api/posts/calendar?from=${year}-03-14&to=${year}-03-14&timezone=UTC&per_day=1`, { token: editor.token }));
     assert.equal(capped.per_day, 1);
-    assert.deepEqual(capped.days, [{ date: `${year}-03-14`, total: 2, more: 1, posts: [{ id: early.id, title: null, excerpt: 'morning slot', status: early.status, scheduled_at: `${year}-03-14T01:00:00.000Z`, timezone: 'Asia/Tokyo', networks: [] }] }]);
+    assert.deepEqual(capped.days, [{ date: `${year}-03-14`, total: 2, total_capped: false, more: 1, posts: [{ id: early.id, title: null, excerpt: 'morning slot', status: early.status, scheduled_at: `${year}-03-14T01:00:00.000Z`, timezone: 'Asia/Tokyo', networks: [] }] }]);
     const filteredOut = dataOf(await t.request('GET', `/social/api/posts/calendar?from=${year}-03-14&to=${year}-03-15&status=published`, { token: editor.token }));
     assert.deepEqual(filteredOut.days, []);
     assert.equal((await t.request('GET', `/social/api/posts/calendar?from=${year}-03-14&to=${year}-03-14&per_day=0`, { token: editor.token })).statusCode, 400);

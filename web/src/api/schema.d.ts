@@ -8786,7 +8786,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A month or week at a glance: for each day between two days (inclusive, in the workspace's time zone or `timezone`) that has posts, how many, and the first `per_day` of them by slot in a compact shape (title, excerpt, status, slot, networks). Open a post for its full text. */
+        /** @description A month or week at a glance: for each day between two days (inclusive, in the workspace's time zone or `timezone`) that has posts, how many (counted up to 100: `total_capped` says a day has at least that many), and the first `per_day` of them by slot in a compact shape (title, excerpt, status, slot, networks). Open a post for its full text. */
         get: {
             parameters: {
                 query: {
@@ -8822,9 +8822,11 @@ export interface paths {
                                 /** @description Days with at least one post, in order */
                                 days: {
                                     date: string;
-                                    /** @description Posts with a slot on this day (matching the filters) */
+                                    /** @description Posts with a slot on this day (matching the filters), counted up to 100: exact when `total_capped` is false, otherwise the day has at least this many ("100+") */
                                     total: number;
-                                    /** @description Posts of this day left out of `posts` (total minus those shown): the "+N more" */
+                                    /** @description True when the day has 100 posts or more: `total` and `more` are then lower bounds */
+                                    total_capped: boolean;
+                                    /** @description Posts of this day left out of `posts` (total minus those shown): the "+N more", a lower bound when `total_capped` */
                                     more: number;
                                     /** @description The day's first `per_day` posts by slot */
                                     posts: {

@@ -1,33 +1,47 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { notFound } from '../../../platform/errors.js';
 import type { SocialPostsTable, SocialTables } from '../schema.js';
-import { CALENDAR_EXCERPT_CHARS } from './post.schema.js';
+import { CALENDAR_EXCERPT_CHARS, type ListFilters } from './post.schema.js';
 
 type PostsDb = SocialTables & { p: SocialPostsTable };
 type PostsFrom<O = object> = SelectQueryBuilder<PostsDb, 'p', O>;
 
-/** The networks of a post's targets, sorted, each once. */
-const networksOf = sql<string[]>`coalesce((select array_agg(distinct a.network order by a.network) from social_post_platforms pp join social_accounts a on a.org_id = pp.org_id and a.id = pp.account_id where pp.org_id = p.org_id and pp.post_id = p.id), '{}')`;
-
-/** A post as lists show it; `networks` are its targets' networks. */
+/** A post as lists show it; `networks` are its targets' networks (kept on the post by triggers: 002_read_side.sql). */
 export function selectSummary<O>(q: PostsFrom<O>) {
   return q.select([
     'p.id', 'p.title', 'p.current_text as text', 'p.status', 'p.scheduled_at', 'p.timezone', 'p.current_version', 'p.campaign_id', 'p.author_id', 'p.created_at', 'p.updated_at',
-    networksOf.as('networks'),
+    'p.networks',
   ]);
 }
 
 /** A post as a calendar cell shows it: the text cut to an excerpt in the database, not sent whole. */
 export function selectCalendarEntry<O>(q: PostsFrom<O>) {
   return q.select([
-    'p.id', 'p.title', sql<string>`left(p.current_text, ${sql.lit(CALENDAR_EXCERPT_CHARS)})`.as('excerpt'), 'p.status', sql<Date>`p.scheduled_at`.as('scheduled_at'), 'p.timezone',
-    networksOf.as('networks'),
+    'p.id', 'p.title', sql<string>`left(p.current_text, ${sql.lit(CALENDAR_EXCERPT_CHARS)})`.as('excerpt'), 'p.status', sql<Date>`p.scheduled_at`.as('scheduled_at'), 'p.timezone', 'p.networks',
   ]);
 }
 
 /** The workspace's posts not deleted: on a transaction, or on the pool for a one-trip tenant read. */
 export function livePosts(db: Kysely<SocialTables>, orgId: string): PostsFrom {
   return db.selectFrom('social_posts as p').where('p.org_id', '=', orgId).where('p.deleted_at', 'is', null);
+}
+
+/**
+ * The workspace's live posts matching a list's filters. The network is a column of the post
+ * (kept by triggers), so filtering by it costs no subquery per post.
+ */
+export function filteredPosts(db: Kysely<SocialTables>, orgId: string, f: ListFilters): PostsFrom {
+  let q = livePosts(db, orgId);
+  if (f.q) q = q.where(sql<boolean>`p.search_vector @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.status) q = q.where('p.status', '=', f.status);
+  if (f.network) q = q.where(sql<boolean>`p.networks @> array[${f.network}]::text[]`);
+  if (f.campaign_id) q = q.where('p.campaign_id', '=', f.campaign_id);
+  if (f.author_id) q = q.where('p.author_id', '=', f.author_id);
+  if (f.created_from) q = q.where('p.created_at', '>=', new Date(f.created_from));
+  if (f.created_to) q = q.where('p.created_at', '<', new Date(f.created_to));
+  if (f.scheduled_from) q = q.where('p.scheduled_at', '>=', new Date(f.scheduled_from));
+  if (f.scheduled_to) q = q.where('p.scheduled_at', '<', new Date(f.scheduled_to));
+  return q;
 }
 
 /** The post row for a change, locked so two edits cannot take the same version number. */

@@ -128,6 +128,11 @@ export const CALENDAR_EXCERPT_CHARS = 100;
 /** Posts per day a calendar answer carries by default, and at most. */
 export const CALENDAR_PER_DAY_DEFAULT = 5;
 export const CALENDAR_PER_DAY_MAX = 50;
+/**
+ * A day's posts are counted up to this many: past it the count is a lower bound
+ * (`total_capped`, "100+"), so a busy month costs at most this per day to count.
+ */
+export const CALENDAR_DAY_COUNT_CAP = 100;
 
 /** A post as a calendar cell shows it: no full text, no version or authorship. */
 export const calendarEntry = z.object({
@@ -147,8 +152,9 @@ export const calendarView = z.object({
   per_day: z.number().int(),
   days: z.array(z.object({
     date: z.string(),
-    total: z.number().int().describe('Posts with a slot on this day (matching the filters)'),
-    more: z.number().int().describe('Posts of this day left out of `posts` (total minus those shown): the "+N more"'),
+    total: z.number().int().describe(`Posts with a slot on this day (matching the filters), counted up to ${CALENDAR_DAY_COUNT_CAP}: exact when \`total_capped\` is false, otherwise the day has at least this many ("${CALENDAR_DAY_COUNT_CAP}+")`),
+    total_capped: z.boolean().describe(`True when the day has ${CALENDAR_DAY_COUNT_CAP} posts or more: \`total\` and \`more\` are then lower bounds`),
+    more: z.number().int().describe('Posts of this day left out of `posts` (total minus those shown): the "+N more", a lower bound when `total_capped`'),
     posts: z.array(calendarEntry).describe('The day\'s first `per_day` posts by slot'),
   })).describe('Days with at least one post, in order'),
 });

@@ -11,8 +11,9 @@ import { NETWORKS, POST_STATUSES } from '../schema.js';
 import { timeZoneSchema } from '../workspace/time-zone.js';
 import { PostsService } from './posts.service.js';
 import { PostListService } from './post-list.service.js';
+import { PostCalendarService } from './post-calendar.service.js';
 import { PostsImportService } from './posts-import.service.js';
-import { CALENDAR_PER_DAY_DEFAULT, CALENDAR_PER_DAY_MAX, calendarView, importResult, listFilters, mediaInput, postChanges, postFields, postSummary, postView, savedPost, variantsInput } from './post.schema.js';
+import { CALENDAR_DAY_COUNT_CAP, CALENDAR_PER_DAY_DEFAULT, CALENDAR_PER_DAY_MAX, calendarView, importResult, listFilters, mediaInput, postChanges, postFields, postSummary, postView, savedPost, variantsInput } from './post.schema.js';
 import { checkDraft } from './rule-check.js';
 
 /** A CSV of the largest import (10,000 rows of long posts) stays under this. */
@@ -27,6 +28,7 @@ export async function postsRoutes(root: FastifyInstance, opts: { config: SocialC
   const app = root.withTypeProvider<ZodTypeProvider>();
   const posts = new PostsService(app.ctx, opts.config);
   const lists = new PostListService(app.ctx, opts.config);
+  const calendars = new PostCalendarService(app.ctx, opts.config);
   const imports = new PostsImportService(app.ctx, opts.config);
   const tags = ['social: posts'];
 
@@ -80,7 +82,7 @@ export async function postsRoutes(root: FastifyInstance, opts: { config: SocialC
   app.get('/posts/calendar', {
     schema: {
       tags,
-      description: 'A month or week at a glance: for each day between two days (inclusive, in the workspace\'s time zone or `timezone`) that has posts, how many, and the first `per_day` of them by slot in a compact shape (title, excerpt, status, slot, networks). Open a post for its full text.',
+      description: `A month or week at a glance: for each day between two days (inclusive, in the workspace's time zone or \`timezone\`) that has posts, how many (counted up to ${CALENDAR_DAY_COUNT_CAP}: \`total_capped\` says a day has at least that many), and the first \`per_day\` of them by slot in a compact shape (title, excerpt, status, slot, networks). Open a post for its full text.`,
       querystring: z.strictObject({
         from: z.iso.date(),
         to: z.iso.date(),
@@ -92,7 +94,7 @@ export async function postsRoutes(root: FastifyInstance, opts: { config: SocialC
       }),
       response: { 200: ok(calendarView) },
     },
-  }, async (request) => wrap(await lists.calendar(requireWorkspace(request), request.query)));
+  }, async (request) => wrap(await calendars.calendar(requireWorkspace(request), request.query)));
 
   app.get('/posts/export.csv', {
     schema: { tags, description: 'The filtered posts as CSV (newest first, at most SOCIAL_CSV_EXPORT_MAX_ROWS rows). Cells a spreadsheet would run as formulas start with an apostrophe.', querystring: listFilters, response: { 200: nonJsonResponse('CSV of posts', ['text/csv']) } },

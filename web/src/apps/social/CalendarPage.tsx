@@ -85,6 +85,9 @@ export function CalendarPage() {
                 {days.map((day) => {
                   const posts = byDay.get(day)?.posts ?? [];
                   const more = byDay.get(day)?.more ?? 0;
+                  // Past the server's count cap a day has at least this many more: "95+ more".
+                  const capped = byDay.get(day)?.total_capped ?? false;
+                  const moreLabel = capped ? `${more}+ more` : `+${more} more`;
                   const outside = view === 'month' && day.slice(0, 7) !== anchor.slice(0, 7);
                   return (
                     // On a phone the grid is one column: only the days with posts are shown.
@@ -134,11 +137,11 @@ export function CalendarPage() {
                           />
                         ))}
                         {more > 0 && (view === 'month' ? (
-                          <Button size="compact-xs" variant="subtle" onClick={() => { setView('week'); setAnchor(day); }} aria-label={`${more} more posts on ${day}: open its week`}>
-                            +{more} more
+                          <Button size="compact-xs" variant="subtle" onClick={() => { setView('week'); setAnchor(day); }} aria-label={`${capped ? `at least ${more}` : more} more posts on ${day}: open its week`}>
+                            {moreLabel}
                           </Button>
                         ) : (
-                          <Text size="xs" c="dimmed">+{more} more</Text>
+                          <Text size="xs" c="dimmed">{moreLabel}</Text>
                         ))}
                       </Stack>
                     </Paper>

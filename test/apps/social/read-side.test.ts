@@ -61,6 +61,18 @@ describe('social read side', () => {
     assert.deepEqual((await calendar(`${range}&status=published`)).days, []);
   });
 
+  it('counts from the posts themselves: a rescheduled post moves days, a deleted one leaves', async () => {
+    const range = `from=${year}-07-01&to=${year}-07-02&timezone=UTC`;
+    const counts = async () => (await calendar(range)).days.map((d: { date: string; total: number }) => [d.date, d.total]);
+    await insertPosts(2, `${year}-07-01T09:00:00Z`);
+    const post = dataOf(await t.request('POST', '/social/api/posts', { token: admin.token, body: { text: 'moves', scheduled_at: `${year}-07-01T10:00:00Z` } }), 201).post;
+    assert.deepEqual(await counts(), [[`${year}-07-01`, 3]]);
+    dataOf(await t.request('PATCH', `/social/api/posts/${post.id}`, { token: admin.token, body: { scheduled_at: `${year}-07-02T10:00:00Z` } }));
+    assert.deepEqual(await counts(), [[`${year}-07-01`, 2], [`${year}-07-02`, 1]]);
+    dataOf(await t.request('DELETE', `/social/api/posts/${post.id}`, { token: admin.token }));
+    assert.deepEqual(await counts(), [[`${year}-07-01`, 2]]);
+  });
+
   it('answers an empty range with the workspace zone and no days', async () => {
     dataOf(await t.request('PUT', '/social/api/settings', { token: admin.token, body: { timezone: 'America/New_York' } }));
     const empty = await calendar(`from=${year}-09-01&to=${year}-09-30`);

@@ -1,0 +1,47 @@
+/**
+ * Group commit for callers that each want one small statement: calls with the same key made
+ * while that key's previous batch is still running wait and go together in the next one, so
+ * a burst of N callers costs a few statements instead of N, and a lone caller goes at once
+ * (after the current turn of the event loop, which lets callers started together share it).
+ * At most one batch per key runs at a time, which is also what keeps the batches large.
+ *
+ * `run` answers one result per input, in order; if it throws, every caller of that batch gets
+ * the error. Batches hold at most `max` inputs; the rest wait for the next.
+ */
+export function coalesce<I, O>(run: (key: string, inputs: I[]) => Promise<O[]>, options: { max: number }): (key: string, input: I) => Promise<O> {
+  interface Waiting {
+    input: I;
+    resolve(value: O): void;
+    reject(reason: unknown): void;
+  }
+  const queues = new Map<string, { waiting: Waiting[]; running: boolean }>();
+
+  const flush = async (key: string) => {
+    const queue = queues.get(key)!;
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, options.max);
+      try {
+        const outputs = await run(key, batch.map((w) => w.input));
+        if (outputs.length !== batch.length) throw new Error(`A coalesced batch of ${batch.length} answered ${outputs.length} results`);
+        batch.forEach((w, i) => w.resolve(outputs[i]!));
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    queue.running = false;
+    queues.delete(key);
+  };
+
+  return (key, input) =>
+    new Promise<O>((resolve, reject) => {
+      let queue = queues.get(key);
+      if (!queue) {
+        queue = { waiting: [], running: false };
+        queues.set(key, queue);
+      }
+      queue.waiting.push({ input, resolve, reject });
+      if (queue.running) return;
+      queue.running = true;
+      setImmediate(() => void flush(key));
+    });
+}

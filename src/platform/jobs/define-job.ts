@@ -67,6 +67,13 @@ interface JobSpecBase {
   /** Handlers running at once per process; default JOB_CONCURRENCY. */
   concurrency?: number;
   /**
+   * Jobs fetched together by one worker, 1-1000 (default 1): their handlers run at once, and
+   * their leases and completions are one statement each instead of one per job. For a queue
+   * that receives bursts of short jobs (a minute's posts): `concurrency` workers each run up
+   * to this many handlers, and a worker fetches again when its whole batch has ended.
+   */
+  batchSize?: number;
+  /**
    * Record each run in job_runs (state, progress, checkpoint) and publish it on the job's
    * realtime topics. Default true. A high-volume job whose own rows already show the org
    * where its work stands (a post target's queued → publishing → published) may say false:
@@ -101,6 +108,7 @@ export interface JobDefinition<T = unknown> {
   expireInSeconds: number;
   deadLetter: string | null;
   concurrency: number | undefined;
+  batchSize: number;
   trackRuns: boolean;
   schedule: string | null;
   handler(ctx: PlatformContext, job: OrgJob<T> | SystemJob<T>): Promise<unknown>;
@@ -133,6 +141,8 @@ export function defineJob<T>(spec: OrgJobSpec<T> | SystemJobSpec<T>): JobDefinit
   if (spec.concurrency !== undefined && (!Number.isInteger(spec.concurrency) || spec.concurrency < 1)) {
     throw new Error(`Job ${spec.name}: concurrency must be an integer >= 1`);
   }
+  const batchSize = spec.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new Error(`Job ${spec.name}: batchSize must be an integer from 1 to 1000`);
   const schedule = spec.scope === 'system' ? (spec.schedule ?? null) : null;
   if (schedule !== null && schedule.trim().split(/\s+/).length !== 5) {
     throw new Error(`Job ${spec.name}: schedule "${schedule}" must be a 5-field cron expression, e.g. "17 3 * * *"`);
@@ -147,6 +157,7 @@ export function defineJob<T>(spec: OrgJobSpec<T> | SystemJobSpec<T>): JobDefinit
     expireInSeconds,
     deadLetter: spec.deadLetter === false ? null : `${spec.name}.dead`,
     concurrency: spec.concurrency,
+    batchSize,
     trackRuns: spec.trackRuns ?? true,
     schedule,
     handler: spec.handler as JobDefinition<T>['handler'],

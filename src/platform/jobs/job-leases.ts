@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type PgBoss from 'pg-boss';
+import { coalesce } from '../db/coalesce.js';
 import { JobAbortedError } from './job-runner.js';
 
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -78,15 +79,24 @@ export class JobLeases {
     this.job = `${quoteIdentifier(settings.schema)}.job`;
   }
 
-  /** Lease a job this process has just started; `controller` is aborted if the lease is lost. */
+  /**
+   * Lease a job this process has just started; `controller` is aborted if the lease is lost.
+   * The jobs of a batch start together: their leases are written in one statement.
+   */
   async hold(jobId: string, queue: string, controller: AbortController): Promise<void> {
-    await this.db.executeSql(
-      `insert into job_leases (job_id, queue, owner, lease_until) values ($1, $2, $3, now() + $4 * interval '1 second')
-       on conflict (job_id) do update set queue = excluded.queue, owner = excluded.owner, lease_until = excluded.lease_until, taken_at = now()`,
-      [jobId, queue, this.owner, this.settings.leaseSeconds],
-    );
+    await this.insertLease('leases', { jobId, queue });
     this.held.set(jobId, controller);
   }
+
+  private readonly insertLease = coalesce<{ jobId: string; queue: string }, void>(async (_, leases) => {
+    await this.db.executeSql(
+      `insert into job_leases (job_id, queue, owner, lease_until)
+       select job_id, queue, $3, now() + $4 * interval '1 second' from unnest($1::uuid[], $2::text[]) as l(job_id, queue)
+       on conflict (job_id) do update set queue = excluded.queue, owner = excluded.owner, lease_until = excluded.lease_until, taken_at = now()`,
+      [leases.map((l) => l.jobId), leases.map((l) => l.queue), this.owner, this.settings.leaseSeconds],
+    );
+    return leases.map(() => undefined);
+  }, { max: 1000 });
 
   /**
    * The handler has ended: stop renewing its lease. The row stays until pg-boss has settled the

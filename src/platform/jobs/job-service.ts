@@ -17,7 +17,7 @@ import { BossDb, oneTripTenantBossDb, transactionBossDb, type QueryRunner } from
 import { letTenantLoginQueueOwnJobs } from './tenant-enqueue.js';
 import type { JobDefinition } from './define-job.js';
 import { JOB_VIEW_FIELDS, TERMINAL_STATES, type JobView } from './job-runs.js';
-import { publishJob, runJob, type JobEnvelope } from './job-runner.js';
+import { publishJob, runJob, type JobEnvelope, type JobRunnerDeps } from './job-runner.js';
 import { JobLeases, type TakenOverJob } from './job-leases.js';
 import { RunEvents } from './run-events.js';
 
@@ -38,6 +38,10 @@ export interface EnqueueOptions {
 /** Org jobs take {orgId, ...data}; system jobs take their data alone. */
 export type EnqueueInput<T> = T extends Record<string, never> ? { orgId?: string } : T & { orgId?: string };
 
+/** Due jobs are woken for this long after their time: the database's clock decides when they are due. */
+const DUE_WAKE_MARGIN_MS = 100;
+/** Jobs due further ahead are left to the polls: a process rarely lives to wake them. */
+const DUE_WAKE_HORIZON_MS = 24 * 3600 * 1000;
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BOSS_STATE: Record<string, JobRunState> = {
@@ -57,6 +61,8 @@ export class JobService {
   private readonly running = new Set<AbortController>();
   private readonly runEvents: RunEvents;
   private readonly workerIds = new Map<string, string[]>();
+  /** wakeWhenDue's timers, by queue and due second. */
+  private readonly dueTimers = new Map<string, NodeJS.Timeout>();
   private boss: PgBoss | null = null;
   private bossDb: BossDb | null = null;
   private leases: JobLeases | null = null;
@@ -205,9 +211,11 @@ export class JobService {
       const concurrency = def.concurrency ?? config.jobs.concurrency;
       // pg-boss 10 runs one job at a time per work() call: concurrency = that many workers.
       for (let i = 0; i < concurrency; i++) {
-        const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async ([job]) => {
+        const deps = { running: this.running, stopRetries: (id: string) => this.stopRetries(def.name, id), leases: this.leases, events: this.runEvents };
+        const workerId: string = await boss.work<JobEnvelope>(def.name, { includeMetadata: true, batchSize: def.batchSize, pollingIntervalSeconds: config.jobs.pollIntervalSeconds }, async (jobs) => {
           try {
-            return await runJob(def, job!, ctx, { running: this.running, stopRetries: (id) => this.stopRetries(def.name, id), leases: this.leases, events: this.runEvents });
+            if (jobs.length === 1) return await runJob(def, jobs[0]!, ctx, deps);
+            await this.runBatch(def, jobs, ctx, deps);
           } finally {
             // pg-boss 10 waits a whole polling interval after every fetch, even a fruitful one:
             // wake the worker so a busy queue drains at handler speed, not one job per interval.
@@ -222,6 +230,22 @@ export class JobService {
       }
     }
     log.info({ queues: this.names }, 'job workers started');
+  }
+
+  /**
+   * The handlers of a fetched batch, run at once, each with its own outcome. pg-boss would
+   * settle the whole batch alike (all completed when its callback returns, all failed when it
+   * throws), so the jobs that succeeded are completed here first, in one statement, and each
+   * failed one is failed with its own error. Should that fail, the callback throws and pg-boss
+   * fails whatever is still active: a failure is never recorded as a success; at worst a
+   * finished job runs again, which handlers must allow anyway.
+   */
+  private async runBatch(def: JobDefinition<unknown>, jobs: PgBoss.JobWithMetadata<JobEnvelope>[], ctx: PlatformContext, deps: JobRunnerDeps): Promise<void> {
+    const boss = this.boss!;
+    const outcomes = await Promise.allSettled(jobs.map((job) => runJob(def, job, ctx, deps)));
+    const succeeded = jobs.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((job) => job.id);
+    if (succeeded.length > 0) await boss.complete(def.name, succeeded);
+    await Promise.all(outcomes.map((outcome, i) => (outcome.status === 'rejected' ? boss.fail(def.name, jobs[i]!.id, outcome.reason) : undefined)));
   }
 
   private sendOptions(def: JobDefinition<unknown>) {
@@ -288,15 +312,36 @@ export class JobService {
     else if (scope) await send(oneTripTenantBossDb(this.deps.database.db, scope, runRow ? [runRow] : []));
     else await withSystem(this.deps.database.db, inTransaction);
     // Inside a caller's transaction the job becomes visible at its commit: wake a worker then.
-    if (!options.tx) this.wake(def.name);
-    else afterCommit(options.tx, () => this.wake(def.name));
+    const due = () => (options.startAfter === undefined ? this.wake(def.name) : this.wakeWhenDue(def.name, options.startAfter));
+    if (!options.tx) due();
+    else afterCommit(options.tx, due);
     return id;
   }
 
-  /** Let an idle local worker fetch now instead of at its next poll. */
-  private wake(name: string) {
-    const id = this.workerIds.get(name)?.[0];
-    if (id) this.boss?.notifyWorker(id);
+  /** Let an idle local worker (or every one, for a burst) fetch now instead of at its next poll. */
+  private wake(name: string, everyone = false) {
+    const ids = this.workerIds.get(name) ?? [];
+    for (const id of everyone ? ids : ids.slice(0, 1)) this.boss?.notifyWorker(id);
+  }
+
+  /**
+   * A job queued for later is fetched at the poll after it is due (up to JOB_POLL_INTERVAL_SECONDS
+   * late), unless a worker here is woken then. One timer per queue and due instant, waking all
+   * of the queue's workers: a scheduled minute's jobs are due together. Other processes poll.
+   */
+  private wakeWhenDue(name: string, startAfter: Date | number) {
+    const at = typeof startAfter === 'number' ? Date.now() + startAfter * 1000 : startAfter.getTime();
+    const wait = at - Date.now() + DUE_WAKE_MARGIN_MS;
+    if (wait <= DUE_WAKE_MARGIN_MS) return this.wake(name);
+    if (!this.workerIds.has(name) || wait > DUE_WAKE_HORIZON_MS) return;
+    const key = `${name}@${Math.ceil(at / 1000)}`;
+    if (this.dueTimers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.dueTimers.delete(key);
+      if (!this.stopping) this.wake(name, true);
+    }, wait);
+    timer.unref();
+    this.dueTimers.set(key, timer);
   }
 
   /** Status and progress of an org's job; null when it does not exist in that org. */
@@ -373,6 +418,8 @@ export class JobService {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    for (const timer of this.dueTimers.values()) clearTimeout(timer);
+    this.dueTimers.clear();
     const boss = this.boss;
     const timeoutMs = this.deps.config.jobs.shutdownTimeoutSeconds * 1000;
     const abortTimer = setTimeout(() => {

@@ -112,7 +112,31 @@ const untrackedJob = defineJob({
   },
 });
 
-const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob, refusedJob, untrackedJob] as JobDefinition<unknown>[] };
+/** A batch of BATCH jobs: each handler waits until all have started, so a batch run one by one would show. */
+const BATCH = 6;
+let batchStarted = 0;
+let batchMaxRunning = 0;
+let batchRunning = 0;
+let allStarted: () => void;
+const allStartedPromise = new Promise<void>((resolve) => (allStarted = resolve));
+const batchJob = defineJob({
+  name: name('batch'),
+  schema: z.object({ fail: z.boolean() }),
+  retryLimit: 0,
+  trackRuns: false,
+  concurrency: 1,
+  batchSize: 10,
+  handler: async (_ctx, job) => {
+    batchMaxRunning = Math.max(batchMaxRunning, ++batchRunning);
+    if (++batchStarted === BATCH) allStarted();
+    await Promise.race([allStartedPromise, sleep(10_000)]);
+    batchRunning--;
+    if (job.data.fail) throw new Error('this one job of the batch failed');
+    return { ok: true };
+  },
+});
+
+const testApp = { name: 'jobtest', prefix: '/jobtest', jobs: [progressJob, flakyJob, slowJob, failingJob, refusedJob, untrackedJob, batchJob] as JobDefinition<unknown>[] };
 const fastJobsEnv = { JOB_POLL_INTERVAL_SECONDS: '0.5', JOB_MAINTENANCE_INTERVAL_SECONDS: '1' };
 
 describe('background jobs', () => {
@@ -178,6 +202,26 @@ describe('background jobs', () => {
     } finally {
       unsubscribe();
     }
+  });
+
+  it('runs a fetched batch at once and settles each job of it on its own', async () => {
+    const { jobs, database } = t.platform.ctx;
+    // Queued in one transaction, so one fetch finds them all.
+    const ids = await withTenant(database.db, { orgId: alice.orgId }, async (tx) => {
+      const queued: string[] = [];
+      for (let i = 0; i < BATCH; i++) queued.push(await jobs.enqueue(batchJob, { orgId: alice.orgId, fail: i === 2 }, { tx }));
+      return queued;
+    });
+    const settled = new Map<string, { state: string; output: unknown }>();
+    for (const deadline = Date.now() + 20_000; settled.size < BATCH && Date.now() < deadline; await sleep(50)) {
+      for (const id of ids) {
+        const job = await jobs.queue.getJobById(batchJob.name, id, { includeArchive: true });
+        if (job && (job.state === 'completed' || job.state === 'failed')) settled.set(id, { state: job.state, output: job.output });
+      }
+    }
+    assert.equal(batchMaxRunning, BATCH, 'the one worker ran the whole batch at the same time');
+    assert.deepEqual(ids.map((id) => settled.get(id)?.state), ['completed', 'completed', 'failed', 'completed', 'completed', 'completed']);
+    assert.match(JSON.stringify(settled.get(ids[2]!)!.output), /this one job of the batch failed/);
   });
 
   it('answers 404 for another org\'s job and for unknown ids, 400 for a malformed id', async () => {
@@ -357,5 +401,15 @@ describe('a job queued inside a transaction', () => {
     );
     await waitForState(t, carol, id, ['completed'], 30_000);
     assert.ok(Date.now() - started < 20_000, `completed after ${Date.now() - started} ms, well before the 60 s poll`);
+  });
+
+  it('wakes the workers when a job queued for later falls due, instead of at their next poll', async () => {
+    const { jobs } = t.platform.ctx;
+    const due = new Date(Date.now() + 2_000);
+    const id = await jobs.enqueue(progressJob, { orgId: carol.orgId, objectId: '4b6d0c1e-0000-4000-8000-000000000008', steps: 1 }, { startAfter: due });
+    const done = await waitForState(t, carol, id, ['completed'], 30_000);
+    const started = new Date(done.started_at!).getTime();
+    assert.ok(started >= due.getTime(), `started ${due.getTime() - started} ms before it was due`);
+    assert.ok(Date.now() - due.getTime() < 20_000, `completed ${Date.now() - due.getTime()} ms after it was due, well before the 60 s poll`);
   });
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { PlatformTables } from '../db/schema.js';
+import { coalesce } from '../db/coalesce.js';
 import { withTenant } from '../db/tenant.js';
 import { newEvents, type BusEvent, type BusListener, type EventBus } from './event-bus.js';
 import { TopicRouter } from './topic-router.js';
@@ -115,9 +116,18 @@ export class PostgresEventBus implements EventBus {
       texts = events.map((event) => JSON.stringify({ ...toWire(event), p: undefined, r: row.id }));
       await this.sweep();
     }
-    // One statement for every topic: the notifications arrive in this order.
-    await this.pool.query(`select ${texts.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...texts]);
+    await this.notify('events', texts);
   }
+
+  /**
+   * One statement for every topic of an event, and for the events published meanwhile by
+   * others (a batch of jobs settling at once): the notifications arrive in this order.
+   */
+  private readonly notify = coalesce<string[], void>(async (_, events) => {
+    const texts = events.flat();
+    await this.pool.query(`select ${texts.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...texts]);
+    return events.map(() => undefined);
+  }, { max: 100 });
 
   private async sweep() {
     const now = Date.now();

@@ -13,8 +13,10 @@ export const publishTargetJob = defineJob({
   retryLimit: 2,
   retryDelaySeconds: 10,
   expireInSeconds: 15 * 60,
-  // A run mostly waits on the network: more of them at once keep a due minute's posts moving.
-  concurrency: 16,
+  // A run mostly waits on the network, and a due minute brings thousands at once: each worker
+  // fetches a batch, whose claims and records share statements (publish-target.ts).
+  concurrency: 8,
+  batchSize: 100,
   // The target's own state (queued → publishing → published or failed, with the reason) is
   // what the workspace sees; a job_runs row beside it per publication only cost statements.
   trackRuns: false,

@@ -115,6 +115,35 @@ describe('social scheduling and publishing', () => {
     assert.equal(again.statusCode, 409);
   });
 
+  it('publishes a due batch, duplicate jobs included, once per target: shared claims and records settle every post', async () => {
+    const posts = await Promise.all(Array.from({ length: 12 }, (_, i) => createPost(`Same minute, post ${i}`)));
+    for (const post of posts) await due(post.id);
+    // Two jobs for every target at once (a reschedule's job beside the first): they meet in
+    // the same claim, and the second finds nothing to do rather than a target "in doubt".
+    const targets = posts.flatMap((post) => post.targets.map((target) => target.id));
+    const outcomes = await Promise.all([...targets, ...targets].map((id) => publishTarget(t.platform.ctx, owner.orgId, id)));
+    assert.ok(outcomes.every((o) => o.kind === 'done'));
+    for (let i = 0; i < posts.length; i++) {
+      assert.equal(tweetsWith(`Same minute, post ${i}`), 1);
+      assert.equal(tootsWith(`Same minute, post ${i}`), 1);
+      const post = await getPost(posts[i]!.id);
+      assert.equal(post.status, 'published', JSON.stringify(post.targets));
+      assert.ok(post.targets.every((tg: { state: string; remote_id: string | null }) => tg.state === 'published' && tg.remote_id));
+    }
+  });
+
+  it('refreshes an expiring X token once for a batch of its posts (X rotates refresh tokens: a second refresh would be refused)', async () => {
+    await withTenant(t.db, { orgId: owner.orgId }, (tx) => tx.updateTable('social_accounts' as never).set({ expires_at: new Date(Date.now() + 60_000) } as never).where('id' as never, '=', accounts.x as never).execute());
+    const posts = await Promise.all([0, 1, 2, 3].map((i) => createPost(`Expiring token, post ${i}`, ['x'])));
+    for (const post of posts) await due(post.id);
+    await Promise.all(posts.map((post) => publishTarget(t.platform.ctx, owner.orgId, post.targets[0]!.id)));
+    for (const [i, post] of posts.entries()) {
+      assert.equal((await getPost(post.id)).status, 'published');
+      assert.equal(tweetsWith(`Expiring token, post ${i}`), 1);
+    }
+    assert.equal(dataOf(await t.request('GET', `/social/api/accounts/${accounts.x}`, { token: owner.token })).status, 'active');
+  });
+
   it('never publishes twice after a crash between the network\'s success and the record', async () => {
     const text = 'Crash test: exactly once';
     const post = await createPost(text);

@@ -27,10 +27,33 @@ export async function freshTokens(ctx: PlatformContext, orgId: string, accountId
  * transaction); refreshed as freshTokens does. Opening them touches no database.
  */
 export async function tokensOf(ctx: PlatformContext, row: SealedAccountRow, force = false): Promise<AccountTokens> {
-  const { org_id: orgId, id: accountId } = row;
+  const accountId = row.id;
   const tokens = openTokens(ctx, row);
   const due = row.expires_at !== null && row.expires_at.getTime() - Date.now() < REFRESH_AHEAD_MS;
   if (!(force || due) || !tokens.refreshToken) return tokens;
+  // A due minute's targets of one account arrive together, read before any refresh: one
+  // refresh serves them all, and its tokens serve those still holding the old row for a
+  // while after. Networks that rotate refresh tokens (X) refuse every refresh but the first.
+  let recent = refreshes.get(ctx);
+  if (!recent) refreshes.set(ctx, (recent = new Map()));
+  const known = recent.get(accountId);
+  if (known && !force) return known;
+  const refresh = refreshTokens(ctx, row, tokens);
+  recent.set(accountId, refresh);
+  const forget = () => {
+    if (recent.get(accountId) === refresh) recent.delete(accountId);
+  };
+  refresh.then(() => setTimeout(forget, REFRESHED_TOKENS_SHARED_MS).unref(), forget);
+  return refresh;
+}
+
+/** How long a refresh's tokens are handed to callers still holding the account's older row. */
+const REFRESHED_TOKENS_SHARED_MS = 60_000;
+
+const refreshes = new WeakMap<PlatformContext, Map<string, Promise<AccountTokens>>>();
+
+async function refreshTokens(ctx: PlatformContext, row: SealedAccountRow, tokens: AccountTokens): Promise<AccountTokens> {
+  const { org_id: orgId, id: accountId } = row;
   try {
     const next = await providersOf(ctx)[row.network].refresh(tokens);
     await socialDb.withTenant(ctx, { orgId }, (tx) =>

@@ -69,8 +69,10 @@ async function claimMany(ctx: PlatformContext, orgId: string, targetIds: string[
         failures.set(id, 'Publishing was interrupted after the network was called, so it may already show the post: check the account, and publish again only if it is missing');
       } else if (row.account_deleted_at || row.account_status !== 'active') {
         failures.set(id, 'The account is disconnected or needs a reconnect: reconnect it, then publish again');
+      } else if (row.version_text === null) {
+        // Its own failure, not the batch's: the other targets claimed with it go on.
+        failures.set(id, `The post has no content for its version ${row.current_version}: edit the post, then publish again`);
       } else {
-        if (row.version_text === null) throw new Error(`Post ${row.post_id} has no content for its version ${row.current_version}`);
         publishing.push(row);
       }
     }

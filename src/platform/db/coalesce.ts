@@ -45,3 +45,16 @@ export function coalesce<I, O>(run: (key: string, inputs: I[]) => Promise<O[]>, 
       setImmediate(() => void flush(key));
     });
 }
+
+/**
+ * coalesce with one set of batches per owner (a platform context: its own database), made on
+ * first use: two platforms in one process (tests, the multi-node suite) never share a batch.
+ */
+export function coalescePerOwner<C extends object, I, O>(run: (owner: C, key: string, inputs: I[]) => Promise<O[]>, options: { max: number }): (owner: C, key: string, input: I) => Promise<O> {
+  const byOwner = new WeakMap<C, (key: string, input: I) => Promise<O>>();
+  return (owner, key, input) => {
+    let call = byOwner.get(owner);
+    if (!call) byOwner.set(owner, (call = coalesce<I, O>((k, inputs) => run(owner, k, inputs), options)));
+    return call(key, input);
+  };
+}

@@ -1,5 +1,5 @@
 import type { PlatformContext } from '../../../platform/context.js';
-import { coalesce } from '../../../platform/db/coalesce.js';
+import { coalescePerOwner } from '../../../platform/db/coalesce.js';
 import { socialDb } from '../db.js';
 import type { SealedAccountRow } from '../connect/token-vault.js';
 import { settlePostsIn, type SettledPost } from './post-outcome.js';
@@ -29,15 +29,10 @@ const MAX_CLAIM_BATCH = 200;
  * Only the target and its post are locked, not the account: its other targets go side by side.
  */
 export function claimTarget(ctx: PlatformContext, orgId: string, targetId: string): Promise<Claim> {
-  let claim = claimers.get(ctx);
-  if (!claim) {
-    claim = coalesce<string, Claim>((org, ids) => claimMany(ctx, org, ids), { max: MAX_CLAIM_BATCH });
-    claimers.set(ctx, claim);
-  }
-  return claim(orgId, targetId);
+  return claimInBatches(ctx, orgId, targetId);
 }
 
-const claimers = new WeakMap<PlatformContext, (orgId: string, targetId: string) => Promise<Claim>>();
+const claimInBatches = coalescePerOwner(claimMany, { max: MAX_CLAIM_BATCH });
 
 async function claimMany(ctx: PlatformContext, orgId: string, targetIds: string[]): Promise<Claim[]> {
   return socialDb.withTenant(ctx, { orgId }, async (tx) => {

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { PlatformContext } from '../../../platform/context.js';
-import { coalesce } from '../../../platform/db/coalesce.js';
+import { coalescePerOwner } from '../../../platform/db/coalesce.js';
 import { socialDb } from '../db.js';
 import type { SocialTables } from '../schema.js';
 import { announceSettled, settlePostsIn } from './post-outcome.js';
@@ -25,15 +25,10 @@ const MAX_RECORD_BATCH = 200;
  * recorded together, one transaction for all, then announced.
  */
 export function recordPublication(ctx: PlatformContext, orgId: string, publication: Publication): Promise<void> {
-  let record = recorders.get(ctx);
-  if (!record) {
-    record = coalesce<Publication, void>((org, publications) => recordMany(ctx, org, publications), { max: MAX_RECORD_BATCH });
-    recorders.set(ctx, record);
-  }
-  return record(orgId, publication);
+  return recordInBatches(ctx, orgId, publication);
 }
 
-const recorders = new WeakMap<PlatformContext, (orgId: string, publication: Publication) => Promise<void>>();
+const recordInBatches = coalescePerOwner(recordMany, { max: MAX_RECORD_BATCH });
 
 async function recordMany(ctx: PlatformContext, orgId: string, publications: Publication[]): Promise<void[]> {
   const rows = sql.join(publications.map((p) => sql`(${p.targetId}::uuid, ${p.remoteId}::text, ${p.url}::text, ${p.at.toISOString()}::timestamptz)`));

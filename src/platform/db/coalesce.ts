@@ -14,12 +14,13 @@ export function coalesce<I, O>(run: (key: string, inputs: I[]) => Promise<O[]>, 
     resolve(value: O): void;
     reject(reason: unknown): void;
   }
-  const queues = new Map<string, { waiting: Waiting[]; running: boolean }>();
+  /** The calls waiting per key; a key is here exactly while its batches are running. */
+  const queues = new Map<string, Waiting[]>();
 
   const flush = async (key: string) => {
-    const queue = queues.get(key)!;
-    while (queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0, options.max);
+    const waiting = queues.get(key)!;
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, options.max);
       try {
         const outputs = await run(key, batch.map((w) => w.input));
         if (outputs.length !== batch.length) throw new Error(`A coalesced batch of ${batch.length} answered ${outputs.length} results`);
@@ -28,20 +29,17 @@ export function coalesce<I, O>(run: (key: string, inputs: I[]) => Promise<O[]>, 
         for (const w of batch) w.reject(err);
       }
     }
-    queue.running = false;
     queues.delete(key);
   };
 
   return (key, input) =>
     new Promise<O>((resolve, reject) => {
-      let queue = queues.get(key);
-      if (!queue) {
-        queue = { waiting: [], running: false };
-        queues.set(key, queue);
+      const waiting = queues.get(key);
+      if (waiting) {
+        waiting.push({ input, resolve, reject });
+        return;
       }
-      queue.waiting.push({ input, resolve, reject });
-      if (queue.running) return;
-      queue.running = true;
+      queues.set(key, [{ input, resolve, reject }]);
       setImmediate(() => void flush(key));
     });
 }

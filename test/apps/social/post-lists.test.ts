@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestPlatform, TestUser } from '../../support/platform.js';
 import { sql } from 'kysely';
-import { withTenant } from '../../../src/platform/db/tenant.js';
+import { withSystem, withTenant } from '../../../src/platform/db/tenant.js';
+import { matchSearch, SEARCH_IDS_MAX } from '../../../src/apps/social/posts/post-search.js';
 import { connectAccount, dataOf, startSocial } from './social-fixture.js';
 
 /** Search, filters, cursor paging, the calendar and CSV export/import. */
@@ -151,5 +152,30 @@ describe('social post lists', () => {
     assert.equal(new Set(rows.map((r) => r.split(',')[0])).size, 1100);
     assert.deepEqual(rows.slice(0, 2).map((r) => r.split(',')[2]), ['bulkexport row 1', 'bulkexport row 2']);
     assert.equal(rows.at(-1)!.split(',')[2], 'bulkexport row 1100');
+  });
+
+  it('matches a search by id when few posts match, by testing the words when many do, only in the workspace', async () => {
+    await withTenant(t.db, { orgId: admin.orgId, userId: admin.userId }, (tx) =>
+      sql`insert into social_posts (org_id, author_id, current_text, created_at)
+          select ${admin.orgId}::uuid, ${admin.userId}::uuid, case when n = 50 then 'commonword and rareword' else 'commonword number ' || n end,
+                 now() - interval '1 hour' - n * interval '1 second'
+          from generate_series(1, ${SEARCH_IDS_MAX + 1}::int) as n`.execute(tx),
+    );
+    const scope = { orgId: admin.orgId, userId: editor.userId };
+    assert.deepEqual(await matchSearch(t.platform.ctx, scope, 'commonword'), { words: 'commonword' });
+    const rare = await matchSearch(t.platform.ctx, scope, 'rareword');
+    assert.ok('ids' in rare && rare.ids.length === 1, `one post named by id, got ${JSON.stringify(rare)}`);
+    // Either way the list answers what testing every post would: the matches, newest first, paged.
+    const texts = async (qs: string, token = editor.token) => dataOf(await t.request('GET', `/social/api/posts?${qs}`, { token })).items.map((p: { text: string }) => p.text);
+    assert.deepEqual(await texts('q=commonword&limit=3'), ['commonword number 1', 'commonword number 2', 'commonword number 3']);
+    assert.deepEqual(await texts('q=rareword'), ['commonword and rareword']);
+    assert.deepEqual(await texts('q=rareword -commonword'), []);
+
+    // The matching runs past row-level security, so it must read only the caller's workspace.
+    const other = await t.signup('social-lists-other');
+    assert.deepEqual(await matchSearch(t.platform.ctx, { orgId: other.orgId, userId: other.userId }, 'rareword'), { ids: [] });
+    assert.deepEqual(await texts('q=rareword', other.token), []);
+    const noWorkspace = await withSystem(t.db, (tx) => sql`select id from social_posts_matching(websearch_to_tsquery('english', 'rareword'), 10)`.execute(tx));
+    assert.equal(noWorkspace.rows.length, 0);
   });
 });

@@ -5,6 +5,7 @@ import { fetchCursorPage, type CursorRequest } from '../../../platform/db/cursor
 import type { SocialConfig } from '../config.js';
 import { socialDb } from '../db.js';
 import { filteredPosts, selectSummary } from './post-read.js';
+import { matchSearch } from './post-search.js';
 import type { ListFilters } from './post.schema.js';
 import { csvLine } from './csv.js';
 
@@ -20,10 +21,11 @@ export class PostListService {
   /**
    * Newest first, a cursor page at a time; `q` is PostgreSQL full-text search over title and
    * text. One statement, so one round trip as the tenant (readAsTenant), as the platform's own
-   * lists: a transaction of its own took three.
+   * lists: a transaction of its own took three. A search adds one before it (post-search.ts).
    */
-  list(p: Principal, q: ListFilters & CursorRequest) {
-    const posts = selectSummary(filteredPosts(socialDb.db(this.ctx), p.orgId, q));
+  async list(p: Principal, q: ListFilters & CursorRequest) {
+    const search = q.q ? await matchSearch(this.ctx, p, q.q) : undefined;
+    const posts = selectSummary(filteredPosts(socialDb.db(this.ctx), p.orgId, q, search));
     return fetchCursorPage(posts, { time: 'p.created_at', id: 'p.id' }, q, (page) => socialDb.readAsTenant(this.ctx, p, page));
   }
 
@@ -35,9 +37,11 @@ export class PostListService {
    */
   async exportCsv(p: Principal, q: ListFilters): Promise<Readable> {
     const max = this.config.csvExportMaxRows;
+    // Matched once for the whole export: its pages then follow one set of posts.
+    const search = q.q ? await matchSearch(this.ctx, p, q.q) : undefined;
     const pageOf = (cursor: string | undefined, limit: number) =>
       socialDb.withTenant(this.ctx, p, (tx) => {
-        const rows = selectSummary(filteredPosts(tx, p.orgId, q))
+        const rows = selectSummary(filteredPosts(tx, p.orgId, q, search))
           .leftJoin('social_campaigns as c', (j) => j.onRef('c.org_id', '=', 'p.org_id').onRef('c.id', '=', 'p.campaign_id'))
           .leftJoin('users as u', 'u.id', 'p.author_id')
           .select(['c.name as campaign_name', 'u.email as author_email']);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kys
 import { notFound } from '../../../platform/errors.js';
 import type { SocialPostsTable, SocialTables } from '../schema.js';
 import { CALENDAR_EXCERPT_CHARS, type ListFilters } from './post.schema.js';
+import { searchQuery, type SearchMatch } from './post-search.js';
 
 type PostsDb = SocialTables & { p: SocialPostsTable };
 type PostsFrom<O = object> = SelectQueryBuilder<PostsDb, 'p', O>;
@@ -28,11 +29,16 @@ export function livePosts(db: Kysely<SocialTables>, orgId: string): PostsFrom {
 
 /**
  * The workspace's live posts matching a list's filters. The network is a column of the post
- * (kept by triggers), so filtering by it costs no subquery per post.
+ * (kept by triggers), so filtering by it costs no subquery per post. A search (`q`) is best
+ * matched first (post-search.ts) and passed as `search`; without it the words are tested post
+ * by post, which gives the same rows.
  */
-export function filteredPosts(db: Kysely<SocialTables>, orgId: string, f: ListFilters): PostsFrom {
+export function filteredPosts(db: Kysely<SocialTables>, orgId: string, f: ListFilters, search?: SearchMatch): PostsFrom {
   let q = livePosts(db, orgId);
-  if (f.q) q = q.where(sql<boolean>`p.search_vector @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.q) {
+    const match = search ?? { words: f.q };
+    q = 'ids' in match ? q.where(sql<boolean>`p.id = any(${match.ids}::uuid[])`) : q.where(sql<boolean>`p.search_vector @@ ${searchQuery(match.words)}`);
+  }
   if (f.status) q = q.where('p.status', '=', f.status);
   if (f.network) q = q.where(sql<boolean>`p.networks @> array[${f.network}]::text[]`);
   if (f.campaign_id) q = q.where('p.campaign_id', '=', f.campaign_id);

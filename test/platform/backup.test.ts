@@ -17,6 +17,7 @@ import { restoreBackup, RestoreRefused } from '../../src/platform/backup/restore
 import { runThroughServer } from '../../src/platform/local-admin/admin-channel.js';
 import { TestPlatform } from '../support/platform.js';
 import { createPhoto } from '../apps/aura/photo-fixtures.js';
+import { seedDataDir } from '../support/seeded-data-dir.js';
 
 /**
  * `tenantry backup` / `tenantry restore` on the embedded install, in real processes: the
@@ -206,6 +207,8 @@ describe('tenantry backup and restore (embedded database)', { timeout: 900_000 }
 
   it('refuses a damaged or truncated archive and leaves the directory empty; refuses a non-empty DATA_DIR with words', async () => {
     const dataDir = await tempDir('backup-small');
+    // Already migrated (the run's template): a first start on an empty DATA_DIR is the first test's.
+    await seedDataDir(dataDir);
     const platform = new TestPlatform(await startPlatform({ config: configFor(dataDir), apps: installedApps, holder: 'backup-test' }));
     const owner = await platform.signup('backup-small');
     await platform.request('POST', '/api/v1/files', { token: owner.token, raw: Buffer.alloc(200_000, 7), headers: { 'content-type': 'application/octet-stream' } });

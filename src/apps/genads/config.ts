@@ -9,6 +9,12 @@ const schema = z.object({
   GENADS_FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   /** libx264 preset of the final render; drafts always use a faster one. */
   GENADS_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /**
+   * Size of every video the pipeline writes (scene drafts, conformed clips, the final ad), in
+   * the seed's 9:16. Layout is designed at 1080x1920 and scaled: a smaller size is for previews
+   * and for tests of the pipeline around the render, which then cost a fraction of the CPU.
+   */
+  GENADS_VIDEO_SIZE: z.enum(['1080x1920', '720x1280', '540x960']).default('1080x1920'),
   /** Variations rendered at once; default: one per two cores (FFmpeg already uses every core). */
   GENADS_VARIATION_CONCURRENCY: z.coerce.number().int().min(1).max(3).optional(),
   /** Scene backgrounds of one variation generated at once (the music beside them). */
@@ -44,6 +50,7 @@ export interface GenAdsConfig {
   ffmpegPath: string;
   ffprobePath: string;
   x264Preset: string;
+  videoSize: { width: number; height: number };
   variationConcurrency: number;
   sceneConcurrency: number;
   llm: { baseUrl: string; apiKey: string | undefined; model: string; priceInputPerMTok: number; priceOutputPerMTok: number } | null;
@@ -61,10 +68,12 @@ export const genadsSettings = defineAppSettings('GENADS', schema, (e): GenAdsCon
   if (usesReplicate && !e.GENADS_REPLICATE_API_TOKEN) {
     throw new ConfigError(['GENADS_REPLICATE_API_TOKEN: required when GENADS_VIDEO_PROVIDER or GENADS_MUSIC_PROVIDER is "replicate"']);
   }
+  const [videoWidth, videoHeight] = e.GENADS_VIDEO_SIZE.split('x').map(Number);
   return {
     ffmpegPath: e.GENADS_FFMPEG_PATH,
     ffprobePath: e.GENADS_FFPROBE_PATH,
     x264Preset: e.GENADS_X264_PRESET,
+    videoSize: { width: videoWidth, height: videoHeight },
     variationConcurrency: e.GENADS_VARIATION_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
     sceneConcurrency: e.GENADS_SCENE_CONCURRENCY,
     llm: e.GENADS_LLM_BASE_URL

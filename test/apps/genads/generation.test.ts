@@ -21,10 +21,13 @@ const run = promisify(execFile);
 
 /**
  * The issue's "done when": a brand onboards, adds a perfume with a photo, creates a campaign
- * with two variations and gets two playable MP4s (1080x1920, 30 fps, audio, the target
- * duration), through the real offline pipeline: background removal model, FFmpeg scenes,
- * synthesised music, compositing and render. The run is also made to crash once in the middle
- * of the second variation: the retry must resume from the checkpoint, not start over.
+ * with two variations and gets two playable MP4s (9:16 at the configured size, 30 fps, audio,
+ * the target duration), through the real offline pipeline: background removal model, FFmpeg
+ * scenes, synthesised music, compositing and render. The run is also made to crash once in
+ * the middle of the second variation: the retry must resume from the checkpoint, not start
+ * over. The size is GENADS_VIDEO_SIZE's smallest, 540x960, a quarter of the pixels: this file
+ * is about the pipeline around the render; render-variation.test.ts renders the default
+ * 1080x1920 and checks that a smaller size is the same ad, scaled.
  */
 describe('genads generation, end to end', () => {
   let t: TestPlatform;
@@ -57,7 +60,7 @@ describe('genads generation, end to end', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'genads-e2e-'));
     t = await startTestPlatform({
       apps: [createGenAdsApp({ pipelineKit: crashingKit })],
-      env: { GENADS_X264_PRESET: 'ultrafast', JOB_POLL_INTERVAL_SECONDS: '1' },
+      env: { GENADS_X264_PRESET: 'ultrafast', GENADS_VIDEO_SIZE: '540x960', JOB_POLL_INTERVAL_SECONDS: '1' },
     });
     ana = new GenAdsClient(t, await t.signup('genads-e2e'));
     await ana.onboard(`Maison E2E ${randomBytes(3).toString('hex')}`);
@@ -95,7 +98,7 @@ describe('genads generation, end to end', () => {
     return { video, audio, duration: Number(info.format.duration) };
   }
 
-  it('turns a campaign into two playable 15 s 1080x1920 ads, resuming after a crash', { timeout: 10 * 60_000 }, async () => {
+  it('turns a campaign into two playable 15 s 9:16 ads of the configured size, resuming after a crash', { timeout: 10 * 60_000 }, async () => {
     const perfume = await ana.createPerfume('Rose Éternelle', 'feminine', { left: await bottlePhoto({ tint: '#8a2be2' }) });
     const campaign = await ana.createCampaign(perfume.perfume_id, {
       campaign_name: 'Valentine',
@@ -140,7 +143,7 @@ describe('genads generation, end to end', () => {
     assert.equal(json.scenes.reduce((sum: number, s: { duration: number }) => sum + s.duration, 0), 15);
     assert.ok(json.styleSpec.lighting && json.styleSpec.mood && json.styleSpec.colors.length > 0);
     assert.deepEqual({ ...json.videoMetadata, totalDuration: Math.round(json.videoMetadata.totalDuration) }, {
-      resolution: '1080x1920', aspectRatio: '9:16', totalDuration: 15, selectedStyle: 'romantic_floral', fps: 30, videoCodec: 'h264', audioCodec: 'aac',
+      resolution: '540x960', aspectRatio: '9:16', totalDuration: 15, selectedStyle: 'romantic_floral', fps: 30, videoCodec: 'h264', audioCodec: 'aac',
     });
     assert.equal(json.costBreakdown.total, 0, 'the offline providers cost nothing');
     assert.equal(c.cost, 0);
@@ -187,8 +190,8 @@ describe('genads generation, end to end', () => {
       assert.equal(download.statusCode, 200);
       const info = await probe(download.rawPayload, `final_${v.variation_index}.mp4`);
       assert.equal(info.video.codec_name, 'h264');
-      assert.equal(info.video.width, 1080);
-      assert.equal(info.video.height, 1920);
+      assert.equal(info.video.width, 540);
+      assert.equal(info.video.height, 960);
       assert.equal(info.video.r_frame_rate, '30/1');
       assert.equal(info.audio?.codec_name, 'aac');
       assert.ok(Math.abs(info.duration - 15) <= 0.5, `duration ${info.duration}`);

@@ -71,6 +71,8 @@ describe('genads with hosted providers (fake LLM and Replicate servers)', () => 
         GENADS_PROVIDER_POLL_MS: '20',
         GENADS_BACKGROUND_REMOVAL: 'threshold',
         GENADS_X264_PRESET: 'ultrafast',
+        // A quarter of the pixels: this file is about the providers; render-variation.test.ts renders the default 1080x1920.
+        GENADS_VIDEO_SIZE: '540x960',
         JOB_POLL_INTERVAL_SECONDS: '1',
       },
     });
@@ -129,7 +131,7 @@ describe('genads with hosted providers (fake LLM and Replicate servers)', () => 
     assert.equal(c.cost, Math.round(cost.total * 100) / 100);
     assert.ok(c.cost > 0);
 
-    // The hosted clips were conformed to the seed's format.
+    // The hosted clips were conformed to the seed's format, at the configured size.
     const videos = (await ana.get(`/genads/api/campaigns/${c.campaign_id}/videos`)).json();
     const url = new URL(videos.variations[0].final.url, 'http://localhost');
     const download = await t.server.inject({ method: 'GET', url: url.pathname + url.search });
@@ -138,7 +140,7 @@ describe('genads with hosted providers (fake LLM and Replicate servers)', () => 
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,width,height,r_frame_rate:format=duration', '-of', 'json', file]);
     const info = JSON.parse(stdout);
     const video = info.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
-    assert.deepEqual([video.width, video.height, video.r_frame_rate], [1080, 1920, '30/1']);
+    assert.deepEqual([video.width, video.height, video.r_frame_rate], [540, 960, '30/1']);
     assert.ok(info.streams.some((s: { codec_type: string }) => s.codec_type === 'audio'));
     assert.ok(Math.abs(Number(info.format.duration) - 15) <= 0.5);
   });

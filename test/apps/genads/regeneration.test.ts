@@ -62,7 +62,8 @@ describe('genads: generating a completed campaign again', () => {
       // The threshold cut-out (the bottle photos are on a plain backdrop): this file is about
       // takes, and the segmentation model costs ~8 CPU s a photo. The default (imgly) inside
       // the whole pipeline is generation.test.ts's, the model itself imgly-extractor.test.ts's.
-      env: { GENADS_X264_PRESET: 'ultrafast', JOB_POLL_INTERVAL_SECONDS: '1', GENADS_BACKGROUND_REMOVAL: 'threshold' },
+      // And a quarter of the pixels (540x960): the default 1080x1920 is render-variation.test.ts's.
+      env: { GENADS_X264_PRESET: 'ultrafast', GENADS_VIDEO_SIZE: '540x960', JOB_POLL_INTERVAL_SECONDS: '1', GENADS_BACKGROUND_REMOVAL: 'threshold' },
     });
     ana = new GenAdsClient(t, await t.signup('genads-takes'));
     await ana.onboard(`Maison Takes ${randomBytes(3).toString('hex')}`);

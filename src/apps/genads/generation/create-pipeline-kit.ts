@@ -45,6 +45,7 @@ export function createPipelineKit(config: GenAdsConfig, log: PlatformContext['lo
       ? ReplicateMusicGenerator.fromConfig(config, (inputPath, outputPath, duration, signal) => conformMusic(tools, { inputPath, outputPath, duration, signal }))
       : new LocalMusicGenerator(tools),
     render: (request) => renderVariation(tools, request),
+    videoSize: config.videoSize,
     variationConcurrency: config.variationConcurrency,
     sceneConcurrency: config.sceneConcurrency,
   };

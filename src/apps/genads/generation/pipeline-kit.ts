@@ -19,6 +19,8 @@ export interface PipelineKit {
   music: MusicGenerator;
   /** Composite, add text and music, and encode one variation's final video (media/render-variation.ts). */
   render(request: RenderVariationRequest): Promise<MediaInfo>;
+  /** What backgrounds and render write (GENADS_VIDEO_SIZE), and what the final video is checked against. */
+  videoSize: { width: number; height: number };
   /** Variations generated at once. */
   variationConcurrency: number;
   /** Scene backgrounds of one variation generated at once. */

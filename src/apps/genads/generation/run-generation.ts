@@ -9,7 +9,7 @@ import type { BrandRow } from '../brands/brands.service.js';
 import type { PerfumeRow } from '../perfumes/perfumes.service.js';
 import type { CampaignRow } from '../campaigns/campaigns.service.js';
 import type { CampaignJson, CostBreakdown, VariationPaths, VariationRecord } from '../campaigns/campaign-json.js';
-import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type ProductAngle, type ScenePlan, type VariationPlan } from '../pipeline/types.js';
+import { VIDEO_FPS, type ProductAngle, type ScenePlan, type VariationPlan } from '../pipeline/types.js';
 import {
   campaignVideoTags, draftMusicKey, draftSceneKey, finalVideoKey, LIFECYCLE_CLASS, UPLOAD_KINDS,
 } from '../storage-layout.js';
@@ -147,7 +147,7 @@ export async function runGeneration(ctx: PlatformContext, kit: PipelineKit, inpu
     scenes: first.scenes,
     styleSpec: first.styleSpec,
     videoMetadata: {
-      resolution: `${VIDEO_WIDTH}x${VIDEO_HEIGHT}`,
+      resolution: `${kit.videoSize.width}x${kit.videoSize.height}`,
       aspectRatio: '9:16',
       totalDuration: round(first.duration, 2),
       selectedStyle: campaign.selected_style,
@@ -305,7 +305,7 @@ async function generateVariation(ctx: PlatformContext, kit: PipelineKit, job: Va
     brandName: job.brand.brand_name, perfumeName: job.perfume.perfume_name, outputPath: finalPath, signal,
     onProgress: (f) => void job.report(renderStart + SHARE.render * f, 'rendering the final video').catch(() => {}),
   }));
-  assertRendered(rendered, totalSeconds);
+  assertRendered(rendered, totalSeconds, kit.videoSize);
   await job.report(renderStart + SHARE.render, 'storing the final video');
   const finalKey = finalVideoKey(ids.brandId, ids.perfumeId, ids.campaignId, index, ids.take);
   await tally.time('storage', () => uploadFile(ctx, orgId, finalKey, finalPath, UPLOAD_KINDS.video, campaignVideoTags(ids, index, 'final'), LIFECYCLE_CLASS.final));
@@ -322,10 +322,10 @@ async function generateVariation(ctx: PlatformContext, kit: PipelineKit, job: Va
   };
 }
 
-/** The render must match the seed's format; a wrong file is an error, never a "completed" campaign. */
-function assertRendered(r: MediaInfo, expectedSeconds: number) {
+/** The render must match the seed's format, at the configured size; a wrong file is an error, never a "completed" campaign. */
+function assertRendered(r: MediaInfo, expectedSeconds: number, size: PipelineKit['videoSize']) {
   const problems: string[] = [];
-  if (r.width !== VIDEO_WIDTH || r.height !== VIDEO_HEIGHT) problems.push(`size ${r.width}x${r.height}`);
+  if (r.width !== size.width || r.height !== size.height) problems.push(`size ${r.width}x${r.height}`);
   if (Math.abs(r.fps - VIDEO_FPS) > 0.01) problems.push(`${r.fps} fps`);
   if (Math.abs(r.durationSeconds - expectedSeconds) > 0.5) problems.push(`duration ${r.durationSeconds.toFixed(2)} s instead of ${expectedSeconds} s`);
   if (!r.audioCodec) problems.push('no audio stream');

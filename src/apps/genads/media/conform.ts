@@ -1,8 +1,8 @@
-import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type OnFraction } from '../pipeline/types.js';
+import { VIDEO_FPS, type OnFraction } from '../pipeline/types.js';
 import { draftVideoArgs, MP3_ARGS } from './encoding.js';
 import { num } from './expressions.js';
 import { FfmpegError, probeMedia, runFfmpeg } from '../../../platform/media/ffmpeg.js';
-import { type FfmpegTools } from './ffmpeg-tools.js';
+import { outputSize, type FfmpegTools } from './ffmpeg-tools.js';
 
 /**
  * Hosted models return clips and tracks of their own size, rate and length; these make
@@ -23,7 +23,7 @@ export interface ConformVideoRequest {
 const MAX_STRETCH = 1.35;
 
 /**
- * Scales and crops (cover) any clip to VIDEO_WIDTH x VIDEO_HEIGHT at VIDEO_FPS, yuv420p
+ * Scales and crops (cover) any clip to the configured size (outputSize) at VIDEO_FPS, yuv420p
  * H.264 with exactly `frames` frames and no audio. A clip that is too short is first slowed
  * down a little (smoother than freezing), then held on its last frame; one too long is cut.
  */
@@ -35,11 +35,12 @@ export async function conformVideoClip(tools: FfmpegTools, request: ConformVideo
   const wanted = frames / VIDEO_FPS;
   const available = info.durationSeconds > 0 ? info.durationSeconds : wanted;
   const stretch = Math.min(MAX_STRETCH, Math.max(1, wanted / available));
+  const { width, height } = outputSize(tools);
   const filters = [
     `setpts=(PTS-STARTPTS)*${num(stretch)}`,
     `fps=${VIDEO_FPS}`,
-    `scale=${VIDEO_WIDTH}:${VIDEO_HEIGHT}:force_original_aspect_ratio=increase:flags=bicubic:out_color_matrix=bt709:out_range=tv`,
-    `crop=${VIDEO_WIDTH}:${VIDEO_HEIGHT}`,
+    `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic:out_color_matrix=bt709:out_range=tv`,
+    `crop=${width}:${height}`,
     'setsar=1',
     'format=yuv420p',
     'tpad=stop_mode=clone:stop=-1',

@@ -8,6 +8,16 @@ export function num(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(3).replace(/\.?0+$/, '');
 }
 
+/** A position in design pixels (VIDEO_WIDTH x VIDEO_HEIGHT) as an expression at the output's `scale` (ffmpeg-tools.ts outputScale). */
+export function scaled(expression: string, scale: number): string {
+  return scale === 1 ? expression : `(${expression})*${num(scale)}`;
+}
+
+/** A `scale` filter (and its comma) shrinking a still of this design size to the output's `scale`; none at 1. */
+export function shrinkStill(width: number, height: number, scale: number): string {
+  return scale === 1 ? '' : `scale=${2 * Math.max(1, Math.round((width * scale) / 2))}:${2 * Math.max(1, Math.round((height * scale) / 2))},`;
+}
+
 /** 0 before `start`, 1 after `start + duration`, linear in between. */
 export function progress(start: number, duration: number): string {
   return `clip((t-${num(start)})/${num(Math.max(duration, 1e-3))},0,1)`;

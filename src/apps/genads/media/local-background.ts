@@ -5,7 +5,8 @@ import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type BackgroundGenerator, type Ba
 import { renderBaseLayer, renderParticleLayer, renderSweepLayer, type RawLayer } from './backdrop-layers.js';
 import { draftVideoArgs, RGB_TO_BT709 } from './encoding.js';
 import { runFfmpeg } from '../../../platform/media/ffmpeg.js';
-import { type FfmpegTools } from './ffmpeg-tools.js';
+import { outputScale, outputSize, type FfmpegTools } from './ffmpeg-tools.js';
+import { scaled, shrinkStill } from './expressions.js';
 
 /**
  * Offline scene backgrounds: a palette gradient the camera slowly moves over, a layer of
@@ -136,13 +137,16 @@ export class LocalBackgroundGenerator implements BackgroundGenerator {
       onProgress?.(0.05);
 
       const { zoom, dx, dy } = camera;
+      // Laid out at the design size; a smaller output (GENADS_VIDEO_SIZE) shrinks the stills once, before they loop, and the moves with them.
+      const f = outputScale(this.tools);
+      const out = outputSize(this.tools);
       const scaledW = `2*trunc(${baseW}*${zoom}/2)`;
       const scaledH = `2*trunc(${baseH}*${zoom}/2)`;
       const graph = [
         `[0:v]scale=${baseW}:${baseH}:flags=bicubic,${RGB_TO_BT709},format=yuv420p,${holdStill(frames)},` +
           `scale=w='${scaledW}':h='${scaledH}':eval=frame:flags=bilinear,` +
           `crop=w=${windowW}:h=${windowH}:x='(in_w-${windowW})/2+${dx}':y='(in_h-${windowH})/2+${dy}',` +
-          `scale=${VIDEO_WIDTH}:${VIDEO_HEIGHT}:flags=bilinear[bg0]`,
+          `scale=${out.width}:${out.height}:flags=bilinear[bg0]`,
       ];
       let last = 'bg0';
       let next = 1;
@@ -153,8 +157,8 @@ export class LocalBackgroundGenerator implements BackgroundGenerator {
         const startX = -SWAY_MARGIN - (drift.vx > 0 ? travelX : 0);
         const x = `${startX.toFixed(1)}+${drift.vx}*t+${drift.sway}*sin(2*PI*t/${drift.swayPeriod})`;
         const y = `${startY}+${vy.toFixed(3)}*t`;
-        graph.push(`[${next}:v]${RGB_TO_BT709},format=yuva420p,${holdStill(frames)}[particles]`);
-        graph.push(`[${last}][particles]overlay=x='${x}':y='${y}':format=yuv420[bg1]`);
+        graph.push(`[${next}:v]${shrinkStill(particleW, particleH, f)}${RGB_TO_BT709},format=yuva420p,${holdStill(frames)}[particles]`);
+        graph.push(`[${last}][particles]overlay=x='${scaled(x, f)}':y='${scaled(y, f)}':format=yuv420[bg1]`);
         last = 'bg1';
         next++;
       }
@@ -162,9 +166,9 @@ export class LocalBackgroundGenerator implements BackgroundGenerator {
         const start = duration * 0.08;
         const end = duration * 0.92;
         const progress = `(0.5-0.5*cos(PI*(t-${start.toFixed(3)})/${(end - start).toFixed(3)}))`;
-        graph.push(`[${next}:v]${RGB_TO_BT709},format=yuva420p,${holdStill(frames)}[sweep]`);
+        graph.push(`[${next}:v]${shrinkStill(SWEEP_WIDTH, VIDEO_HEIGHT, f)}${RGB_TO_BT709},format=yuva420p,${holdStill(frames)}[sweep]`);
         // Enabled only while it crosses: outside that window the overlay costs nothing.
-        graph.push(`[${last}][sweep]overlay=x='-${SWEEP_WIDTH}+${VIDEO_WIDTH + SWEEP_WIDTH}*${progress}':y=0:format=yuv420:enable='between(t,${start.toFixed(3)},${end.toFixed(3)})'[bg2]`);
+        graph.push(`[${last}][sweep]overlay=x='${scaled(`-${SWEEP_WIDTH}+${VIDEO_WIDTH + SWEEP_WIDTH}*${progress}`, f)}':y=0:format=yuv420:enable='between(t,${start.toFixed(3)},${end.toFixed(3)})'[bg2]`);
         last = 'bg2';
       }
       graph.push(`[${last}]setsar=1,format=yuv420p[out]`);

@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH, type OnFraction, type ScenePlan } from '../pipeline/types.js';
+import { VIDEO_FPS, type OnFraction, type ScenePlan } from '../pipeline/types.js';
 import { sampleBackdrops } from './backdrop-sampling.js';
 import { FINAL_AUDIO_ARGS, finalVideoArgs, RGB_TO_BT709 } from './encoding.js';
-import { num } from './expressions.js';
+import { num, scaled, shrinkStill } from './expressions.js';
 import { probeMedia, runFfmpeg, type MediaInfo } from '../../../platform/media/ffmpeg.js';
-import { type FfmpegTools } from './ffmpeg-tools.js';
+import { outputScale, outputSize, type FfmpegTools } from './ffmpeg-tools.js';
 import { loudnormFilter, measureLoudness } from './loudness.js';
 import { sceneElements } from './scene-elements.js';
 
@@ -22,7 +22,7 @@ import { sceneElements } from './scene-elements.js';
 
 export interface RenderVariationRequest {
   scenes: ScenePlan[];
-  /** One per scene, in order: VIDEO_WIDTH x VIDEO_HEIGHT at VIDEO_FPS, scene.frames frames (others are cropped, held or cut to fit). */
+  /** One per scene, in order: the output size (outputSize) at VIDEO_FPS, scene.frames frames (others are cropped, held or cut to fit). */
   backgroundPaths: string[];
   /** The product cut-out: a PNG with alpha, trimmed to the product. */
   productPath: string;
@@ -93,6 +93,9 @@ export async function renderVariation(tools: FfmpegTools, request: RenderVariati
     signal?.throwIfAborted();
     onProgress?.(0.1);
 
+    // Elements are laid out at the design size; a smaller output (GENADS_VIDEO_SIZE) shrinks each still once, before it is held, and its moves with it.
+    const f = outputScale(tools);
+    const out = outputSize(tools);
     const inputs: string[] = [];
     backgroundPaths.forEach((p) => inputs.push('-i', p));
     let nextInput = backgroundPaths.length;
@@ -103,24 +106,24 @@ export async function renderVariation(tools: FfmpegTools, request: RenderVariati
       // Backdrops are normalised defensively (size, timestamps), then held on their last frame or cut to length.
       let label = `s${i}`;
       graph.push(
-        `[${i}:v]settb=1/${VIDEO_FPS},setpts=N,fps=${VIDEO_FPS},scale=${VIDEO_WIDTH}:${VIDEO_HEIGHT}:force_original_aspect_ratio=increase,crop=${VIDEO_WIDTH}:${VIDEO_HEIGHT},setsar=1,format=yuv420p,` +
+        `[${i}:v]settb=1/${VIDEO_FPS},setpts=N,fps=${VIDEO_FPS},scale=${out.width}:${out.height}:force_original_aspect_ratio=increase,crop=${out.width}:${out.height},setsar=1,format=yuv420p,` +
           `tpad=stop_mode=clone:stop=-1,trim=end_frame=${frames}[${label}]`,
       );
       for (const [j, element] of perScene[i].entries()) {
         const file = path.join(dir, `scene${i}_layer${j}.png`);
         await writeFile(file, element.layer.png);
         inputs.push('-i', file);
-        const chain = [RGB_TO_BT709, 'format=yuva420p', hold(frames)];
+        const chain = [`${shrinkStill(element.layer.width, element.layer.height, f)}${RGB_TO_BT709}`, 'format=yuva420p', hold(frames)];
         chain.push(`fade=t=in:st=${num(element.fadeIn.start)}:d=${num(element.fadeIn.duration)}:alpha=1`);
         if (element.fadeOut) chain.push(`fade=t=out:st=${num(element.fadeOut.start)}:d=${num(element.fadeOut.duration)}:alpha=1`);
         if (element.scale) {
-          chain.push(`scale=w='2*trunc(${element.layer.width}*${element.scale}/2)':h='2*trunc(${element.layer.height}*${element.scale}/2)':eval=frame`);
+          chain.push(`scale=w='2*trunc(${num(element.layer.width * f)}*${element.scale}/2)':h='2*trunc(${num(element.layer.height * f)}*${element.scale}/2)':eval=frame`);
         }
         const layerLabel = `l${i}_${j}`;
         graph.push(`[${nextInput}:v]${chain.join(',')}[${layerLabel}]`);
         nextInput++;
         const out = `s${i}_${j}`;
-        graph.push(`[${label}][${layerLabel}]overlay=x='${element.x}':y='${element.y}':format=yuv420:eval=frame[${out}]`);
+        graph.push(`[${label}][${layerLabel}]overlay=x='${scaled(element.x, f)}':y='${scaled(element.y, f)}':format=yuv420:eval=frame[${out}]`);
         label = out;
       }
       if (i > 0 && dissolveFrames > 0) {

@@ -4,6 +4,7 @@
  * uses a hosted model, a hosted one; the job (generation/generate.job.ts) only sees these.
  */
 
+/** The seed's format, and the size every layout is designed at (GENADS_VIDEO_SIZE may write smaller, scaled). */
 export const VIDEO_WIDTH = 1080;
 export const VIDEO_HEIGHT = 1920;
 export const VIDEO_FPS = 30;
@@ -146,7 +147,7 @@ export type OnFraction = (fraction: number) => void;
 export interface BackgroundRequest {
   scene: ScenePlan;
   styleSpec: StyleSpec;
-  /** Write an H.264 MP4 here: VIDEO_WIDTH x VIDEO_HEIGHT, VIDEO_FPS, exactly scene.frames frames, no audio. */
+  /** Write an H.264 MP4 here: the configured size (GENADS_VIDEO_SIZE, VIDEO_WIDTH x VIDEO_HEIGHT by default), VIDEO_FPS, exactly scene.frames frames, no audio. */
   outputPath: string;
   signal?: AbortSignal;
   onProgress?: OnFraction;

@@ -6,7 +6,7 @@ import type { BackgroundGenerator, BackgroundRequest } from '../pipeline/types.j
 import { ReplicateClient } from './replicate-client.js';
 
 /**
- * Turns any clip into the scene's exact format (VIDEO_WIDTH x VIDEO_HEIGHT, VIDEO_FPS, exactly
+ * Turns any clip into the scene's exact format (the configured size, VIDEO_FPS, exactly
  * `frames` frames, H.264, no audio). Injected so this provider does not depend on the media
  * engine; in production it is media/conform.ts: `(i, o, f, s) => conformVideoClip(tools, {inputPath: i, outputPath: o, frames: f, signal: s})`.
  */

@@ -4,7 +4,9 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { FfmpegError, FfmpegNotFoundError, filterValue, probeMedia, runFfmpeg } from '../../../../src/platform/media/ffmpeg.js';
-import { ffmpegTools } from '../../../../src/apps/genads/media/ffmpeg-tools.js';
+import { ffmpegTools, outputScale, outputSize } from '../../../../src/apps/genads/media/ffmpeg-tools.js';
+import { genadsSettings } from '../../../../src/apps/genads/config.js';
+import { ConfigError } from '../../../../src/platform/config/config.js';
 import { tempDir, tools } from './helpers.js';
 
 /** Command lines of the running processes whose arguments mention `needle`. */
@@ -38,6 +40,15 @@ describe('ffmpeg runner and probe', () => {
       pathSettings: { ffmpeg: 'GENADS_FFMPEG_PATH', ffprobe: 'GENADS_FFPROBE_PATH' },
       x264Preset: 'fast',
     });
+  });
+
+  it('writes the seed\'s 1080x1920 unless GENADS_VIDEO_SIZE names one of its smaller 9:16 sizes', () => {
+    const sized = (value?: string) => ffmpegTools(genadsSettings.load({ variables: value === undefined ? {} : { GENADS_VIDEO_SIZE: value } }));
+    assert.deepEqual([outputSize(sized()), outputScale(sized())], [{ width: 1080, height: 1920 }, 1]);
+    assert.deepEqual([outputSize(sized('540x960')), outputScale(sized('540x960'))], [{ width: 540, height: 960 }, 0.5]);
+    assert.deepEqual(outputSize(sized('720x1280')), { width: 720, height: 1280 });
+    assert.deepEqual([outputSize(tools), outputScale(tools)], [{ width: 1080, height: 1920 }, 1], 'tools without a size: the design size');
+    for (const bad of ['1920x1080', '270x480', '2160x3840', 'small']) assert.throws(() => sized(bad), ConfigError, bad);
   });
 
   it('runs FFmpeg with progress and probes what it wrote', async () => {

@@ -3,8 +3,8 @@
 -- PostgreSQL keeps a condition whose operator is not leakproof out of an index scan on a table
 -- with row-level security, and `@@` is not leakproof: a tenant's search never reached the GIN
 -- index on search_vector, and a word found in a handful of a workspace's 100,000 posts meant
--- testing every one of them (380 ms). This function runs the match as its owner, where the
--- index is usable, and reads only the caller's workspace: app_org_id(), the setting the
+-- testing every one of them (about 40 ms). This function runs the match as its owner, where
+-- the index is usable, and reads only the caller's workspace: app_org_id(), the setting the
 -- policies themselves read, never an argument, so no caller can ask about another workspace
 -- (when none is set, nothing is found). It answers ids only, at most max_rows of them; the
 -- posts themselves are then read as the tenant, policies applied.

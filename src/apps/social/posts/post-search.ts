@@ -8,7 +8,7 @@ import { socialDb } from '../db.js';
  *
  * Under row-level security PostgreSQL never uses the search_vector GIN index for a tenant's
  * query (`@@` is not leakproof; 003_search.sql says more), so a rare word walked the whole
- * workspace testing each post: 380 ms over 100,000. A search therefore first asks
+ * workspace testing each post: about 40 ms over 100,000. A search therefore first asks
  * social_posts_matching(), which matches inside the caller's workspace where the index is
  * usable, for up to SEARCH_IDS_MAX + 1 ids:
  * - at most SEARCH_IDS_MAX: those are all the matches, and the list reads them by id;

@@ -12,7 +12,8 @@ import { settingsRoutes } from './workspace/settings.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { scheduleRoutes } from './publishing/schedule.routes.js';
-import { publishTargetJob } from './publishing/publish.job.js';
+import { publishDueJob } from './publishing/publish-due.job.js';
+import { publishSweepJob } from './publishing/publish-sweep.js';
 import { tokenRefreshJob } from './publishing/token-refresh.sweep.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { metricsJob } from './analytics/metrics.job.js';
@@ -39,7 +40,7 @@ export function createSocialApp(options: SocialAppOptions = {}): TenantryApp {
     prefix: '/social',
     migrations: { module: 'social', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
     settings: socialSettings,
-    jobs: [publishTargetJob, tokenRefreshJob, metricsJob, videoPosterJob],
+    jobs: [publishDueJob, publishSweepJob, tokenRefreshJob, metricsJob, videoPosterJob],
     setup(ctx) {
       const c = socialSettings.load(ctx.config);
       installProviders(ctx, options.providers ?? providersFromSettings(ctx, c));

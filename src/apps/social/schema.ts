@@ -126,8 +126,18 @@ export interface SocialPostPlatformsTable {
   attempts: Defaulted<number>;
   next_attempt_at: NullableTimestamp;
   published_at: NullableTimestamp;
+  /** The publishing run that marked the target "publishing" (its job id), and when. */
+  claimed_by: string | null;
+  claimed_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A workspace's instant a publisher is queued for (publisher-wakeups.ts). */
+export interface SocialPublishWakeupsTable {
+  org_id: string;
+  due_at: Timestamp;
+  created_at: Generated<Date>;
 }
 
 export interface SocialMediaAssetsTable {
@@ -267,6 +277,7 @@ export interface SocialTables extends PlatformTables {
   social_posts: SocialPostsTable;
   social_post_content: SocialPostContentTable;
   social_post_platforms: SocialPostPlatformsTable;
+  social_publish_wakeups: SocialPublishWakeupsTable;
   social_media_assets: SocialMediaAssetsTable;
   social_post_media: SocialPostMediaTable;
   social_approvals: SocialApprovalsTable;

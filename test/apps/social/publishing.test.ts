@@ -5,8 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { sql } from 'kysely';
 import { createSocialApp } from '../../../src/apps/social/index.js';
+import { randomUUID } from 'node:crypto';
 import { publishTarget } from '../../../src/apps/social/publishing/publish-target.js';
+import { publishDue } from '../../../src/apps/social/publishing/publish-due.js';
+import { claimDue } from '../../../src/apps/social/publishing/claim-targets.js';
+import { sweepPublishing } from '../../../src/apps/social/publishing/publish-sweep.js';
 import { withTenant } from '../../../src/platform/db/tenant.js';
 import { startTestPlatform, type TestPlatform, type TestUser } from '../../support/platform.js';
 import { lastEmailTo } from '../../support/outbox.js';
@@ -41,10 +46,21 @@ describe('social scheduling and publishing', () => {
   const getPost = async (id: string) => dataOf(await t.request('GET', `/social/api/posts/${id}`, { token: owner.token }));
   const tweetsWith = (text: string) => [...fakes.x.tweets.values()].filter((tw) => tw.text === text).length;
   const tootsWith = (text: string) => [...fakes.mastodon.statuses.values()].filter((s) => s.text === text).length;
-  /** A post ready for its jobs, without queuing any, so a test drives publishTarget itself. */
-  async function due(postId: string) {
-    await withTenant(t.db, { orgId: owner.orgId }, (tx) => tx.updateTable('social_posts' as never).set({ status: 'scheduled', scheduled_at: new Date() } as never).where('id' as never, '=', postId as never).execute());
+  /**
+   * A post due now, its targets too, without waking any publisher, so a test drives
+   * publishTarget or publishDue itself. `at` backdates it (a publisher that never came).
+   */
+  async function due(postId: string, at = new Date()) {
+    await withTenant(t.db, { orgId: owner.orgId }, async (tx) => {
+      await tx.updateTable('social_posts' as never).set({ status: 'scheduled', scheduled_at: at } as never).where('id' as never, '=', postId as never).execute();
+      await tx.updateTable('social_post_platforms' as never).set({ next_attempt_at: at } as never).where('post_id' as never, '=', postId as never).execute();
+    });
   }
+  const targetsOf = (postId: string) =>
+    withTenant(t.db, { orgId: owner.orgId }, (tx) => tx.selectFrom('social_post_platforms' as never).select(['id', 'state', 'next_attempt_at', 'claimed_by'] as never).where('post_id' as never, '=', postId as never).execute()) as Promise<Array<{ id: string; state: string; next_attempt_at: Date | null; claimed_by: string | null }>>;
+  /** The publisher jobs queued for the owner's workspace, by pg-boss's own rows. */
+  const publisherJobs = async () =>
+    Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.id(t.platform.ctx.config.jobs.schema)}.job where name = 'social.publish-due' and data->>'orgId' = ${owner.orgId}`.execute(t.db)).rows[0]!.n);
   async function settled(id: string) {
     // Wait on the realtime events the publisher sends (subscribed before each read, so none is missed).
     for (;;) {
@@ -115,14 +131,13 @@ describe('social scheduling and publishing', () => {
     assert.equal(again.statusCode, 409);
   });
 
-  it('publishes a due batch, duplicate jobs included, once per target: shared claims and records settle every post', async () => {
+  it('two publishers of the same due minute, side by side, publish each target once and settle every post', async () => {
     const posts = await Promise.all(Array.from({ length: 12 }, (_, i) => createPost(`Same minute, post ${i}`)));
     for (const post of posts) await due(post.id);
-    // Two jobs for every target at once (a reschedule's job beside the first): they meet in
-    // the same claim, and the second finds nothing to do rather than a target "in doubt".
-    const targets = posts.flatMap((post) => post.targets.map((target) => target.id));
-    const outcomes = await Promise.all([...targets, ...targets].map((id) => publishTarget(t.platform.ctx, owner.orgId, id)));
-    assert.ok(outcomes.every((o) => o.kind === 'done'));
+    // Two runs at once (another node's, or the sweep's beside the instant's own): their claims
+    // skip what the other holds, so between them each of the 24 targets is taken exactly once.
+    const runs = await Promise.all([1, 2].map(() => publishDue(t.platform.ctx, owner.orgId, { id: randomUUID(), attempt: 1 })));
+    assert.equal(runs[0]!.targets + runs[1]!.targets, 24);
     for (let i = 0; i < posts.length; i++) {
       assert.equal(tweetsWith(`Same minute, post ${i}`), 1);
       assert.equal(tootsWith(`Same minute, post ${i}`), 1);
@@ -130,6 +145,68 @@ describe('social scheduling and publishing', () => {
       assert.equal(post.status, 'published', JSON.stringify(post.targets));
       assert.ok(post.targets.every((tg: { state: string; remote_id: string | null }) => tg.state === 'published' && tg.remote_id));
     }
+    // Nothing is left due: a third run finds nothing.
+    assert.deepEqual(await publishDue(t.platform.ctx, owner.orgId, { id: randomUUID(), attempt: 1 }), { targets: 0 });
+  });
+
+  it('scheduling many posts for one instant queues one publisher between them, which publishes them all at that time', async () => {
+    const jobsBefore = await publisherJobs();
+    const posts = await Promise.all(Array.from({ length: 6 }, (_, i) => createPost(`One instant, post ${i}`, ['mastodon'])));
+    // Whole seconds, three or four ahead: time for every call to land before it.
+    const at = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+    await Promise.all(posts.map((post) => t.request('POST', `/social/api/posts/${post.id}/schedule`, { token: owner.token, body: { scheduled_at: at.toISOString().slice(0, 19), timezone: 'UTC' } }).then((res) => dataOf(res))));
+    assert.equal(await publisherJobs(), jobsBefore + 1);
+    for (const [i, post] of posts.entries()) {
+      const done = await settled(post.id);
+      assert.equal(done.status, 'published');
+      assert.ok(new Date(done.targets[0].published_at).getTime() >= at.getTime() - 1000, 'published at its time, not before');
+      assert.equal(tootsWith(`One instant, post ${i}`), 1);
+    }
+  });
+
+  it('a publisher retried after its worker died resolves only the targets it had claimed: Mastodon is asked again by its key, X is failed as in doubt', async () => {
+    const text = 'The run died mid-minute';
+    const post = await createPost(text);
+    await due(post.id);
+    const dead = { id: randomUUID(), attempt: 1 };
+    // The dead run claimed the targets and called the networks; it died before recording.
+    const claims = await claimDue(t.platform.ctx, owner.orgId, dead, 100, new Date());
+    assert.deepEqual(new Set(claims.map((c) => c.targetId)), new Set(post.targets.map((tg) => tg.id)));
+    assert.ok((await targetsOf(post.id)).every((tg) => tg.state === 'publishing' && tg.claimed_by === dead.id));
+    // Control: another run's retry leaves them alone (the dead run's retry may still come).
+    assert.deepEqual(await publishDue(t.platform.ctx, owner.orgId, { id: randomUUID(), attempt: 2 }), { targets: 0 });
+    assert.ok((await targetsOf(post.id)).every((tg) => tg.state === 'publishing'));
+    // The dead run's own retry.
+    assert.deepEqual(await publishDue(t.platform.ctx, owner.orgId, { ...dead, attempt: 2 }), { targets: 2 });
+    const after = await getPost(post.id);
+    const byNetwork = Object.fromEntries(after.targets.map((tg: { network: string }) => [tg.network, tg]));
+    assert.equal(byNetwork.mastodon.state, 'published');
+    assert.equal(tootsWith(text), 1);
+    assert.equal(byNetwork.x.state, 'failed');
+    assert.match(byNetwork.x.error, /may already show the post/);
+    assert.equal(tweetsWith(text), 0);
+  });
+
+  it('the sweep wakes a publisher for targets no publisher came for, and fails claims whose runs are long dead', async () => {
+    // Due two minutes ago with no wakeup (queued by a version that used per-target jobs).
+    const late = await createPost('Nobody came for me', ['mastodon']);
+    await due(late.id, new Date(Date.now() - 120_000));
+    // Marked "publishing" by a run half an hour ago, and never recorded.
+    const stuck = await createPost('Stuck in publishing', ['x']);
+    await due(stuck.id);
+    await claimDue(t.platform.ctx, owner.orgId, { id: randomUUID() }, 100, new Date());
+    await withTenant(t.db, { orgId: owner.orgId }, (tx) => tx.updateTable('social_post_platforms' as never).set({ claimed_at: new Date(Date.now() - 30 * 60_000) } as never).where('post_id' as never, '=', stuck.id as never).execute());
+    assert.equal((await getPost(late.id)).status, 'publishing', 'the claim above took the late post too');
+    // Put the late one back as it was: queued, overdue.
+    await withTenant(t.db, { orgId: owner.orgId }, (tx) => tx.updateTable('social_post_platforms' as never).set({ state: 'queued', claimed_by: null, claimed_at: null } as never).where('post_id' as never, '=', late.id as never).execute());
+    const report = await sweepPublishing(t.platform.ctx);
+    assert.equal(report.woken, 1);
+    assert.equal(report.inDoubt, 1);
+    assert.equal((await settled(late.id)).status, 'published');
+    assert.equal(tootsWith('Nobody came for me'), 1);
+    const failed = await getPost(stuck.id);
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.targets[0].error, /may already show the post/);
   });
 
   it('refreshes an expiring X token once for a batch of its posts (X rotates refresh tokens: a second refresh would be refused)', async () => {
@@ -194,7 +271,9 @@ describe('social scheduling and publishing', () => {
     assert.equal(scheduled.status, 'scheduled');
     assert.equal((await t.request('POST', `/social/api/posts/${post.id}/schedule`, { token: other.token, body: { scheduled_at: `${year}-07-01T09:00` } })).statusCode, 404);
     assert.equal((await t.request('POST', `/social/api/posts/${post.id}/cancel`, { token: other.token })).statusCode, 404);
+    assert.equal((await targetsOf(post.id))[0]!.next_attempt_at?.toISOString(), `${year}-07-01T07:00:00.000Z`);
     assert.equal(dataOf(await t.request('POST', `/social/api/posts/${post.id}/cancel`, { token: owner.token })).status, 'cancelled');
+    assert.equal((await targetsOf(post.id))[0]!.next_attempt_at, null, 'a cancelled post\'s targets are not due');
   });
 
   it('a revoked token mid-publish fails the target, marks the account reconnect_needed and mails the admins', async () => {

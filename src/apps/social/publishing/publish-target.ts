@@ -8,7 +8,8 @@ import { assertPublishable } from '../providers/rules.js';
 import type { SocialTables } from '../schema.js';
 import { markReconnectNeeded, tokensOf } from './account-health.js';
 import { announceSettled, settlePostIn } from './post-outcome.js';
-import { claimTarget, IDEMPOTENT } from './claim-targets.js';
+import { claimTargets, IDEMPOTENT, type Claim, type ClaimingRun } from './claim-targets.js';
+import { wakePublisherAt } from './publisher-wakeups.js';
 import { recordPublication } from './record-publications.js';
 
 /** Attempts per target before it is failed for good (rate limits and 5xx answers count). */
@@ -26,17 +27,22 @@ const backoffSeconds = (attempt: number) => Math.min(15 * 2 ** (attempt - 1), 15
 /**
  * Publish one target (post × account) at most once. The target is claimed as "publishing"
  * before the network call (claim-targets.ts) and the remote id is recorded right after it
- * (record-publications.ts), before the job acknowledges. A target found still "publishing"
- * was left by an attempt that died after calling the network: the network may hold the post.
- * There a network with idempotency keys (Mastodon) is simply asked again with the same key
- * (the target's id); for the others the target is failed as "in doubt" rather than risk a
- * second post. Timeouts are in doubt for the same reason; 429 and 5xx answers mean "not created".
+ * (record-publications.ts), before the run ends. A target found still "publishing" was left
+ * by a run that died after calling the network: the network may hold the post. There a
+ * network with idempotency keys (Mastodon) is simply asked again with the same key (the
+ * target's id); for the others the target is failed as "in doubt" rather than risk a second
+ * post. Timeouts are in doubt for the same reason; 429 and 5xx answers mean "not created".
  *
- * A due minute's targets arrive as a batch of jobs (publish.job.ts): their claims and their
- * records each share a transaction per workspace, while the network calls go out side by side.
+ * The publisher (publish-due.ts) claims a due minute's targets in batches and hands each
+ * claim to publishClaimed; this entry is for named targets (a dead run's, the sweep's).
  */
-export async function publishTarget(ctx: PlatformContext, orgId: string, targetId: string, hooks: PublishHooks = {}): Promise<PublishOutcome> {
-  const claim = await claimTarget(ctx, orgId, targetId);
+export async function publishTarget(ctx: PlatformContext, orgId: string, targetId: string, hooks: PublishHooks = {}, run: ClaimingRun = { id: null }): Promise<PublishOutcome> {
+  const [claim] = await claimTargets(ctx, orgId, [targetId], run);
+  return publishClaimed(ctx, orgId, targetId, claim ?? null, hooks);
+}
+
+/** Call the network for one claimed target and record what it answered (see publishTarget). */
+export async function publishClaimed(ctx: PlatformContext, orgId: string, targetId: string, claim: Claim, hooks: PublishHooks = {}): Promise<PublishOutcome> {
   if (!claim) return { kind: 'done' };
   if (claim.failed) {
     await announceSettled(ctx, orgId, claim.settled);
@@ -68,7 +74,12 @@ async function handleFailure(ctx: PlatformContext, orgId: string, targetId: stri
   const retryable = isProviderError(err, 'rate_limited') || (isProviderError(err, 'unavailable') && (err.networkStatus !== undefined || !inDoubt)) || (!(err instanceof AppError) && !inDoubt);
   if (retryable && attempt < MAX_PUBLISH_ATTEMPTS) {
     const afterSeconds = isProviderError(err) && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds : backoffSeconds(attempt);
-    await socialDb.withTenant(ctx, { orgId }, (tx) => setState(tx, 'queued', `${message} (attempt ${attempt} of ${MAX_PUBLISH_ATTEMPTS}; retrying in ${afterSeconds} s)`, new Date(Date.now() + afterSeconds * 1000)));
+    const retryAt = new Date(Date.now() + afterSeconds * 1000);
+    // Due again at the network's time, with a publisher woken for it in the same commit.
+    await socialDb.withTenant(ctx, { orgId }, async (tx) => {
+      await setState(tx, 'queued', `${message} (attempt ${attempt} of ${MAX_PUBLISH_ATTEMPTS}; retrying in ${afterSeconds} s)`, retryAt);
+      await wakePublisherAt(ctx, tx, orgId, retryAt);
+    });
     await ctx.events.publish(orgId, 'social:posts', { type: 'target.retrying', post_id: postId, target_id: targetId, attempt, retry_in_seconds: afterSeconds });
     return { kind: 'retry', afterSeconds };
   }

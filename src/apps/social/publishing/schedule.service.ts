@@ -9,14 +9,15 @@ import type { PostStatus } from '../schema.js';
 import { settingsOf } from '../workspace/settings.service.js';
 import { isTimeZone } from '../workspace/time-zone.js';
 import { zonedToInstant } from '../workspace/zoned-time.js';
-import { publishTargetJob } from './publish.job.js';
+import { wakePublisherAt } from './publisher-wakeups.js';
 
 const SCHEDULABLE: readonly PostStatus[] = ['draft', 'approved', 'scheduled', 'failed', 'partially_published', 'cancelled'];
 
 /**
- * Schedule, publish now, reschedule and cancel. Each target not yet published gets its own
- * durable job, queued in the same transaction as the post's change; a job that wakes for a
- * post since cancelled or moved does nothing (publish-target.ts), so no job needs deleting.
+ * Schedule, publish now, reschedule and cancel. A post's targets not yet published are made
+ * due at its time, and a publisher is woken for the workspace then (publisher-wakeups.ts),
+ * in the same transaction as the post's change. A publisher that wakes for a post since
+ * cancelled or moved finds nothing due (claim-targets.ts), so no job needs deleting.
  */
 export class ScheduleService {
   constructor(private readonly ctx: PlatformContext) {}
@@ -45,9 +46,11 @@ export class ScheduleService {
         .execute();
       if (targets.length === 0) throw conflict('The post has no account left to publish to: add accounts to it first', 'POST_NO_TARGETS');
       await tx.updateTable('social_posts').set({ status: 'scheduled', scheduled_at: at, cancelled_at: null, ...(input.timezone ? { timezone: input.timezone } : {}) }).where('org_id', '=', p.orgId).where('id', '=', postId).execute();
-      for (const t of targets) await this.ctx.jobs.enqueue(publishTargetJob, { orgId: p.orgId, targetId: t.id }, { tx, startAfter: now ? undefined : at, createdBy: p.userId });
       await logActivity(tx, p, meta, { action: now ? 'post.publish_now' : post.status === 'scheduled' ? 'post.rescheduled' : 'post.scheduled', entityType: 'post', entityId: postId, details: { scheduled_at: at.toISOString(), targets: targets.length } });
-      return readPost(tx, p.orgId, postId);
+      const read = await readPost(tx, p.orgId, postId);
+      // Last: it locks the workspace's wakeup for this instant until the commit.
+      await wakePublisherAt(this.ctx, tx, p.orgId, at, p.userId);
+      return read;
     });
     // After the commit: a client that re-reads the post on this event must see it scheduled.
     await this.ctx.events.publish(p.orgId, 'social:posts', { type: 'post.status', post_id: postId, status: 'scheduled', scheduled_at: at.toISOString() });
@@ -59,6 +62,8 @@ export class ScheduleService {
       const post = await lockPost(tx, p.orgId, postId);
       if (post.status !== 'scheduled') throw conflict(`Only a scheduled post can be cancelled; this one is ${post.status.replace('_', ' ')}`, 'POST_NOT_SCHEDULED');
       await tx.updateTable('social_posts').set({ status: 'cancelled', cancelled_at: new Date() }).where('org_id', '=', p.orgId).where('id', '=', postId).execute();
+      // No longer due: the publisher's picks skip them (scheduling again makes them due).
+      await tx.updateTable('social_post_platforms').set({ next_attempt_at: null }).where('org_id', '=', p.orgId).where('post_id', '=', postId).where('state', '=', 'queued').execute();
       await logActivity(tx, p, meta, { action: 'post.cancelled', entityType: 'post', entityId: postId });
       return readPost(tx, p.orgId, postId);
     });

@@ -8,6 +8,9 @@
 -- can last is in doubt whoever made it (publish-sweep.ts).
 alter table social_post_platforms add column claimed_by uuid;
 alter table social_post_platforms add column claimed_at timestamptz;
+-- Targets an older version left "publishing" have no claim time: their last change stands in,
+-- so the sweep resolves them like any claim whose run died.
+update social_post_platforms set claimed_at = updated_at where state = 'publishing';
 
 -- The publisher's pick: a workspace's due targets, oldest first.
 create index social_post_platforms_due on social_post_platforms (org_id, next_attempt_at) where state = 'queued' and next_attempt_at is not null;

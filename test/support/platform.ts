@@ -27,6 +27,8 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     // Test files run in parallel on one PostgreSQL database: each platform gets its own job
     // queue schema, so one file's workers never take (and abandon) another file's jobs.
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, JOB_SCHEMA: `pgboss_t${randomBytes(5).toString('hex')}` } : {}),
+    // SERIALIZER_CROSSCHECK=1 npm test compares every answer's two serializations (http/compiled-serializer.ts).
+    ...(process.env.SERIALIZER_CROSSCHECK ? { SERIALIZER_CROSSCHECK: process.env.SERIALIZER_CROSSCHECK } : {}),
     // DATABASE_APP_URL too: the suite can run with tenant traffic on its own login role.
     ...(process.env.DATABASE_URL && process.env.DATABASE_APP_URL ? { DATABASE_APP_URL: process.env.DATABASE_APP_URL } : {}),
     ...options.env,

@@ -72,6 +72,8 @@ const envSchema = z.object({
   DEFAULT_STORAGE_LIMIT_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Every JSON answer also serialized by zod and compared with the compiled one (http/compiled-serializer.ts): for test runs.
+  SERIALIZER_CROSSCHECK: bool.default(false),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   APPS: csv.optional(),
   // Object storage (src/platform/storage). Local disk by default; any S3-compatible service with STORAGE_DRIVER=s3.
@@ -173,6 +175,8 @@ export type Config = {
   /** false, a hop count, or the proxies' addresses/CIDRs (never "trust any X-Forwarded-For"). */
   trustProxy: TrustProxy;
   logLevel: string;
+  /** SERIALIZER_CROSSCHECK: compare every compiled answer with zod's serializer, failing the request on a difference. */
+  serializerCrossCheck: boolean;
   redisUrl: string | undefined;
   apps: string[] | undefined;
   /**
@@ -334,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultStorageLimitBytes: e.DEFAULT_STORAGE_LIMIT_BYTES,
     trustProxy: trustProxy.value,
     logLevel: e.LOG_LEVEL,
+    serializerCrossCheck: e.SERIALIZER_CROSSCHECK,
     redisUrl: e.REDIS_URL,
     apps: e.APPS,
     variables: Object.freeze(cleaned as Record<string, string>),

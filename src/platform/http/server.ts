@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { PlatformContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import type { TenantryApp } from '../apps.js';
@@ -16,6 +16,7 @@ import { installSecurityHeaders } from './security-headers.js';
 import { installTransportSecurity } from './transport-security.js';
 import { drainUnreadBodies } from './unread-body.js';
 import { requestLogSerializer } from './request-log.js';
+import { compiledSerializerCompiler } from './compiled-serializer.js';
 import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import { serveWebApp, type WebApp } from './web-app.js';
 import { tooManyRequests } from '../errors.js';
@@ -114,7 +115,10 @@ export async function buildServer(ctx: PlatformContext, apps: TenantryApp[] = []
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Compiled answers (compiled-serializer.ts). Tests (NODE_ENV=test) keep zod's check of every
+  // answer, which production skips for speed: a wrong answer is a route's bug, for tests to find.
+  const crossCheck = ctx.config.serializerCrossCheck;
+  app.setSerializerCompiler(compiledSerializerCompiler({ check: ctx.config.env === 'test' || crossCheck, crossCheck, log: app.log }));
   // The web app is registered last; until then (and without a build) nothing is a page.
   const web: { app?: WebApp } = {};
   installErrorHandler(app, { ...ROUTER_OPTIONS, pageFallback: (request, reply) => web.app?.servePage(request, reply) ?? false });

@@ -1,9 +1,5 @@
 import type { TenantryApp } from '../platform/apps.js';
-import { visantApp } from './visant/index.js';
-import { genadsApp } from './genads/index.js';
-import { auraApp } from './aura/index.js';
-import { socialApp } from './social/index.js';
-import { brandkitApp } from './brandkit/index.js';
+import { loadApps } from './manifests.js';
 
-/** Every app this build ships; APPS=name,name narrows what runs. */
-export const installedApps: TenantryApp[] = [visantApp, genadsApp, auraApp, socialApp, brandkitApp];
+/** Every app this build ships, loaded; APPS=name,name narrows what runs. The list itself is in manifests.ts. */
+export const installedApps: TenantryApp[] = await loadApps();

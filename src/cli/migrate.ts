@@ -5,7 +5,7 @@ import { migrationSourcesFor } from '../platform/db/sources.js';
 import { ensureTenantLoginRole } from '../platform/db/tenant-login-role.js';
 import { DataDirBusyError, describeHolder, liveLockHolder } from '../platform/db/data-dir-lock.js';
 import { runThroughServer } from '../platform/local-admin/admin-channel.js';
-import { installedApps } from '../apps/index.js';
+import { appManifests } from '../apps/manifests.js';
 import { enabledApps } from '../platform/enabled-apps.js';
 
 /**
@@ -15,7 +15,8 @@ import { enabledApps } from '../platform/enabled-apps.js';
  */
 export async function migrateCommand() {
   const config = loadConfig();
-  const sources = migrationSourcesFor(enabledApps(installedApps, config));
+  // The manifests carry the migrations: no app's code is needed to apply them.
+  const sources = migrationSourcesFor(enabledApps(appManifests, config));
   const holder = !config.databaseUrl && !config.dataDir.startsWith('memory://') ? await liveLockHolder(config.dataDir) : undefined;
   if (holder) {
     const onDisk = (await loadMigrations(sources)).map((m) => `${m.module}/${m.name}`);

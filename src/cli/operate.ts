@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from '../platform/config/config.js';
-import { startPlatform } from '../platform/runtime.js';
-import { installedApps } from '../apps/index.js';
+import { loadApps } from '../apps/manifests.js';
 import { DataDirBusyError, liveLockHolder } from '../platform/db/data-dir-lock.js';
 import { runThroughServer } from '../platform/local-admin/admin-channel.js';
 import { operations, type OperationInput, type OperationName, type OperationResult } from '../platform/local-admin/operations.js';
@@ -21,6 +20,8 @@ export async function operate<N extends OperationName>(name: N, input: Operation
       throw new DataDirBusyError(holder, config.dataDir, serving ? 'it does not answer commands yet (still starting?): try again once it is listening' : undefined);
     }
   }
+  // Only here does this process need the platform and the apps (through a server it needs neither).
+  const [{ startPlatform }, installedApps] = await Promise.all([import('../platform/runtime.js'), loadApps()]);
   // Logs go to stderr, so stdout is exactly the command's output.
   const platform = await startPlatform({ config, apps: installedApps, workers: false, log: pino({ level: 'warn' }, pino.destination(2)) });
   try {

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { startPlatform } from '../platform/runtime.js';
-import { installedApps } from '../apps/index.js';
+import { loadApps } from '../apps/manifests.js';
 import { closeOnSignals } from './shutdown.js';
 
 /** `tenantry serve`: migrate, listen, and drain in-flight requests on SIGTERM/SIGINT. */
 export async function serveCommand() {
-  const platform = await startPlatform({ apps: installedApps, holder: 'serve', adminChannel: true });
+  const platform = await startPlatform({ apps: await loadApps(), holder: 'serve', adminChannel: true });
   const { config } = platform.ctx;
   const address = await platform.server.listen({ host: config.host, port: config.port });
   // PORT=0 asks for any free port: links in emails (resets, invitations) need the one bound.

@@ -1,6 +1,6 @@
 import type { TenantryApp } from '../platform/apps.js';
 import { startPlatform, type Platform } from '../platform/runtime.js';
-import { installedApps } from '../apps/index.js';
+import { loadApps } from '../apps/manifests.js';
 import { closeOnSignals } from './shutdown.js';
 
 /**
@@ -14,7 +14,7 @@ import { closeOnSignals } from './shutdown.js';
  * DATA_DIR lock refuses a worker next to a running server.
  */
 export async function runWorker(options: { apps?: TenantryApp[] } = {}): Promise<Platform> {
-  const platform = await startPlatform({ apps: options.apps ?? installedApps, workers: true, holder: 'worker', adminChannel: true });
+  const platform = await startPlatform({ apps: options.apps ?? (await loadApps()), workers: true, holder: 'worker', adminChannel: true });
   const { log } = platform.ctx;
   log.info({ queues: platform.ctx.jobs.names }, 'worker started');
 

@@ -4,11 +4,12 @@ import { ConfigError, type Config } from './config/config.js';
 /**
  * The apps this process runs: every installed app, or those named in APPS. The one place
  * that reads APPS, used by the server, the worker, `migrate`, `admin` and every app's CLI, so
- * they all agree. An unknown name stops the start with the valid ones (a typo must not run
+ * they all agree. It takes apps or their manifests (apps.ts), so the CLI can check before it
+ * imports any app. An unknown name stops the start with the valid ones (a typo must not run
  * a platform without the app), and each enabled app's settings are validated here too, so a
  * bad `<PREFIX>_*` variable is reported before anything opens.
  */
-export function enabledApps(installed: readonly TenantryApp[], config: Pick<Config, 'apps' | 'variables'>): TenantryApp[] {
+export function enabledApps<A extends Pick<TenantryApp, 'name' | 'settings'>>(installed: readonly A[], config: Pick<Config, 'apps' | 'variables'>): A[] {
   const names = installed.map((a) => a.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`Two installed apps are named "${duplicate}"`);

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TenantryApp } from '../../platform/apps.js';
+import { auraManifest } from './manifest.js';
 import { PHOTOS_PREFIX } from './storage-layout.js';
 import { bundlesRoutes } from './bundles/bundles.routes.js';
 import { shareZipRoutes } from './bundles/share-zip.routes.js';
@@ -34,10 +34,10 @@ import { auraStorageAlertsJob } from './usage/storage-alerts.js';
  * /api/trash/restore/{id} is /aura/api/trash/restore/{id}.
  */
 export const auraApp: TenantryApp = {
-  name: 'aura',
+  name: auraManifest.name,
   prefix: '/aura',
-  migrations: { module: 'aura', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-  settings: auraSettings,
+  migrations: auraManifest.migrations,
+  settings: auraManifest.settings,
   jobs: [auraRetentionJob, detectFacesJob, reclusterPeopleJob, auraStorageAlertsJob],
   share: auraShareHandler,
   cli: auraCommand,

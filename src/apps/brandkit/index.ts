@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TenantryApp } from '../../platform/apps.js';
+import { brandkitManifest } from './manifest.js';
 import { brandkitSettings } from './config.js';
 import { BRANDKIT_PREFIX, UPLOAD_KINDS } from './storage-layout.js';
 import { analyzeSocialJob } from './socials/analyze-social.job.js';
@@ -25,10 +25,10 @@ import { brandkitCommand } from './cli.js';
  * Mounted at /brandkit; the API is under /brandkit/api.
  */
 export const brandkitApp: TenantryApp = {
-  name: 'brandkit',
+  name: brandkitManifest.name,
   prefix: '/brandkit',
-  migrations: { module: 'brandkit', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-  settings: brandkitSettings,
+  migrations: brandkitManifest.migrations,
+  settings: brandkitManifest.settings,
   cli: brandkitCommand,
   jobs: [analyzeSocialJob, generateLogosJob, generateMockupsJob, buildGuideJob, ghlSyncJob],
   setup(ctx) {

@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { TenantryApp } from '../../platform/apps.js';
-import { genadsSettings } from './config.js';
+import { genadsManifest } from './manifest.js';
 import { BRANDS_PREFIX, GUIDELINES_TYPES, LIFECYCLE_RULES, UPLOAD_KINDS } from './storage-layout.js';
 import { MAX_GUIDELINES_BYTES } from './uploads/validate-files.js';
 import { registerOnboardingGuard } from './onboarding-guard.js';
@@ -28,10 +27,10 @@ const MAX_AUDIO_BYTES = 200 * 1024 ** 2;
  */
 export function createGenAdsApp(options: GenAdsAppOptions = {}): TenantryApp {
   return {
-    name: 'genads',
+    name: genadsManifest.name,
     prefix: '/genads',
-    migrations: { module: 'genads', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-    settings: genadsSettings,
+    migrations: genadsManifest.migrations,
+    settings: genadsManifest.settings,
     jobs: [generateCampaignJob(options.pipelineKit ?? pipelineKitFor)],
     metrics: generationMetrics,
     setup(ctx) {

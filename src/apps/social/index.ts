@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TenantryApp } from '../../platform/apps.js';
+import { socialManifest } from './manifest.js';
 import { socialSettings } from './config.js';
 import { IMAGE_TYPES, SOCIAL_PREFIX, UPLOAD_KINDS, VIDEO_TYPES } from './storage-layout.js';
 import { postsRoutes } from './posts/posts.routes.js';
@@ -36,10 +36,10 @@ export interface SocialAppOptions {
 
 export function createSocialApp(options: SocialAppOptions = {}): TenantryApp {
   return {
-    name: 'social',
+    name: socialManifest.name,
     prefix: '/social',
-    migrations: { module: 'social', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-    settings: socialSettings,
+    migrations: socialManifest.migrations,
+    settings: socialManifest.settings,
     jobs: [publishDueJob, publishSweepJob, tokenRefreshJob, metricsJob, videoPosterJob],
     setup(ctx) {
       const c = socialSettings.load(ctx.config);

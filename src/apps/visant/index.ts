@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { TenantryApp } from '../../platform/apps.js';
+import { visantManifest } from './manifest.js';
 import { devicesRoutes } from './devices/devices.routes.js';
 import { capturesRoutes } from './captures/captures.routes.js';
 import { sharesRoutes } from './sharing/shares.routes.js';
@@ -16,10 +16,10 @@ import { evaluationMetrics, evaluationQueueMetrics } from './evaluation/evaluati
  * which are evaluated asynchronously; results go live to dashboards and can be shared publicly.
  */
 export const visantApp: TenantryApp = {
-  name: 'visant',
+  name: visantManifest.name,
   prefix: '/visant',
-  migrations: { module: 'visant', directory: fileURLToPath(new URL('./migrations', import.meta.url)) },
-  settings: visantSettings,
+  migrations: visantManifest.migrations,
+  settings: visantManifest.settings,
   jobs: [evaluateCaptureJob],
   share: visantShareHandler,
   cli: visantCommand,

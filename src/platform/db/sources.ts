@@ -8,6 +8,6 @@ export const platformMigrations: MigrationSource = {
 };
 
 /** The platform's migrations first, then each enabled app's, in the order apps are listed. */
-export function migrationSourcesFor(apps: TenantryApp[]): MigrationSource[] {
+export function migrationSourcesFor(apps: readonly Pick<TenantryApp, 'migrations'>[]): MigrationSource[] {
   return [platformMigrations, ...apps.flatMap((a) => (a.migrations ? [a.migrations] : []))];
 }

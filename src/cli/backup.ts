@@ -2,9 +2,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../platform/config/config.js';
-import { openDatabase } from '../platform/db/database.js';
 import { DataDirBusyError, liveLockHolder } from '../platform/db/data-dir-lock.js';
-import { runThroughServer } from '../platform/local-admin/admin-channel.js';
+import { runThroughServer } from '../platform/local-admin/admin-client.js';
 import type { ReportProgress } from '../platform/local-admin/operations.js';
 import { BackupRefused, createBackup, type BackupSummary } from '../platform/backup/create-backup.js';
 import { restoreBackup } from '../platform/backup/restore-backup.js';
@@ -69,7 +68,9 @@ async function runBackup(file: string, includeKeys: boolean, onProgress: ReportP
     if (answer) return answer.result;
     throw new DataDirBusyError(holder, config.dataDir, holder.command === 'serve' || holder.command === 'worker' ? 'it does not answer commands yet (still starting?): try again once it is listening' : undefined);
   }
-  // No server: this process opens the database (and holds DATA_DIR's lock meanwhile).
+  // No server: this process opens the database (and holds DATA_DIR's lock meanwhile); only
+  // then does it need the database driver.
+  const { openDatabase } = await import('../platform/db/database.js');
   const database = await openDatabase(config, { holder: 'backup' });
   try {
     return await createBackup({ database, storageRoot: config.storage.dir ?? path.join(config.dataDir, 'storage'), dataDir: config.dataDir }, file, { includeKeys, onProgress });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { loadConfig } from '../platform/config/config.js';
-import { redactSmtpUrl } from '../platform/email/smtp-transport.js';
 import { operate } from './operate.js';
 
 /**
@@ -40,6 +39,8 @@ export function emailCommand() {
       const result = await operate('email-retry', { ids: opts.id, limit: Math.max(1, Math.min(1000, Number(opts.limit) || 100)) });
       for (const d of result.deliveries) console.log(`${d.id}  ${d.status}${d.error ? `  ${d.error}` : ''}`);
       const smtpUrl = loadConfig().smtpUrl;
+      // Imported here: the SMTP client is not needed to list the outbox or by any other command.
+      const { redactSmtpUrl } = await import('../platform/email/smtp-transport.js');
       console.log(`Retried ${result.attempted} message(s)${smtpUrl ? ` through ${redactSmtpUrl(smtpUrl)}` : ''}: ${result.sent} sent, ${result.failed} failed.`);
       if (result.failed) process.exitCode = 1;
     });

@@ -1,10 +1,8 @@
 import { loadConfig } from '../platform/config/config.js';
-import { openDatabase } from '../platform/db/database.js';
 import { loadMigrations, migrate } from '../platform/db/migrate.js';
 import { migrationSourcesFor } from '../platform/db/sources.js';
-import { ensureTenantLoginRole } from '../platform/db/tenant-login-role.js';
 import { DataDirBusyError, describeHolder, liveLockHolder } from '../platform/db/data-dir-lock.js';
-import { runThroughServer } from '../platform/local-admin/admin-channel.js';
+import { runThroughServer } from '../platform/local-admin/admin-client.js';
 import { appManifests } from '../apps/manifests.js';
 import { enabledApps } from '../platform/enabled-apps.js';
 
@@ -31,6 +29,8 @@ export async function migrateCommand() {
     process.exitCode = 1;
     return;
   }
+  // Only this process opening the database needs its driver and query builder.
+  const [{ openDatabase }, { ensureTenantLoginRole }] = await Promise.all([import('../platform/db/database.js'), import('../platform/db/tenant-login-role.js')]);
   const database = await openDatabase(config, { holder: 'migrate' });
   try {
     const applied = await migrate(database.pool, sources, (m) => console.log(m));

@@ -2,8 +2,8 @@ import pino from 'pino';
 import { loadConfig } from '../platform/config/config.js';
 import { loadApps } from '../apps/manifests.js';
 import { DataDirBusyError, liveLockHolder } from '../platform/db/data-dir-lock.js';
-import { runThroughServer } from '../platform/local-admin/admin-channel.js';
-import { operations, type OperationInput, type OperationName, type OperationResult } from '../platform/local-admin/operations.js';
+import { runThroughServer } from '../platform/local-admin/admin-client.js';
+import type { OperationInput, OperationName, OperationResult } from '../platform/local-admin/operations.js';
 
 /**
  * Run an operator command: through the running server when it holds the embedded database
@@ -21,7 +21,7 @@ export async function operate<N extends OperationName>(name: N, input: Operation
     }
   }
   // Only here does this process need the platform and the apps (through a server it needs neither).
-  const [{ startPlatform }, installedApps] = await Promise.all([import('../platform/runtime.js'), loadApps()]);
+  const [{ startPlatform }, { operations }, installedApps] = await Promise.all([import('../platform/runtime.js'), import('../platform/local-admin/operations.js'), loadApps()]);
   // Logs go to stderr, so stdout is exactly the command's output.
   const platform = await startPlatform({ config, apps: installedApps, workers: false, log: pino({ level: 'warn' }, pino.destination(2)) });
   try {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHANNEL_FILE } from '../../src/platform/local-admin/admin-channel.js';
+import { CHANNEL_FILE } from '../../src/platform/local-admin/admin-client.js';
 import { LOCK_FILE } from '../../src/platform/db/data-dir-lock.js';
 import { seedDataDir } from '../support/seeded-data-dir.js';
 

@@ -14,7 +14,7 @@ import { startPlatform } from '../../src/platform/runtime.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { installedApps } from '../../src/apps/index.js';
 import { restoreBackup, RestoreRefused } from '../../src/platform/backup/restore-backup.js';
-import { runThroughServer } from '../../src/platform/local-admin/admin-channel.js';
+import { runThroughServer } from '../../src/platform/local-admin/admin-client.js';
 import { TestPlatform } from '../support/platform.js';
 import { createPhoto } from '../apps/aura/photo-fixtures.js';
 import { seedDataDir } from '../support/seeded-data-dir.js';

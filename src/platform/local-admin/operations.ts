@@ -6,18 +6,7 @@ import { listOutbox, revealOutboxMessage, type OutboxEntry } from '../email/outb
 import { SmtpMailer, type RetryResult } from '../email/smtp-mailer.js';
 import { LocalDiskDriver } from '../storage/local-driver.js';
 import { BackupRefused, createBackup } from '../backup/create-backup.js';
-
-/**
- * The operator commands that must work while the server runs on the embedded database. The
- * CLI runs them in its own process when it may open the database, and otherwise asks the
- * running server to run them (admin-channel.ts): either way the same function, the same result.
- */
-export class OperationRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OperationRefused';
-  }
-}
+import { OperationRefused } from './admin-client.js';
 
 /** How far a long operation (a backup) has come; the CLI draws it as a progress bar. */
 export interface OperationProgress {
@@ -32,6 +21,11 @@ function operation<I extends z.ZodType, O>(input: I, run: (ctx: PlatformContext,
   return { input, run };
 }
 
+/**
+ * The operator commands that must work while the server runs on the embedded database. The
+ * CLI runs them in its own process when it may open the database, and otherwise asks the
+ * running server to run them (admin-channel.ts): either way the same function, the same result.
+ */
 export const operations = {
   'create-superadmin': operation(z.object({ email: z.string().max(320), password: z.string().max(1024) }), async (ctx, i) => {
     try {

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestPlatform, uniqueEmail, type TestPlatform } from '../../support/platform.js';
-import { CHANNEL_FILE, runThroughServer, startAdminChannel, type AdminChannel } from '../../../src/platform/local-admin/admin-channel.js';
+import { startAdminChannel, type AdminChannel } from '../../../src/platform/local-admin/admin-channel.js';
+import { CHANNEL_FILE, runThroughServer } from '../../../src/platform/local-admin/admin-client.js';
 
 describe('local admin channel', () => {
   let t: TestPlatform;

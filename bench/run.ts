@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'social-publish': async () => (await import('./social-publish.bench.js')).run(),
   brandkit: async () => (await import('./brandkit.bench.js')).run(),
   soak: async () => (await import('./soak.bench.js')).run(),
+  serializer: async () => (await import('./serializer.bench.js')).run(),
 };
 
 const name = process.argv[2];

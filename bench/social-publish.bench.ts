@@ -221,7 +221,7 @@ export async function run() {
     due_to_published_max_ms: lastPublished,
     published_per_s: lastPublished ? Math.round(delays.length / (lastPublished / 1000)) : null,
     cpu_ms_per_publication: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, delays.length)).toFixed(2)),
-    commits_per_publication: platform.ctx.database.kind === 'postgres' ? Number((commitsDuring / Math.max(1, delays.length)).toFixed(1)) : null,
+    commits_per_publication: platform.ctx.database.kind === 'postgres' ? Number((commitsDuring / Math.max(1, delays.length)).toFixed(2)) : null,
     list_posts: Math.max(LIST_POSTS, POSTS),
     platform_route: platformRoute,
     read_connections: CONNECTIONS,

@@ -23,6 +23,8 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   const upstream = new URL(target);
   // The relay reads its switches from the object it returns, so a test flips them directly.
   const proxy: S3FaultProxy = { endpoint: '', failing: false, stalled: false, delayMs: 0, failed: 0, close: async () => {} };
+  /** Requests relayed to s3rver and not finished: closing the relay ends them too. */
+  const forwards = new Set<http.ClientRequest>();
   const server = http.createServer((req, res) => {
     if (proxy.stalled) {
       proxy.failed++;
@@ -46,7 +48,14 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
         }, delay);
       },
     );
+    forwards.add(forward);
+    forward.on('close', () => forwards.delete(forward));
     forward.on('error', () => res.destroy());
+    // The client gone mid-request (a node killed during an upload): its relayed request goes
+    // too. Left open, s3rver would wait for the rest of the body, and its close for that.
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,6 +63,7 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   proxy.endpoint = `http://127.0.0.1:${port}`;
   proxy.close = () => {
     server.closeAllConnections();
+    for (const forward of forwards) forward.destroy();
     return new Promise((resolve) => server.close(() => resolve()));
   };
   return proxy;
